@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libcram: private memory nodes and CXL compressed-RAM devices.
+ *
+ * Every sysfs path and value format used here is defined by cram ABI v1,
+ * kernel-abi/ABI/ in the source tree. Functions returning int return 0 (or
+ * a non-negative value) on success and a negative errno on failure.
+ */
+#ifndef _CRAM_CRAM_H_
+#define _CRAM_CRAM_H_
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cram_ctx;
+struct cram_node;
+struct cram_device;
+
+/* ---- context ---------------------------------------------------------- */
+
+/**
+ * cram_new - create a library context
+ * @ctx: where the new context is stored
+ *
+ * The context starts with a reference count of 1 and a log priority
+ * taken from the CRAM_LOG environment variable ("err", "info", "debug"
+ * or a syslog number; default "err"). It scans nodes and devices lazily,
+ * on the first iteration, and caches them until cram_unref() frees it.
+ *
+ * Returns 0, or -ENOMEM.
+ */
+int cram_new(struct cram_ctx **ctx);
+
+/** cram_ref - take a reference on @ctx; returns @ctx. */
+struct cram_ctx *cram_ref(struct cram_ctx *ctx);
+
+/**
+ * cram_unref - drop a reference on @ctx
+ *
+ * Frees the context, its nodes and devices when the last reference goes.
+ * Returns NULL in that case, @ctx otherwise. NULL is accepted.
+ */
+struct cram_ctx *cram_unref(struct cram_ctx *ctx);
+
+/**
+ * cram_set_log_fn - route library log messages
+ * @log_fn: called with the context, a syslog priority, the source file,
+ *          line and function, and a printf format; NULL restores the
+ *          default, which prints "libcram: FUNCTION: message" to stderr.
+ */
+void cram_set_log_fn(struct cram_ctx *ctx,
+		     void (*log_fn)(struct cram_ctx *ctx, int priority,
+				    const char *file, int line,
+				    const char *fn, const char *format,
+				    va_list args));
+/** cram_get_log_priority - the current log priority (a syslog level). */
+int cram_get_log_priority(struct cram_ctx *ctx);
+/** cram_set_log_priority - log messages up to @priority (syslog level). */
+void cram_set_log_priority(struct cram_ctx *ctx, int priority);
+/** cram_set_userdata - attach caller data to @ctx. */
+void cram_set_userdata(struct cram_ctx *ctx, void *userdata);
+/** cram_get_userdata - caller data attached with cram_set_userdata(). */
+void *cram_get_userdata(struct cram_ctx *ctx);
+
+/**
+ * enum cram_abi - which form of the private-node ABI the kernel speaks
+ * @CRAM_ABI_NONE: no private nodes (stock kernel)
+ * @CRAM_ABI_V1: cram ABI v1 / RFC V4: has_private_memory
+ * @CRAM_ABI_P3: upstream P3: has_memory minus has_common_memory
+ */
+enum cram_abi {
+	CRAM_ABI_NONE = 0,
+	CRAM_ABI_V1 = 1,
+	CRAM_ABI_P3 = 3,
+};
+
+/**
+ * cram_get_abi - detect the private-node ABI of the running kernel
+ *
+ * Returns an enum cram_abi value (>= 0), or a negative errno when the node
+ * directory cannot be read.
+ */
+int cram_get_abi(struct cram_ctx *ctx);
+
+/**
+ * cram_rescan - forget cached nodes and devices
+ *
+ * The next iteration reads sysfs again. Objects obtained before the call
+ * must not be used after it. Returns 0.
+ */
+int cram_rescan(struct cram_ctx *ctx);
+
+/* ---- nodes ------------------------------------------------------------ */
+
+/** cram_node_get_first - first NUMA node with memory, or NULL. */
+struct cram_node *cram_node_get_first(struct cram_ctx *ctx);
+/** cram_node_get_next - the node after @node, or NULL. */
+struct cram_node *cram_node_get_next(struct cram_node *node);
+/** cram_node_get_ctx - the context @node belongs to. */
+struct cram_ctx *cram_node_get_ctx(struct cram_node *node);
+/** cram_node_get_id - the NUMA node id. */
+int cram_node_get_id(struct cram_node *node);
+/** cram_node_is_private - true when the node holds private memory. */
+bool cram_node_is_private(struct cram_node *node);
+/**
+ * cram_node_get_total_bytes - MemTotal of the node from nodeN/meminfo
+ * @bytes: where the value is stored
+ *
+ * Returns 0, -ENOENT when meminfo is missing, -EINVAL when it is garbage.
+ */
+int cram_node_get_total_bytes(struct cram_node *node, uint64_t *bytes);
+
+#define cram_node_foreach(ctx, node)					\
+	for (node = cram_node_get_first(ctx); node != NULL;		\
+	     node = cram_node_get_next(node))
+
+/* ---- devices ---------------------------------------------------------- */
+
+/** cram_device_get_first - first dax device bound to the cram driver. */
+struct cram_device *cram_device_get_first(struct cram_ctx *ctx);
+/** cram_device_get_next - the device after @dev, or NULL. */
+struct cram_device *cram_device_get_next(struct cram_device *dev);
+/** cram_device_get_ctx - the context @dev belongs to. */
+struct cram_ctx *cram_device_get_ctx(struct cram_device *dev);
+/** cram_device_get_devname - the dax device name, "daxX.Y". */
+const char *cram_device_get_devname(struct cram_device *dev);
+/**
+ * cram_device_get_region - the CXL region above the dax device
+ *
+ * Returns "regionN", or NULL when the device does not sit under a CXL
+ * region (for example an hmem or pmem dax device).
+ */
+const char *cram_device_get_region(struct cram_device *dev);
+/** cram_device_get_path - the sysfs directory of the device's cram/ group. */
+const char *cram_device_get_path(struct cram_device *dev);
+/** cram_device_get_by_name - look a device up by "daxX.Y"; NULL if absent. */
+struct cram_device *cram_device_get_by_name(struct cram_ctx *ctx,
+					    const char *devname);
+
+#define cram_device_foreach(ctx, dev)					\
+	for (dev = cram_device_get_first(ctx); dev != NULL;		\
+	     dev = cram_device_get_next(dev))
+
+enum cram_device_state {
+	CRAM_DEVICE_OFFLINE = 0,
+	CRAM_DEVICE_ONLINE = 1,
+};
+
+/**
+ * cram_device_get_state - read cram/state
+ *
+ * Returns CRAM_DEVICE_OFFLINE or CRAM_DEVICE_ONLINE, or a negative errno:
+ * -ENOENT when the attribute is missing, -EINVAL when it holds anything
+ * else.
+ */
+int cram_device_get_state(struct cram_device *dev);
+/**
+ * cram_device_set_state - write cram/state and read it back
+ *
+ * Returns 0, the kernel's -errno (-EBUSY leaves the node as it was), or
+ * -EIO when the value read back differs from the one written.
+ */
+int cram_device_set_state(struct cram_device *dev,
+			  enum cram_device_state state);
+
+/*
+ * Typed getters: each reads one attribute of cram/ and stores it in @val.
+ * They return 0, -ENOENT (attribute missing), -EINVAL (empty, not a
+ * decimal number, trailing junk) or -ERANGE (does not fit).
+ */
+int cram_device_get_node(struct cram_device *dev, int *val);
+int cram_device_get_abi_version(struct cram_device *dev, uint64_t *val);
+int cram_device_get_total_pages(struct cram_device *dev, uint64_t *val);
+int cram_device_get_phys_capacity(struct cram_device *dev, uint64_t *val);
+int cram_device_get_phys_used(struct cram_device *dev, uint64_t *val);
+int cram_device_get_logical(struct cram_device *dev, uint64_t *val);
+int cram_device_get_capacity_pages(struct cram_device *dev, uint64_t *val);
+int cram_device_get_no_alloc(struct cram_device *dev, bool *val);
+int cram_device_get_demote_rate_limit(struct cram_device *dev, uint64_t *val);
+int cram_device_get_evict_pending(struct cram_device *dev, uint64_t *val);
+int cram_device_get_high_threshold(struct cram_device *dev, uint64_t *val);
+int cram_device_get_low_threshold(struct cram_device *dev, uint64_t *val);
+
+/*
+ * Typed setters: each writes one knob with O_WRONLY|O_TRUNC and reads it
+ * back. They return 0, the kernel's -errno, or -EIO when the read-back
+ * value differs.
+ */
+int cram_device_set_capacity_pages(struct cram_device *dev, uint64_t val);
+int cram_device_set_no_alloc(struct cram_device *dev, bool val);
+int cram_device_set_demote_rate_limit(struct cram_device *dev, uint64_t val);
+int cram_device_request_evict(struct cram_device *dev, uint64_t bytes);
+int cram_device_set_thresholds(struct cram_device *dev, uint64_t high,
+			       uint64_t low);
+
+/* ---- telemetry snapshots ---------------------------------------------- */
+
+/**
+ * struct cram_snapshot - all telemetry of a device at one instant
+ * @size: set by the caller to sizeof(struct cram_snapshot); fields past
+ *        @size are not written, so newer libraries stay compatible
+ * @timestamp_ns: CLOCK_MONOTONIC time of the read
+ *
+ * The byte and page fields come from one read of cram/stat.
+ */
+struct cram_snapshot {
+	size_t size;
+	uint64_t timestamp_ns;
+	uint64_t phys_capacity_bytes;
+	uint64_t phys_used_bytes;
+	uint64_t logical_bytes;
+	uint64_t demoted_pages;
+	uint64_t promoted_pages;
+	uint64_t evicted_pages;
+	uint64_t ballooned_pages;
+};
+
+/**
+ * cram_device_snapshot - read all telemetry of @dev at once
+ * @snap: filled in up to @snap->size bytes
+ *
+ * Returns 0, -EINVAL when @snap->size is too small or cram/stat is
+ * malformed (too few fields, non-numeric, junk), -ERANGE on overflow,
+ * -ENOENT when cram/stat is missing.
+ */
+int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap);
+
+/**
+ * cram_snapshot_ratio - compression ratio logical / physical used
+ *
+ * Returns 0.0 when nothing is stored (physical used is 0).
+ */
+double cram_snapshot_ratio(const struct cram_snapshot *snap);
+
+/**
+ * cram_snapshot_headroom - physical bytes still free on the device
+ *
+ * Returns phys_capacity - phys_used, or 0 when the device is over full.
+ */
+uint64_t cram_snapshot_headroom(const struct cram_snapshot *snap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _CRAM_CRAM_H_ */

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install everything cram needs to build and test, from Debian's archive.
+# This is the one list of dependencies: CI and the README both call it.
+set -e
+
+BUILD_DEPS="build-essential autoconf automake libtool pkg-config
+	libnuma-dev libsystemd-dev libcxl-dev libdaxctl-dev libjson-c-dev
+	libudev-dev libinih-dev"
+TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
+
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+missing=
+for p in $BUILD_DEPS $TEST_DEPS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all dependencies present"
+	exit 0
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
