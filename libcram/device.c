@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * cram devices: dax devices bound to the cram driver, recognised by their
+ * cram/ attribute group, and their typed getters and setters (cram ABI v1,
+ * sysfs-bus-dax-cram).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "private.h"
+#include "sysfs.h"
+
+struct cram_device {
+	struct cram_ctx *ctx;
+	struct cram_device *next;
+	unsigned int num[2];	/* X and Y of daxX.Y, for ordering */
+	char *devname;
+	char *region;
+	char *path;
+};
+
+static void device_free(struct cram_device *dev)
+{
+	free(dev->devname);
+	free(dev->region);
+	free(dev->path);
+	free(dev);
+}
+
+void cram_devices_free(struct cram_ctx *ctx)
+{
+	struct cram_device *dev, *next;
+
+	for (dev = ctx->devices; dev; dev = next) {
+		next = dev->next;
+		device_free(dev);
+	}
+	ctx->devices = NULL;
+	ctx->devices_scanned = false;
+}
+
+/*
+ * Sets dev->region to the "regionN" component of the device's real sysfs
+ * path that sits directly under a CXL decoder ("decoderX.Y"), so that an
+ * nvdimm "ndbusN/regionN" is not mistaken for a CXL region. Returns 0 or
+ * -ENOMEM; no region is not an error.
+ */
+static int find_region(struct cram_device *dev)
+{
+	char link[PATH_MAX], real[PATH_MAX];
+	char *save = NULL, *comp, *prev = NULL, *found = NULL;
+
+	snprintf(link, sizeof(link), "%s/%s", CRAM_DAX_DIR, dev->devname);
+	if (!realpath(link, real)) {
+		dbg(dev->ctx, "%s: cannot resolve: %s", link, strerror(errno));
+		return 0;
+	}
+	for (comp = strtok_r(real, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		if (prev && cram_parse_name(prev, "decoder", NULL, 2) == 0 &&
+		    cram_parse_name(comp, "region", NULL, 1) == 0)
+			found = comp;
+		prev = comp;
+	}
+	if (!found)
+		return 0;
+	dev->region = strdup(found);
+	return dev->region ? 0 : -ENOMEM;
+}
+
+/* True when @group (a device's cram/ path) exists and speaks our ABI major. */
+static bool cram_group_usable(struct cram_ctx *ctx, const char *group)
+{
+	char path[PATH_MAX];
+	uint64_t version;
+
+	if (!cram_sysfs_dir_exists(group))
+		return false;
+	snprintf(path, sizeof(path), "%s/abi_version", group);
+	if (cram_sysfs_read_u64(ctx, path, &version) < 0) {
+		err(ctx, "%s: skipped: no valid abi_version", group);
+		return false;
+	}
+	if (version != CRAM_ABI_MAJOR) {
+		err(ctx, "%s: skipped: cram ABI version %" PRIu64 ", libcram knows %d",
+		    group, version, CRAM_ABI_MAJOR);
+		return false;
+	}
+	return true;
+}
+
+static bool device_before(const struct cram_device *a, const struct cram_device *b)
+{
+	return a->num[0] < b->num[0] || (a->num[0] == b->num[0] && a->num[1] < b->num[1]);
+}
+
+static void device_insert(struct cram_ctx *ctx, struct cram_device *dev)
+{
+	struct cram_device **pos = &ctx->devices;
+
+	while (*pos && device_before(*pos, dev))
+		pos = &(*pos)->next;
+	dev->next = *pos;
+	*pos = dev;
+}
+
+/* Adds the dax device @name when it is a cram device. Returns 0 or -ENOMEM. */
+static int add_device(struct cram_ctx *ctx, const char *name)
+{
+	struct cram_device *dev;
+	unsigned int num[2];
+	char *path;
+
+	if (cram_parse_name(name, "dax", num, 2) < 0) {
+		dbg(ctx, "%s/%s: not a dax device name, skipped", CRAM_DAX_DIR, name);
+		return 0;
+	}
+	if (asprintf(&path, "%s/%s/%s", CRAM_DAX_DIR, name, CRAM_GROUP) < 0)
+		return -ENOMEM;
+	if (!cram_group_usable(ctx, path)) {
+		dbg(ctx, "%s: skipped", name);
+		free(path);
+		return 0;
+	}
+	dev = calloc(1, sizeof(*dev));
+	if (!dev) {
+		free(path);
+		return -ENOMEM;
+	}
+	dev->ctx = ctx;
+	dev->path = path;
+	memcpy(dev->num, num, sizeof(num));
+	dev->devname = strdup(name);
+	if (!dev->devname || find_region(dev) < 0) {
+		device_free(dev);
+		return -ENOMEM;
+	}
+	device_insert(ctx, dev);
+	dbg(ctx, "%s: cram device, region %s", name, dev->region ? dev->region : "(none)");
+	return 0;
+}
+
+static int scan_devices(struct cram_ctx *ctx)
+{
+	struct dirent *de;
+	DIR *dir;
+	int rc = 0;
+
+	dir = opendir(CRAM_DAX_DIR);
+	if (!dir) {
+		rc = -errno;
+		if (rc != -ENOENT)
+			return rc;
+		dbg(ctx, "%s: missing, no dax devices", CRAM_DAX_DIR);
+		return 0;
+	}
+	while (rc == 0 && (de = readdir(dir)) != NULL) {
+		if (de->d_name[0] != '.')
+			rc = add_device(ctx, de->d_name);
+	}
+	closedir(dir);
+	return rc;
+}
+
+struct cram_device *cram_device_get_first(struct cram_ctx *ctx)
+{
+	int rc;
+
+	if (!ctx)
+		return NULL;
+	if (!ctx->devices_scanned) {
+		rc = scan_devices(ctx);
+		if (rc < 0) {
+			err(ctx, "cannot list %s: %s", CRAM_DAX_DIR, strerror(-rc));
+			cram_devices_free(ctx);
+		}
+		/* Even a failed scan is cached: cram_rescan() retries. */
+		ctx->devices_scanned = true;
+	}
+	return ctx->devices;
+}
+
+struct cram_device *cram_device_get_next(struct cram_device *dev)
+{
+	return dev ? dev->next : NULL;
+}
+
+struct cram_ctx *cram_device_get_ctx(struct cram_device *dev)
+{
+	return dev ? dev->ctx : NULL;
+}
+
+const char *cram_device_get_devname(struct cram_device *dev)
+{
+	return dev ? dev->devname : NULL;
+}
+
+const char *cram_device_get_region(struct cram_device *dev)
+{
+	return dev ? dev->region : NULL;
+}
+
+const char *cram_device_get_path(struct cram_device *dev)
+{
+	return dev ? dev->path : NULL;
+}
+
+struct cram_device *cram_device_get_by_name(struct cram_ctx *ctx, const char *devname)
+{
+	struct cram_device *dev;
+
+	if (!ctx || !devname)
+		return NULL;
+	cram_device_foreach(ctx, dev)
+		if (strcmp(dev->devname, devname) == 0)
+			return dev;
+	return NULL;
+}
+
+/* ---- attributes ----------------------------------------------------------- */
+
+static int attr_path(struct cram_device *dev, const char *attr, char *path, size_t len)
+{
+	int n = snprintf(path, len, "%s/%s", dev->path, attr);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int read_u64_attr(struct cram_device *dev, const char *attr, uint64_t *val)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (!dev || !val)
+		return -EINVAL;
+	rc = attr_path(dev, attr, path, sizeof(path));
+	return rc < 0 ? rc : cram_sysfs_read_u64(dev->ctx, path, val);
+}
+
+static int write_attr(struct cram_device *dev, const char *attr, const char *value)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (!dev)
+		return -EINVAL;
+	rc = attr_path(dev, attr, path, sizeof(path));
+	return rc < 0 ? rc : cram_sysfs_write(dev->ctx, path, value);
+}
+
+static int write_u64_attr(struct cram_device *dev, const char *attr, uint64_t val)
+{
+	char value[24];
+
+	snprintf(value, sizeof(value), "%" PRIu64, val);
+	return write_attr(dev, attr, value);
+}
+
+int cram_device_get_state(struct cram_device *dev)
+{
+	char path[PATH_MAX], buf[CRAM_SYSFS_BUF];
+	size_t len;
+	int rc;
+
+	if (!dev)
+		return -EINVAL;
+	rc = attr_path(dev, "state", path, sizeof(path));
+	if (rc == 0)
+		rc = cram_sysfs_read_str(dev->ctx, path, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	len = (size_t)rc;
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	if (strcmp(buf, "online") == 0)
+		return CRAM_DEVICE_ONLINE;
+	if (strcmp(buf, "offline") == 0)
+		return CRAM_DEVICE_OFFLINE;
+	return cram_sysfs_bad_value(dev->ctx, path, buf, -EINVAL);
+}
+
+int cram_device_set_state(struct cram_device *dev, enum cram_device_state state)
+{
+	switch (state) {
+	case CRAM_DEVICE_ONLINE:
+		return write_attr(dev, "state", "online");
+	case CRAM_DEVICE_OFFLINE:
+		return write_attr(dev, "state", "offline");
+	}
+	return -EINVAL;
+}
+
+int cram_device_get_node(struct cram_device *dev, int *val)
+{
+	char path[PATH_MAX];
+	int rc, node;
+
+	if (!dev || !val)
+		return -EINVAL;
+	rc = attr_path(dev, "node", path, sizeof(path));
+	if (rc == 0)
+		rc = cram_sysfs_read_int(dev->ctx, path, &node);
+	if (rc < 0)
+		return rc;
+	if (node < 0 || node >= CRAM_MAX_NODES) {
+		err(dev->ctx, "%s: node id %d out of range 0-%d", path, node,
+		    CRAM_MAX_NODES - 1);
+		return -ERANGE;
+	}
+	*val = node;
+	return 0;
+}
+
+int cram_device_get_abi_version(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "abi_version", val);
+}
+
+int cram_device_get_total_pages(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "total_pages", val);
+}
+
+int cram_device_get_phys_capacity(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "phys_capacity_bytes", val);
+}
+
+int cram_device_get_phys_used(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "phys_used_bytes", val);
+}
+
+int cram_device_get_logical(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "logical_bytes", val);
+}
+
+int cram_device_get_capacity_pages(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "capacity_pages", val);
+}
+
+int cram_device_get_no_alloc(struct cram_device *dev, bool *val)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (!dev || !val)
+		return -EINVAL;
+	rc = attr_path(dev, "no_alloc", path, sizeof(path));
+	return rc < 0 ? rc : cram_sysfs_read_bool(dev->ctx, path, val);
+}
+
+int cram_device_get_demote_rate_limit(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "demote_rate_limit_bytes", val);
+}
+
+int cram_device_get_evict_pending(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "evict_bytes", val);
+}
+
+int cram_device_get_high_threshold(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "high_threshold_bytes", val);
+}
+
+int cram_device_get_low_threshold(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "low_threshold_bytes", val);
+}
+
+int cram_device_set_capacity_pages(struct cram_device *dev, uint64_t val)
+{
+	return write_u64_attr(dev, "capacity_pages", val);
+}
+
+int cram_device_set_no_alloc(struct cram_device *dev, bool val)
+{
+	return write_attr(dev, "no_alloc", val ? "1" : "0");
+}
+
+int cram_device_set_demote_rate_limit(struct cram_device *dev, uint64_t val)
+{
+	/* The ABI range is 0..2^63-1; refuse early what the kernel would. */
+	if (val > INT64_MAX)
+		return -ERANGE;
+	return write_u64_attr(dev, "demote_rate_limit_bytes", val);
+}
+
+/*
+ * evict_bytes reads back the bytes still pending, which the provider may
+ * already have reduced: the read-back value must not exceed the request.
+ */
+int cram_device_request_evict(struct cram_device *dev, uint64_t bytes)
+{
+	char path[PATH_MAX], value[24];
+	uint64_t pending;
+	int rc;
+
+	if (!dev)
+		return -EINVAL;
+	rc = attr_path(dev, "evict_bytes", path, sizeof(path));
+	if (rc < 0)
+		return rc;
+	snprintf(value, sizeof(value), "%" PRIu64, bytes);
+	rc = cram_sysfs_write_raw(dev->ctx, path, value);
+	if (rc == 0)
+		rc = cram_sysfs_read_u64(dev->ctx, path, &pending);
+	if (rc < 0)
+		return rc;
+	if (pending > bytes) {
+		err(dev->ctx, "%s: wrote '%s' but read back %" PRIu64 " pending", path, value,
+		    pending);
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * The kernel keeps low <= high at every write, so the order of the two
+ * writes depends on where the current low threshold is.
+ */
+int cram_device_set_thresholds(struct cram_device *dev, uint64_t high, uint64_t low)
+{
+	uint64_t cur_low;
+	int rc;
+
+	if (!dev || (high && low && low > high))
+		return -EINVAL;
+	rc = cram_device_get_low_threshold(dev, &cur_low);
+	if (rc < 0)
+		return rc;
+	if (high && high < cur_low) {
+		rc = write_u64_attr(dev, "low_threshold_bytes", low);
+		return rc < 0 ? rc : write_u64_attr(dev, "high_threshold_bytes", high);
+	}
+	rc = write_u64_attr(dev, "high_threshold_bytes", high);
+	return rc < 0 ? rc : write_u64_attr(dev, "low_threshold_bytes", low);
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Strict parsers for the values libcram reads from sysfs. Nothing here
+ * does I/O, so each parser can be unit-tested on plain strings.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Scans one run of decimal digits at *pp and advances *pp past it.
+ * Returns false when there is no digit. On overflow *overflow is set and
+ * the rest of the digits are still consumed.
+ */
+static bool scan_u64(const char **pp, uint64_t *out, bool *overflow)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	*overflow = false;
+	if (!is_digit(*p))
+		return false;
+	for (; is_digit(*p); p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			*overflow = true;
+		else
+			v = v * 10 + d;
+	}
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+/* True at the end of the string, optionally after one newline. */
+static bool at_end(const char *p)
+{
+	if (*p == '\n')
+		p++;
+	return *p == '\0';
+}
+
+int cram_parse_u64(const char *buf, uint64_t *out)
+{
+	const char *p = buf;
+	bool overflow;
+	uint64_t v;
+
+	if (!buf || !out)
+		return -EINVAL;
+	if (!scan_u64(&p, &v, &overflow) || !at_end(p))
+		return -EINVAL;
+	if (overflow)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int cram_parse_int(const char *buf, int *out)
+{
+	const char *p = buf;
+	bool overflow, neg;
+	uint64_t v, max;
+
+	if (!buf || !out)
+		return -EINVAL;
+	neg = *p == '-';
+	if (neg)
+		p++;
+	if (!scan_u64(&p, &v, &overflow) || !at_end(p))
+		return -EINVAL;
+	max = neg ? (uint64_t)INT_MAX + 1 : (uint64_t)INT_MAX;
+	if (overflow || v > max)
+		return -ERANGE;
+	*out = neg ? (int)-(int64_t)v : (int)v;
+	return 0;
+}
+
+int cram_parse_bool(const char *buf, bool *out)
+{
+	if (!buf || !out)
+		return -EINVAL;
+	if ((buf[0] != '0' && buf[0] != '1') || !at_end(buf + 1))
+		return -EINVAL;
+	*out = buf[0] == '1';
+	return 0;
+}
+
+/* Parses "N" or "N-M" at *pp. Returns 0, -EINVAL or -ERANGE (id >= nbits). */
+static int scan_node_range(const char **pp, size_t nbits, uint64_t *lo, uint64_t *hi)
+{
+	bool ov_lo, ov_hi = false;
+
+	if (!scan_u64(pp, lo, &ov_lo))
+		return -EINVAL;
+	*hi = *lo;
+	if (**pp == '-') {
+		(*pp)++;
+		if (!scan_u64(pp, hi, &ov_hi))
+			return -EINVAL;
+	}
+	if (ov_lo || ov_hi)
+		return -ERANGE;
+	if (*lo > *hi)
+		return -EINVAL;
+	return *hi >= nbits ? -ERANGE : 0;
+}
+
+static int parse_nodelist(const char *p, unsigned long *mask, size_t nbits)
+{
+	int range = 0;
+
+	if (at_end(p))
+		return 0;
+	for (;;) {
+		uint64_t lo, hi, bit;
+		int rc = scan_node_range(&p, nbits, &lo, &hi);
+
+		if (rc == -EINVAL)
+			return rc;
+		if (rc < 0)
+			range = rc;
+		else
+			for (bit = lo; bit <= hi; bit++)
+				cram_bit_set(mask, bit);
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return at_end(p) ? range : -EINVAL;
+}
+
+int cram_parse_nodelist(const char *buf, unsigned long *mask, size_t nbits)
+{
+	size_t bytes;
+	int rc;
+
+	if (!buf || !mask || !nbits)
+		return -EINVAL;
+	bytes = CRAM_BITS_TO_LONGS(nbits) * sizeof(*mask);
+	memset(mask, 0, bytes);
+	rc = parse_nodelist(buf, mask, nbits);
+	if (rc < 0)
+		memset(mask, 0, bytes);
+	return rc;
+}
+
+int cram_parse_stat(const char *buf, uint64_t *fields, size_t n)
+{
+	const char *p = buf;
+	bool overflow, range = false;
+	size_t i = 0;
+	uint64_t v;
+
+	if (!buf || !fields || !n)
+		return -EINVAL;
+	for (;;) {
+		if (!scan_u64(&p, &v, &overflow))
+			return -EINVAL;
+		if (i < n) {
+			fields[i] = v;
+			range |= overflow;
+		}
+		i++;
+		if (*p != ' ')
+			break;
+		p++;
+	}
+	if (i < n || !at_end(p))
+		return -EINVAL;
+	return range ? -ERANGE : 0;
+}
+
+/* Parses the value part of a meminfo line: spaces, a number, " kB". */
+static int parse_kb(const char *p, uint64_t *bytes)
+{
+	bool overflow;
+	uint64_t v;
+
+	if (*p != ' ')
+		return -EINVAL;
+	while (*p == ' ')
+		p++;
+	if (!scan_u64(&p, &v, &overflow) || strncmp(p, " kB", 3) != 0)
+		return -EINVAL;
+	p += 3;
+	if (*p != '\n' && *p != '\0')
+		return -EINVAL;
+	if (overflow || v > UINT64_MAX / 1024)
+		return -ERANGE;
+	*bytes = v * 1024;
+	return 0;
+}
+
+int cram_parse_meminfo_total(const char *buf, int node, uint64_t *bytes)
+{
+	char prefix[48];
+	const char *line;
+	size_t len;
+
+	if (!buf || !bytes || node < 0)
+		return -EINVAL;
+	len = (size_t)snprintf(prefix, sizeof(prefix), "Node %d MemTotal:", node);
+	for (line = buf; *line; ) {
+		const char *nl = strchr(line, '\n');
+
+		if (strncmp(line, prefix, len) == 0)
+			return parse_kb(line + len, bytes);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return -EINVAL;
+}
+
+int cram_parse_name(const char *name, const char *prefix, unsigned int *nums, size_t n)
+{
+	const char *p;
+	bool overflow;
+	size_t len, i;
+	uint64_t v;
+
+	if (!name || !prefix || !n)
+		return -EINVAL;
+	len = strlen(prefix);
+	if (strncmp(name, prefix, len) != 0)
+		return -EINVAL;
+	p = name + len;
+	for (i = 0; i < n; i++) {
+		if (i > 0 && *p++ != '.')
+			return -EINVAL;
+		if (!scan_u64(&p, &v, &overflow))
+			return -EINVAL;
+		if (overflow || v > UINT_MAX)
+			return -ERANGE;
+		if (nums)
+			nums[i] = (unsigned int)v;
+	}
+	return *p ? -EINVAL : 0;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libcram internals shared by its source files: the context, sysfs
+ * locations and the log macros.
+ */
+#ifndef _LIBCRAM_PRIVATE_H_
+#define _LIBCRAM_PRIVATE_H_
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <syslog.h>
+
+#include <cram/cram.h>
+
+/* Paths of cram ABI v1 (kernel-abi/ABI/testing/). */
+#define CRAM_NODE_DIR		"/sys/devices/system/node"
+#define CRAM_DAX_DIR		"/sys/bus/dax/devices"
+#define CRAM_GROUP		"cram"
+
+/* The cram ABI major version this library speaks. */
+#define CRAM_ABI_MAJOR		1
+/* Node ids are below MAX_NUMNODES, at most 1 << NODES_SHIFT (10). */
+#define CRAM_MAX_NODES		1024
+/* Fields of cram/stat in ABI v1. */
+#define CRAM_STAT_FIELDS	7
+
+typedef void (*cram_log_fn_t)(struct cram_ctx *ctx, int priority, const char *file, int line,
+			      const char *fn, const char *format, va_list args);
+
+struct cram_ctx {
+	int refcount;
+	cram_log_fn_t log_fn;
+	int log_priority;
+	void *userdata;
+	/* Caches filled on the first iteration, dropped by cram_rescan(). */
+	bool nodes_scanned;
+	bool devices_scanned;
+	struct cram_node *nodes;
+	struct cram_device *devices;
+};
+
+void cram_log_msg(struct cram_ctx *ctx, int priority, const char *file, int line,
+		  const char *fn, const char *format, ...)
+	__attribute__((format(printf, 6, 7)));
+
+#define cram_log_cond(ctx, prio, ...)						\
+	do {									\
+		if ((ctx)->log_priority >= (prio))				\
+			cram_log_msg(ctx, prio, __FILE__, __LINE__,		\
+				     __func__, __VA_ARGS__);			\
+	} while (0)
+
+/* Messages carry no trailing newline; the default log function adds it. */
+#define err(ctx, ...)	cram_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+#define info(ctx, ...)	cram_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define dbg(ctx, ...)	cram_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+
+/* node.c and device.c: drop the cached lists. */
+void cram_nodes_free(struct cram_ctx *ctx);
+void cram_devices_free(struct cram_ctx *ctx);
+
+#endif /* _LIBCRAM_PRIVATE_H_ */

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Telemetry snapshots: one read of cram/stat, stamped with CLOCK_MONOTONIC
+ * and copied into as much of struct cram_snapshot as the caller has.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "private.h"
+#include "sysfs.h"
+
+/* True when the caller's snapshot is large enough to hold @field. */
+#define SNAP_HAS(snap, field)							\
+	((snap)->size >= offsetof(struct cram_snapshot, field) + sizeof((snap)->field))
+
+/* Where each field of cram/stat (ABI v1 order) goes. */
+static const size_t stat_offsets[CRAM_STAT_FIELDS] = {
+	offsetof(struct cram_snapshot, phys_capacity_bytes),
+	offsetof(struct cram_snapshot, phys_used_bytes),
+	offsetof(struct cram_snapshot, logical_bytes),
+	offsetof(struct cram_snapshot, demoted_pages),
+	offsetof(struct cram_snapshot, promoted_pages),
+	offsetof(struct cram_snapshot, evicted_pages),
+	offsetof(struct cram_snapshot, ballooned_pages),
+};
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
+{
+	uint64_t fields[CRAM_STAT_FIELDS];
+	char path[PATH_MAX];
+	size_t i;
+	int rc;
+
+	if (!dev || !snap || !SNAP_HAS(snap, timestamp_ns))
+		return -EINVAL;
+	rc = snprintf(path, sizeof(path), "%s/stat", cram_device_get_path(dev));
+	if (rc < 0 || (size_t)rc >= sizeof(path))
+		return -ENAMETOOLONG;
+	rc = cram_sysfs_read_stat(cram_device_get_ctx(dev), path, fields, CRAM_STAT_FIELDS);
+	if (rc < 0)
+		return rc;
+	snap->timestamp_ns = monotonic_ns();
+	for (i = 0; i < CRAM_STAT_FIELDS; i++) {
+		if (snap->size >= stat_offsets[i] + sizeof(uint64_t))
+			memcpy((char *)snap + stat_offsets[i], &fields[i], sizeof(uint64_t));
+	}
+	return 0;
+}
+
+double cram_snapshot_ratio(const struct cram_snapshot *snap)
+{
+	if (!snap || !SNAP_HAS(snap, logical_bytes) || snap->phys_used_bytes == 0)
+		return 0.0;
+	return (double)snap->logical_bytes / (double)snap->phys_used_bytes;
+}
+
+uint64_t cram_snapshot_headroom(const struct cram_snapshot *snap)
+{
+	if (!snap || !SNAP_HAS(snap, phys_used_bytes) ||
+	    snap->phys_used_bytes >= snap->phys_capacity_bytes)
+		return 0;
+	return snap->phys_capacity_bytes - snap->phys_used_bytes;
+}
