@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Helpers for the integration tests; source it first:
+#   . "$top_srcdir/tests/integration/lib.sh"
+# POSIX sh (dash). Needs top_srcdir and top_builddir (absolute), which
+# `make check` exports; CRAM_TEST_WRAPPER (e.g. "valgrind -q
+# --error-exitcode=99 --leak-check=full") runs the binaries under test
+# through a wrapper.
+#
+# Provides:
+#   $CRAMD, $CRAMCTL            the binaries under test, with $CRAM_TEST_WRAPPER
+#   $CRAM_FAKE_KERNEL           the fake kernel binary
+#   cram_require_umockdev       skip (exit 77) without umockdev-wrapper
+#   cram_run_testbed [OPTS] -- CMD...
+#                               run CMD under the fake kernel (see tests/README.md)
+#   cram_wait_for TIMEOUT_S CMD...  retry CMD every 0.1 s until it succeeds
+#   cram_fail MSG               print "FAIL: MSG" and exit 1
+#   cram_skip MSG               print "SKIP: MSG" and exit 77
+#   cram_assert_eq ACTUAL EXPECTED MSG
+#   cram_assert_grep PATTERN FILE
+
+if [ -z "${top_srcdir:-}" ] || [ -z "${top_builddir:-}" ]; then
+	echo "ERROR: set top_srcdir and top_builddir (make check does)" >&2
+	exit 99
+fi
+
+CRAM_TEST_WRAPPER=${CRAM_TEST_WRAPPER:-}
+# shellcheck disable=SC2034 # used by the tests that source this file
+CRAMD="$CRAM_TEST_WRAPPER $top_builddir/cramd/cramd"
+# shellcheck disable=SC2034
+CRAMCTL="$CRAM_TEST_WRAPPER $top_builddir/cramctl/cramctl"
+CRAM_FAKE_KERNEL=$top_builddir/tests/fake-kernel/cram-fake-kernel
+
+cram_fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+cram_skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+cram_require_umockdev() {
+	command -v umockdev-wrapper >/dev/null 2>&1 ||
+		cram_skip "umockdev-wrapper is not installed (Debian: umockdev)"
+	[ -x "$CRAM_FAKE_KERNEL" ] ||
+		cram_skip "$CRAM_FAKE_KERNEL is not built (configure found no libumockdev)"
+}
+
+# cram_run_testbed [fake-kernel options] -- CMD [ARGS...]
+# CMD gets $CRAM_TEST_WRAPPER in front of it, except when it is a shell
+# (sh, dash, bash): a shell scenario runs the binaries under test through
+# $CRAMD and $CRAMCTL, which carry the wrapper themselves.
+cram_run_testbed() {
+	_opts=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		case $1 in
+		*[!A-Za-z0-9_.-]*) cram_fail "cram_run_testbed: bad option word '$1'" ;;
+		esac
+		_opts="$_opts $1"
+		shift
+	done
+	[ $# -ge 2 ] || cram_fail "cram_run_testbed: expected OPTIONS -- CMD [ARGS...]"
+	shift
+	case ${1##*/} in
+	sh | dash | bash) _wrap= ;;
+	*) _wrap=$CRAM_TEST_WRAPPER ;;
+	esac
+	# Option words and the wrapper are split on blanks on purpose.
+	# shellcheck disable=SC2086
+	umockdev-wrapper "$CRAM_FAKE_KERNEL" $_opts -- $_wrap "$@"
+}
+
+# cram_wait_for TIMEOUT_S CMD [ARGS...]: succeed as soon as CMD does
+cram_wait_for() {
+	_timeout=$1
+	shift
+	case $_timeout in
+	'' | *[!0-9]*) cram_fail "cram_wait_for: timeout '$_timeout' is not a number of seconds" ;;
+	esac
+	_end=$(($(date +%s) + _timeout))
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(date +%s)" -le $_end ] || break
+		sleep 0.1
+	done
+	cram_fail "timed out after ${_timeout}s waiting for: $*"
+}
+
+# cram_assert_eq ACTUAL EXPECTED MSG
+cram_assert_eq() {
+	[ "$1" = "$2" ] || cram_fail "$3: expected '$2', got '$1'"
+}
+
+# cram_assert_grep PATTERN FILE: FILE has a line matching the basic regex.
+# (No "test -r": dash's test uses faccessat(), which umockdev does not
+# redirect.)
+cram_assert_grep() {
+	grep -q -e "$1" "$2" && return 0
+	echo "--- $2:" >&2
+	head -n 50 "$2" >&2
+	echo "---" >&2
+	cram_fail "no line of $2 matches '$1'"
+}
