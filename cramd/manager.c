@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cramd manager. Devices are kept by name and looked up in libcram on
+ * every use, so a rediscovery (which rescans libcram) never leaves a
+ * stale pointer behind.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+
+#include <libudev.h>
+
+#include <cram/cram.h>
+
+#include "discover.h"
+#include "log.h"
+#include "manager.h"
+#include "policy.h"
+
+#define WHY_MAX 512
+#define UEVENT_BATCH 64
+
+struct managed {
+	char devname[CRAMD_DEVNAME_MAX];
+	int node;
+	bool gate_closed;
+	bool gate_known;	/* false: write no_alloc on the next pass */
+	bool degraded;
+	int degraded_kind;	/* what made it degraded, see run_pass() */
+	bool write_err_logged;
+	bool overfull;		/* phys used > phys capacity, logged */
+	bool thresholds_set;
+	bool thresholds_err_logged;
+	uint64_t thresholds_capacity;
+};
+
+struct cramd_manager {
+	struct cramd_config cfg;
+	struct cram_ctx *cram;
+	sd_event *ev;
+	sd_event_source *timer;
+	sd_event_source *uevent_src;
+	struct udev *udev;
+	struct udev_monitor *monitor;
+	struct managed *devs;
+	size_t n;
+	char cram_msg[WHY_MAX / 2];	/* last libcram warning or error */
+	cramd_status_fn status_fn;
+	void *userdata;
+};
+
+static struct cramd_log_fields dev_fields(const struct managed *md,
+					  const char *action,
+					  const char *reason)
+{
+	struct cramd_log_fields f = { .device = md->devname, .node = md->node,
+				      .action = action, .reason = reason };
+
+	return f;
+}
+
+/* libcram's messages: details at debug level; warnings kept for context. */
+static void cram_log(struct cram_ctx *ctx, int priority, const char *file,
+		     int line, const char *fn, const char *format,
+		     va_list args)
+{
+	struct cramd_manager *m = cram_get_userdata(ctx);
+	char msg[WHY_MAX / 2];
+	size_t len;
+
+	vsnprintf(msg, sizeof(msg), format, args);
+	len = strlen(msg);
+	while (len && msg[len - 1] == '\n')
+		msg[--len] = '\0';
+	if (m && priority <= LOG_WARNING)
+		memcpy(m->cram_msg, msg, sizeof(msg));
+	cramd_log(LOG_DEBUG, "libcram: %s: %s", fn, msg);
+}
+
+static struct managed *find_managed(struct cramd_manager *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->devs[i].devname, name) == 0)
+			return &m->devs[i];
+	return NULL;
+}
+
+static void notify_status(struct cramd_manager *m)
+{
+	struct cramd_counts c;
+
+	if (!m->status_fn)
+		return;
+	cramd_manager_get_counts(m, &c);
+	m->status_fn(&c, m->userdata);
+}
+
+void cramd_manager_get_counts(const struct cramd_manager *m,
+			      struct cramd_counts *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->managed = m->n;
+	for (i = 0; i < m->n; i++) {
+		c->gates_closed += m->devs[i].gate_closed;
+		c->degraded += m->devs[i].degraded;
+	}
+}
+
+/* ---- thresholds ---------------------------------------------------------- */
+
+static void set_thresholds(struct cramd_manager *m, struct managed *md,
+			   struct cram_device *dev, uint64_t capacity)
+{
+	uint64_t high = cramd_watermark_bytes(capacity,
+					      m->cfg.high_watermark_percent);
+	uint64_t low = cramd_watermark_bytes(capacity,
+					     m->cfg.low_watermark_percent);
+	struct cramd_log_fields f = dev_fields(md, "thresholds", NULL);
+	int rc;
+
+	if (md->thresholds_set && md->thresholds_capacity == capacity)
+		return;
+	rc = cram_device_set_thresholds(dev, high, low);
+	if (rc < 0) {
+		if (!md->thresholds_err_logged)
+			cramd_log_dev(LOG_ERR, &f,
+				      "%s: cannot set thresholds high %" PRIu64
+				      " low %" PRIu64 ": %s", md->devname, high,
+				      low, strerror(-rc));
+		md->thresholds_err_logged = true;
+		md->thresholds_set = false;
+		return;
+	}
+	md->thresholds_err_logged = false;
+	md->thresholds_set = true;
+	md->thresholds_capacity = capacity;
+	cramd_log_dev(LOG_INFO, &f,
+		      "%s: thresholds high %" PRIu64 " low %" PRIu64
+		      " bytes (%u%%/%u%% of %" PRIu64 " bytes physical)",
+		      md->devname, high, low, m->cfg.high_watermark_percent,
+		      m->cfg.low_watermark_percent, capacity);
+}
+
+/* ---- one policy pass ------------------------------------------------------- */
+
+/* Returns 0 or the -errno of the snapshot; @s is always filled. */
+static int read_sample(struct cramd_manager *m, struct cram_device *dev,
+		       struct cramd_sample *s, char *why, size_t len)
+{
+	struct cram_snapshot snap = { .size = sizeof(snap) };
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	m->cram_msg[0] = '\0';
+	rc = cram_device_snapshot(dev, &snap);
+	if (rc < 0) {
+		snprintf(why, len, "cannot read %.200s/stat: %s%s%.200s%s",
+			 cram_device_get_path(dev), strerror(-rc),
+			 m->cram_msg[0] ? " (libcram: " : "", m->cram_msg,
+			 m->cram_msg[0] ? ")" : "");
+		s->why = why;
+		return rc;
+	}
+	s->valid = true;
+	s->phys_capacity_bytes = snap.phys_capacity_bytes;
+	s->phys_used_bytes = snap.phys_used_bytes;
+	s->logical_bytes = snap.logical_bytes;
+	return 0;
+}
+
+/* Log entering, changing and leaving the degraded state, once each. */
+static void track_degraded(struct managed *md, const struct cramd_decision *d,
+			   int kind)
+{
+	struct cramd_log_fields f = dev_fields(md, "degraded", d->cause);
+
+	if (d->degraded && (!md->degraded || md->degraded_kind != kind))
+		cramd_log_dev(LOG_WARNING, &f, "%s: degraded: %s", md->devname,
+			      d->cause);
+	if (!d->degraded && md->degraded) {
+		f.action = "recovered";
+		cramd_log_dev(LOG_NOTICE, &f, "%s: telemetry is sane again: %s",
+			      md->devname, d->cause);
+	}
+	md->degraded = d->degraded;
+	md->degraded_kind = kind;
+}
+
+static void apply_gate(struct managed *md, struct cram_device *dev,
+		       const struct cramd_decision *d)
+{
+	const char *action = d->gate_closed ? "gate-close" : "gate-open";
+	struct cramd_log_fields f = dev_fields(md, action, d->cause);
+	int rc;
+
+	if (!d->changed && md->gate_known) {
+		cramd_log_dev(LOG_DEBUG, &f, "%s: %s", md->devname, d->reason);
+		return;
+	}
+	rc = dev ? cram_device_set_no_alloc(dev, d->gate_closed) : -ENODEV;
+	if (rc < 0) {
+		if (!md->write_err_logged)
+			cramd_log_dev(LOG_ERR, &f,
+				      "%s: cannot write no_alloc = %d: %s",
+				      md->devname, d->gate_closed,
+				      strerror(-rc));
+		md->write_err_logged = true;
+		md->gate_known = false;
+		md->gate_closed = d->gate_closed;
+		return;
+	}
+	md->write_err_logged = false;
+	md->gate_known = true;
+	md->gate_closed = d->gate_closed;
+	cramd_log_dev(LOG_INFO, &f, "%s: gate %s: %s", md->devname,
+		      d->gate_closed ? "closed" : "opened",
+		      d->degraded ? "fail-safe while degraded" : d->cause);
+}
+
+/* Physical use above capacity: the device already lost backing. */
+static void check_overfull(struct managed *md, const struct cramd_sample *s)
+{
+	struct cramd_log_fields f = dev_fields(md, "overfull", NULL);
+	bool over = s->valid && s->phys_used_bytes > s->phys_capacity_bytes;
+
+	if (over && !md->overfull)
+		cramd_log_dev(LOG_CRIT, &f,
+			      "%s: phys used %" PRIu64 " bytes exceeds phys capacity %"
+			      PRIu64 " bytes: the device is out of backing",
+			      md->devname, s->phys_used_bytes,
+			      s->phys_capacity_bytes);
+	if (s->valid)
+		md->overfull = over;
+}
+
+static void run_pass(struct cramd_manager *m, struct managed *md)
+{
+	struct cram_device *dev = cram_device_get_by_name(m->cram, md->devname);
+	struct cramd_sample s = { .valid = false, .why = "device is gone" };
+	struct cramd_decision d;
+	char why[WHY_MAX];
+	int kind = -ENODEV;	/* degraded because: -errno, or 1 for no capacity */
+
+	if (dev)
+		kind = read_sample(m, dev, &s, why, sizeof(why));
+	if (kind == 0 && s.phys_capacity_bytes == 0)
+		kind = 1;
+	cramd_policy_decide(&m->cfg, md->gate_closed, &s, &d);
+	track_degraded(md, &d, kind);
+	check_overfull(md, &s);
+	apply_gate(md, dev, &d);
+	if (dev && s.valid && s.phys_capacity_bytes)
+		set_thresholds(m, md, dev, s.phys_capacity_bytes);
+}
+
+static void run_all(struct cramd_manager *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		run_pass(m, &m->devs[i]);
+	notify_status(m);
+}
+
+/* ---- setting a device up ---------------------------------------------------- */
+
+static int check_abi(struct managed *md, struct cram_device *dev)
+{
+	struct cramd_log_fields f = dev_fields(md, "skip", NULL);
+	uint64_t abi;
+	int rc = cram_device_get_abi_version(dev, &abi);
+
+	if (rc < 0) {
+		cramd_log_dev(LOG_ERR, &f, "%s: cannot read %s/abi_version: %s; not managed",
+			      md->devname, cram_device_get_path(dev),
+			      strerror(-rc));
+		return rc;
+	}
+	if (abi != 1) {
+		cramd_log_dev(LOG_ERR, &f, "%s: unsupported cram ABI version %" PRIu64
+			      "; not managed", md->devname, abi);
+		return -EPROTONOSUPPORT;
+	}
+	return 0;
+}
+
+static int bring_online(struct managed *md, struct cram_device *dev)
+{
+	struct cramd_log_fields f = dev_fields(md, "online", NULL);
+	int rc = cram_device_get_state(dev);
+
+	if (rc == CRAM_DEVICE_ONLINE) {
+		cramd_log_dev(LOG_INFO, &f, "%s: already online (node %d)",
+			      md->devname, md->node);
+		return 0;
+	}
+	if (rc < 0) {
+		cramd_log_dev(LOG_ERR, &f, "%s: cannot read %s/state: %s; not managed",
+			      md->devname, cram_device_get_path(dev),
+			      strerror(-rc));
+		return rc;
+	}
+	rc = cram_device_set_state(dev, CRAM_DEVICE_ONLINE);
+	if (rc < 0) {
+		cramd_log_dev(LOG_ERR, &f, "%s: cannot online: %s; not managed",
+			      md->devname, strerror(-rc));
+		return rc;
+	}
+	cramd_log_dev(LOG_INFO, &f, "%s: onlined as private node %d",
+		      md->devname, md->node);
+	return 0;
+}
+
+static int setup_device(struct cramd_manager *m, const struct cramd_candidate *c)
+{
+	struct cram_device *dev = cram_device_get_by_name(m->cram, c->devname);
+	struct managed md = { .node = c->node };
+	struct managed *v;
+	bool closed;
+
+	snprintf(md.devname, sizeof(md.devname), "%s", c->devname);
+	if (!dev || check_abi(&md, dev) < 0 || bring_online(&md, dev) < 0)
+		return 0;
+	if (cram_device_get_no_alloc(dev, &closed) == 0) {
+		md.gate_closed = closed;
+		md.gate_known = true;
+	}
+	v = realloc(m->devs, (m->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	m->devs = v;
+	m->devs[m->n] = md;
+	m->n++;
+	return 0;
+}
+
+static void drop_device(struct cramd_manager *m, struct managed *md,
+			const char *why)
+{
+	struct cramd_log_fields f = dev_fields(md, "release", why);
+	size_t i = (size_t)(md - m->devs);
+
+	cramd_log_dev(LOG_NOTICE, &f, "%s: %s; no longer managed",
+		      md->devname, why);
+	memmove(&m->devs[i], &m->devs[i + 1], (m->n - i - 1) * sizeof(*md));
+	m->n--;
+}
+
+static void warn_unmatched(struct cramd_manager *m,
+			   const struct cramd_discovery *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->cfg.n_devices; i++) {
+		const char *want = m->cfg.devices[i];
+		bool found = false;
+
+		for (j = 0; j < d->n && !found; j++)
+			found = strcmp(d->devs[j].devname, want) == 0 ||
+				strcmp(d->devs[j].region, want) == 0;
+		if (!found)
+			cramd_log(LOG_WARNING,
+				  "configured device %s: no such cram device",
+				  want);
+	}
+}
+
+/* Discover, drop what went away, set up what is new and wanted. */
+static int rediscover(struct cramd_manager *m)
+{
+	struct cramd_discovery d;
+	size_t i;
+	int rc = cramd_discover(m->cram, &d);
+
+	if (rc < 0)
+		return rc;
+	for (i = m->n; i-- > 0;)
+		if (!cramd_discovery_find(&d, m->devs[i].devname))
+			drop_device(m, &m->devs[i], "device is gone");
+	for (i = 0; i < d.n && rc == 0; i++) {
+		const struct cramd_candidate *c = &d.devs[i];
+
+		if (find_managed(m, c->devname))
+			continue;
+		if (!cramd_config_wants_device(&m->cfg, c->devname, c->region)) {
+			cramd_log(LOG_INFO, "%s: not in the configured devices, left alone",
+				  c->devname);
+			continue;
+		}
+		rc = setup_device(m, c);
+	}
+	warn_unmatched(m, &d);
+	cramd_discovery_free(&d);
+	return rc;
+}
+
+/* ---- event sources ----------------------------------------------------------- */
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct cramd_manager *m = userdata;
+	uint64_t interval = (uint64_t)m->cfg.poll_interval_ms * 1000;
+	uint64_t now = usec;
+
+	run_all(m);
+	sd_event_now(m->ev, CLOCK_MONOTONIC, &now);
+	usec += interval;
+	if (usec <= now)	/* fell behind: do not try to catch up */
+		usec = now + interval;
+	sd_event_source_set_time(s, usec);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+static void on_change(struct cramd_manager *m, const char *name,
+		      const char *event)
+{
+	struct managed *md = find_managed(m, name);
+	struct cramd_log_fields f;
+
+	if (event && strcmp(event, "online") == 0 && !md) {
+		rediscover(m);
+		return;
+	}
+	if (!md)
+		return;
+	f = dev_fields(md, "uevent", event);
+	if (event && strcmp(event, "offline") == 0) {
+		drop_device(m, md, "went offline");
+		return;
+	}
+	/* high, low, or anything unknown: re-read everything now. */
+	cramd_log_dev(LOG_INFO, &f, "%s: uevent CRAM_EVENT=%s: policy pass",
+		      name, event ? event : "(none)");
+	run_pass(m, md);
+}
+
+static void handle_uevent(struct cramd_manager *m, struct udev_device *u)
+{
+	const char *action = udev_device_get_action(u);
+	const char *name = udev_device_get_sysname(u);
+	const char *event = udev_device_get_property_value(u, "CRAM_EVENT");
+
+	if (!action || !name)
+		return;
+	cramd_log(LOG_DEBUG, "uevent %s %s CRAM_EVENT=%s", action, name,
+		  event ? event : "");
+	if (strcmp(action, "change") == 0)
+		on_change(m, name, event);
+	else if (strcmp(action, "add") == 0 || strcmp(action, "remove") == 0 ||
+		 strcmp(action, "bind") == 0 || strcmp(action, "unbind") == 0)
+		rediscover(m);
+}
+
+static int on_uevent(sd_event_source *s, int fd, uint32_t revents,
+		     void *userdata)
+{
+	struct cramd_manager *m = userdata;
+	int i;
+
+	for (i = 0; i < UEVENT_BATCH; i++) {
+		struct udev_device *u = udev_monitor_receive_device(m->monitor);
+
+		if (!u)
+			break;
+		handle_uevent(m, u);
+		udev_device_unref(u);
+	}
+	notify_status(m);
+	return 0;
+}
+
+/* Without uevents cramd still works, by polling: failures are warnings. */
+static void start_monitor(struct cramd_manager *m)
+{
+	int rc;
+
+	m->udev = udev_new();
+	if (m->udev)
+		m->monitor = udev_monitor_new_from_netlink(m->udev, "udev");
+	if (!m->monitor) {
+		cramd_log(LOG_WARNING, "cannot monitor uevents; polling only");
+		return;
+	}
+	rc = udev_monitor_filter_add_match_subsystem_devtype(m->monitor, "dax",
+							     NULL);
+	if (rc >= 0)
+		rc = udev_monitor_enable_receiving(m->monitor);
+	if (rc >= 0)
+		rc = sd_event_add_io(m->ev, &m->uevent_src,
+				     udev_monitor_get_fd(m->monitor), EPOLLIN,
+				     on_uevent, m);
+	if (rc < 0)
+		cramd_log(LOG_WARNING, "cannot monitor uevents: %s; polling only",
+			  strerror(-rc));
+}
+
+static int start_timer(struct cramd_manager *m)
+{
+	uint64_t now;
+	int rc = sd_event_now(m->ev, CLOCK_MONOTONIC, &now);
+
+	if (rc < 0)
+		return rc;
+	return sd_event_add_time(m->ev, &m->timer, CLOCK_MONOTONIC,
+				 now + (uint64_t)m->cfg.poll_interval_ms * 1000,
+				 1000, on_timer, m);
+}
+
+/* ---- life cycle --------------------------------------------------------------- */
+
+int cramd_manager_new(struct cramd_manager **out,
+		      const struct cramd_config *cfg, sd_event *ev,
+		      cramd_status_fn status_fn, void *userdata)
+{
+	struct cramd_manager *m = calloc(1, sizeof(*m));
+	int rc;
+
+	*out = NULL;
+	if (!m)
+		return -ENOMEM;
+	m->cfg = *cfg;
+	m->ev = sd_event_ref(ev);
+	m->status_fn = status_fn;
+	m->userdata = userdata;
+	rc = cram_new(&m->cram);
+	if (rc < 0) {
+		cramd_log(LOG_ERR, "libcram: cannot create a context: %s",
+			  strerror(-rc));
+		goto fail;
+	}
+	cram_set_userdata(m->cram, m);
+	cram_set_log_fn(m->cram, cram_log);
+	cram_set_log_priority(m->cram, cramd_log_level() >= LOG_DEBUG ?
+				       LOG_DEBUG : LOG_WARNING);
+	start_monitor(m);
+	rc = rediscover(m);
+	if (rc == 0)
+		rc = start_timer(m);
+	if (rc < 0)
+		goto fail;
+	run_all(m);
+	*out = m;
+	return 0;
+fail:
+	cramd_manager_free(m);
+	return rc;
+}
+
+void cramd_manager_free(struct cramd_manager *m)
+{
+	if (!m)
+		return;
+	sd_event_source_disable_unref(m->timer);
+	sd_event_source_disable_unref(m->uevent_src);
+	udev_monitor_unref(m->monitor);
+	udev_unref(m->udev);
+	cram_unref(m->cram);
+	sd_event_unref(m->ev);
+	free(m->devs);
+	free(m);
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Garbage or missing telemetry: cramd logs the attribute's path, marks the
+# device degraded, closes its gate (fail-safe) and keeps running; it
+# recovers when the attribute is sane again.
+. "$top_srcdir/tests/integration/lib.sh"
+cram_require_umockdev
+
+if [ "${1:-}" = --inner ]; then
+	dev=/sys/bus/dax/devices
+	log=$CRAM_TESTBED/cramd.log
+	conf=$CRAM_TESTBED/cramd.conf
+
+	printf '[global]\npoll_interval_ms = 100\n' >"$conf"
+	$CRAMD --config "$conf" 2>"$log" &
+	pid=$!
+	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
+	echo "freeze dax0.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
+	sleep 0.3
+
+	for junk in "" "-5 1 1 1 1 1 1" "1 2 3" "99999999999999999999999 1 1 1 1 1 1" "abc"; do
+		n=$(grep -c 'dax0.0.*degraded' "$log")
+		printf '%s\n' "$junk" >$dev/dax0.0/cram/stat
+		cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc
+		cram_wait_for 5 sh -c "[ \$(grep -c 'dax0.0.*degraded' '$log') -gt $n ]"
+		cram_assert_grep 'dax0.0/cram/stat' "$log"
+		kill -0 $pid || cram_fail "cramd died on telemetry '$junk'"
+		# Sane again: the gate reopens (usage is far below the watermark).
+		printf '134217728 1048576 3145728 768 0 0 0\n' >$dev/dax0.0/cram/stat
+		cram_wait_for 5 grep -qx 0 $dev/dax0.0/cram/no_alloc
+	done
+
+	rm -f "$CRAM_TESTBED/sys/bus/dax/devices/dax0.0/cram/stat"
+	cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc
+	kill -0 $pid || cram_fail "cramd died on a missing attribute"
+	kill -TERM $pid
+	wait $pid
+	cram_assert_eq $? 0 "exit status after SIGTERM"
+	exit 0
+fi
+
+cram_run_testbed --devices 1 --size 268435456 --phys 134217728 --tick-ms 20 \
+	-- sh "$0" --inner
