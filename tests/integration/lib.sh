@@ -24,10 +24,18 @@ if [ -z "${top_srcdir:-}" ] || [ -z "${top_builddir:-}" ]; then
 fi
 
 CRAM_TEST_WRAPPER=${CRAM_TEST_WRAPPER:-}
+# cramd and cramctl are libtool wrapper scripts in the build tree: a
+# wrapper such as valgrind must go through `libtool --mode=execute` to
+# reach the real binary rather than the shell running the script.
+if [ -n "$CRAM_TEST_WRAPPER" ]; then
+	_cram_exec="$top_builddir/libtool --mode=execute $CRAM_TEST_WRAPPER"
+else
+	_cram_exec=
+fi
 # shellcheck disable=SC2034 # used by the tests that source this file
-CRAMD="$CRAM_TEST_WRAPPER $top_builddir/cramd/cramd"
+CRAMD="$_cram_exec $top_builddir/cramd/cramd"
 # shellcheck disable=SC2034
-CRAMCTL="$CRAM_TEST_WRAPPER $top_builddir/cramctl/cramctl"
+CRAMCTL="$_cram_exec $top_builddir/cramctl/cramctl"
 CRAM_FAKE_KERNEL=$top_builddir/tests/fake-kernel/cram-fake-kernel
 
 cram_fail() {
