@@ -24,6 +24,8 @@ if [ -z "${top_srcdir:-}" ] || [ -z "${top_builddir:-}" ]; then
 fi
 
 CRAM_TEST_WRAPPER=${CRAM_TEST_WRAPPER:-}
+# A test that wants cramd's sd_notify messages sets its own socket.
+unset NOTIFY_SOCKET
 # cramd and cramctl are libtool wrapper scripts in the build tree: a
 # wrapper such as valgrind must go through `libtool --mode=execute` to
 # reach the real binary rather than the shell running the script.
@@ -109,4 +111,24 @@ cram_assert_grep() {
 	head -n 50 "$2" >&2
 	echo "---" >&2
 	cram_fail "no line of $2 matches '$1'"
+}
+
+# cram_start_cramd CONFIG: write CONFIG (printf format, e.g.
+# '[global]\npoll_interval_ms = 100\n') to $CRAM_TESTBED/cramd.conf and
+# start cramd on it in the background with stderr in $CRAMD_LOG; its pid
+# is $CRAMD_PID.
+cram_start_cramd() {
+	CRAMD_CONF=$CRAM_TESTBED/cramd.conf
+	CRAMD_LOG=$CRAM_TESTBED/cramd.log
+	# shellcheck disable=SC2059 # the configuration is a printf format
+	printf "$1" >"$CRAMD_CONF"
+	$CRAMD --config "$CRAMD_CONF" 2>>"$CRAMD_LOG" &
+	CRAMD_PID=$!
+}
+
+# cram_stop_cramd [SIGNAL]: stop cramd (default TERM) and check it exits 0.
+cram_stop_cramd() {
+	kill -"${1:-TERM}" "$CRAMD_PID"
+	wait "$CRAMD_PID"
+	cram_assert_eq $? 0 "cramd exit status after SIG${1:-TERM}"
 }

@@ -8,11 +8,9 @@ cram_require_umockdev
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 	log=$CRAM_TESTBED/cramd.log
-	conf=$CRAM_TESTBED/cramd.conf
 
-	printf '[global]\npoll_interval_ms = 100\n' >"$conf"
-	$CRAMD --config "$conf" 2>"$log" &
-	pid=$!
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n'
+	pid=$CRAMD_PID
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
 	echo "freeze dax0.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
 	sleep 0.3
@@ -32,9 +30,7 @@ if [ "${1:-}" = --inner ]; then
 	rm -f "$CRAM_TESTBED/sys/bus/dax/devices/dax0.0/cram/stat"
 	cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc
 	kill -0 $pid || cram_fail "cramd died on a missing attribute"
-	kill -TERM $pid
-	wait $pid
-	cram_assert_eq $? 0 "exit status after SIGTERM"
+	cram_stop_cramd
 	exit 0
 fi
 

@@ -6,35 +6,25 @@ cram_require_umockdev
 
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
-	log=$CRAM_TESTBED/cramd.log
-	conf=$CRAM_TESTBED/cramd.conf
 
 	# Only dax1.0 is configured: dax0.0 must stay offline.
-	printf '[global]\npoll_interval_ms = 100\ndevices = dax1.0\n' >"$conf"
-	$CRAMD --config "$conf" 2>"$log" &
-	pid=$!
+	cram_start_cramd '[global]\npoll_interval_ms = 100\ndevices = dax1.0\n'
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
 	cram_wait_for 5 grep -qx 2 /sys/devices/system/node/has_private_memory
 	cram_assert_eq "$(cat $dev/dax0.0/cram/state)" offline "unconfigured device left alone"
 	# 90% and 80% of 128 MiB.
 	cram_wait_for 5 grep -qx 120795955 $dev/dax1.0/cram/high_threshold_bytes
 	cram_assert_eq "$(cat $dev/dax1.0/cram/low_threshold_bytes)" 107374182 "low threshold"
-	kill -TERM $pid
-	wait $pid
-	cram_assert_eq $? 0 "exit status after SIGTERM"
+	cram_stop_cramd
 	cram_assert_eq "$(cat $dev/dax1.0/cram/state)" online "node stays online after stop"
 
 	# Default configuration: every cram device is managed.
-	printf '[global]\npoll_interval_ms = 100\n' >"$conf"
-	$CRAMD --config "$conf" 2>"$log" &
-	pid=$!
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n'
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
 	cram_wait_for 5 grep -qx 1-2 /sys/devices/system/node/has_private_memory
 	cram_wait_for 5 sh -c "$CRAMCTL status | grep -c ' online ' | grep -qx 2"
-	cram_assert_grep 'dax0.0' "$log"
-	kill -INT $pid
-	wait $pid
-	cram_assert_eq $? 0 "exit status after SIGINT"
+	cram_assert_grep 'dax0.0: onlined' "$CRAMD_LOG"
+	cram_stop_cramd INT
 	exit 0
 fi
 

@@ -9,11 +9,8 @@ cram_require_umockdev
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 	log=$CRAM_TESTBED/cramd.log
-	conf=$CRAM_TESTBED/cramd.conf
 
-	printf '[global]\npoll_interval_ms = 100\n[policy]\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n' >"$conf"
-	$CRAMD --config "$conf" 2>"$log" &
-	pid=$!
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n'
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
 	echo 1050 >$dev/dax0.0/cram/sim/compress_ratio
@@ -31,9 +28,7 @@ if [ "${1:-}" = --inner ]; then
 	echo $((logical / 2)) >$dev/dax0.0/cram/evict_bytes
 	cram_wait_for 15 grep -qx 0 $dev/dax0.0/cram/no_alloc
 	cram_assert_grep 'dax0.0.*gate opened' "$log"
-	kill -TERM $pid
-	wait $pid
-	cram_assert_eq $? 0 "exit status after SIGTERM"
+	cram_stop_cramd
 	exit 0
 fi
 
