@@ -7,6 +7,8 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libnuma-dev libsystemd-dev libcxl-dev libdaxctl-dev libjson-c-dev
 	libudev-dev libinih-dev"
 TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
+# Building the Debian packages (scripts/build-debs.sh, run by CI).
+PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot"
 
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
@@ -14,7 +16,7 @@ else
 	SUDO=
 fi
 missing=
-for p in $BUILD_DEPS $TEST_DEPS; do
+for p in $BUILD_DEPS $TEST_DEPS $PACKAGING_DEPS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done
