@@ -1,0 +1,32 @@
+#!/bin/sh
+# The bash completion offers cramctl's verbs, each verb's options, and the
+# cram devices and regions of the testbed.
+. "$top_srcdir/tests/integration/lib.sh"
+cram_require_umockdev
+command -v bash >/dev/null 2>&1 || cram_skip "bash is not installed"
+
+if [ "${1:-}" = --inner ]; then
+	bin=$CRAM_TESTBED/bin
+	mkdir -p "$bin"
+	printf '#!/bin/sh\nexec %s "$@"\n' "$CRAMCTL" >"$bin/cramctl"
+	chmod +x "$bin/cramctl"
+	# complete WORDS...: print the completions of the last word.
+	cat >"$CRAM_TESTBED/complete.bash" <<'EOS'
+. "$top_srcdir/shell-completion/bash/cramctl"
+COMP_WORDS=("$@")
+COMP_CWORD=$(($# - 1))
+_cramctl
+printf '%s\n' "${COMPREPLY[@]}"
+EOS
+	c() { PATH=$bin:$PATH bash "$CRAM_TESTBED/complete.bash" "$@"; }
+
+	cram_assert_eq "$(c cramctl st)" status "verb completion"
+	cram_assert_eq "$(c cramctl --ve)" --version "global option completion"
+	c cramctl status -- | grep -qx -- --json || cram_fail "status options lack --json"
+	c cramctl status -- | grep -qx -- --bytes || cram_fail "status options lack --bytes"
+	cram_assert_eq "$(c cramctl status dax | tr '\n' ' ')" "dax0.0 dax1.0 " "device completion"
+	cram_assert_eq "$(c cramctl status reg | tr '\n' ' ')" "region0 region1 " "region completion"
+	exit 0
+fi
+
+cram_run_testbed --devices 2 -- sh "$0" --inner
