@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "list.h"
 #include "status.h"
 
 struct command {
@@ -13,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "status", cmd_status, "show every cram device: state, physical use, ratio, gate" },
+	{ "list", cmd_list, "list devices and nodes as JSON, with filters" },
 };
 
 static void usage(FILE *f)

@@ -15,6 +15,7 @@
 #include <cram/cram.h>
 #include <json-c/json.h>
 
+#include "device.h"
 #include "status.h"
 #include "units.h"
 
@@ -23,62 +24,6 @@ struct status_opts {
 	bool human;
 	bool bytes;
 };
-
-/* What could be read of one device; a field is valid when its flag is set. */
-struct status_row {
-	const char *devname;
-	const char *region;
-	int node;
-	bool has_node;
-	int state;
-	struct cram_snapshot snap;
-	bool has_snap;
-	bool no_alloc;
-	bool has_gate;
-};
-
-static const char *state_name(int state)
-{
-	switch (state) {
-	case CRAM_DEVICE_ONLINE:
-		return "online";
-	case CRAM_DEVICE_OFFLINE:
-		return "offline";
-	default:
-		return NULL;
-	}
-}
-
-/* Reads one device. Returns 0, or -1 when anything was unreadable. */
-static int status_read(struct cram_device *dev, struct status_row *row)
-{
-	const char *name = cram_device_get_devname(dev);
-	int rc, ret = 0;
-
-	memset(row, 0, sizeof(*row));
-	row->devname = name;
-	row->region = cram_device_get_region(dev);
-
-	rc = cram_device_get_node(dev, &row->node);
-	row->has_node = rc == 0;
-	row->state = cram_device_get_state(dev);
-	row->snap.size = sizeof(row->snap);
-	rc = cram_device_snapshot(dev, &row->snap);
-	row->has_snap = rc == 0;
-	if (rc < 0) {
-		fprintf(stderr, "cramctl: %s: cannot read telemetry %s/stat: %s\n",
-			name, cram_device_get_path(dev), strerror(-rc));
-		ret = -1;
-	}
-	rc = cram_device_get_no_alloc(dev, &row->no_alloc);
-	row->has_gate = rc == 0;
-	if (!row->has_node || row->state < 0 || !row->has_gate) {
-		fprintf(stderr, "cramctl: %s: cannot read some attributes under %s\n",
-			name, cram_device_get_path(dev));
-		ret = -1;
-	}
-	return ret;
-}
 
 static void table_header(void)
 {
@@ -97,10 +42,10 @@ static void table_size(const struct status_opts *o, bool valid, uint64_t v, char
 		units_short(v, buf, len);
 }
 
-static void table_row(const struct status_opts *o, const struct status_row *r)
+static void table_row(const struct status_opts *o, const struct device_row *r)
 {
 	char node[16], total[32], used[32], logical[32], ratio[16], headroom[32];
-	const char *state = state_name(r->state);
+	const char *state = device_state_name(r->state);
 	double q = r->has_snap ? cram_snapshot_ratio(&r->snap) : 0.0;
 
 	if (r->has_node)
@@ -118,50 +63,6 @@ static void table_row(const struct status_opts *o, const struct status_row *r)
 	printf("%-10s %-10s %4s %-7s %10s %10s %10s %6s %10s %6s\n", r->devname,
 	       r->region ? r->region : "-", node, state ? state : "-", total, used, logical,
 	       ratio, headroom, r->has_gate ? (r->no_alloc ? "closed" : "open") : "-");
-}
-
-static struct json_object *json_size(const struct status_opts *o, uint64_t v)
-{
-	char buf[64];
-
-	if (!o->human)
-		return json_object_new_uint64(v);
-	units_long(v, buf, sizeof(buf));
-	return json_object_new_string(buf);
-}
-
-static struct json_object *json_row(const struct status_opts *o, const struct status_row *r)
-{
-	struct json_object *obj = json_object_new_object();
-	const char *state = state_name(r->state);
-
-	if (!obj)
-		return NULL;
-	json_object_object_add(obj, "device", json_object_new_string(r->devname));
-	if (r->region)
-		json_object_object_add(obj, "region", json_object_new_string(r->region));
-	if (r->has_node)
-		json_object_object_add(obj, "node", json_object_new_int(r->node));
-	if (state)
-		json_object_object_add(obj, "state", json_object_new_string(state));
-	if (r->has_snap) {
-		double q = cram_snapshot_ratio(&r->snap);
-		char buf[32];
-
-		json_object_object_add(obj, "phys_capacity",
-				       json_size(o, r->snap.phys_capacity_bytes));
-		json_object_object_add(obj, "phys_used", json_size(o, r->snap.phys_used_bytes));
-		json_object_object_add(obj, "logical", json_size(o, r->snap.logical_bytes));
-		snprintf(buf, sizeof(buf), "%.2f", q);
-		json_object_object_add(obj, "ratio",
-				       q > 0.0 ? json_object_new_double_s(q, buf) : NULL);
-		json_object_object_add(obj, "headroom",
-				       json_size(o, cram_snapshot_headroom(&r->snap)));
-	}
-	if (r->has_gate)
-		json_object_object_add(obj, "gate",
-				       json_object_new_string(r->no_alloc ? "closed" : "open"));
-	return obj;
 }
 
 static bool wanted(struct cram_device *dev, int argc, char **argv, bool *seen)
@@ -242,14 +143,14 @@ int cmd_status(int argc, char **argv)
 	if (!o.json)
 		table_header();
 	cram_device_foreach(ctx, dev) {
-		struct status_row row;
+		struct device_row row;
 
 		if (!wanted(dev, argc, argv, seen))
 			continue;
-		if (status_read(dev, &row) < 0)
+		if (device_row_read(dev, &row) < 0)
 			ret = 1;
 		if (o.json)
-			json_object_array_add(arr, json_row(&o, &row));
+			json_object_array_add(arr, device_row_json(&row, o.human));
 		else
 			table_row(&o, &row);
 	}

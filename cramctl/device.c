@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What cramctl knows of one cram device, and its JSON form. */
+#include <stdio.h>
+#include <string.h>
+
+#include "device.h"
+#include "units.h"
+
+const char *device_state_name(int state)
+{
+	switch (state) {
+	case CRAM_DEVICE_ONLINE:
+		return "online";
+	case CRAM_DEVICE_OFFLINE:
+		return "offline";
+	default:
+		return NULL;
+	}
+}
+
+int device_row_read(struct cram_device *dev, struct device_row *row)
+{
+	const char *name = cram_device_get_devname(dev);
+	int rc, ret = 0;
+
+	memset(row, 0, sizeof(*row));
+	row->devname = name;
+	row->region = cram_device_get_region(dev);
+
+	rc = cram_device_get_node(dev, &row->node);
+	row->has_node = rc == 0;
+	row->state = cram_device_get_state(dev);
+	row->snap.size = sizeof(row->snap);
+	rc = cram_device_snapshot(dev, &row->snap);
+	row->has_snap = rc == 0;
+	if (rc < 0) {
+		fprintf(stderr, "cramctl: %s: cannot read telemetry %s/stat: %s\n",
+			name, cram_device_get_path(dev), strerror(-rc));
+		ret = -1;
+	}
+	rc = cram_device_get_no_alloc(dev, &row->no_alloc);
+	row->has_gate = rc == 0;
+	if (!row->has_node || row->state < 0 || !row->has_gate) {
+		fprintf(stderr, "cramctl: %s: cannot read some attributes under %s\n",
+			name, cram_device_get_path(dev));
+		ret = -1;
+	}
+	return ret;
+}
+
+static struct json_object *json_size(bool human, uint64_t v)
+{
+	char buf[64];
+
+	if (!human)
+		return json_object_new_uint64(v);
+	units_long(v, buf, sizeof(buf));
+	return json_object_new_string(buf);
+}
+
+struct json_object *device_row_json(const struct device_row *r, bool human)
+{
+	struct json_object *obj = json_object_new_object();
+	const char *state = device_state_name(r->state);
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "device", json_object_new_string(r->devname));
+	if (r->region)
+		json_object_object_add(obj, "region", json_object_new_string(r->region));
+	if (r->has_node)
+		json_object_object_add(obj, "node", json_object_new_int(r->node));
+	if (state)
+		json_object_object_add(obj, "state", json_object_new_string(state));
+	if (r->has_snap) {
+		double q = cram_snapshot_ratio(&r->snap);
+		char buf[32];
+
+		json_object_object_add(obj, "phys_capacity",
+				       json_size(human, r->snap.phys_capacity_bytes));
+		json_object_object_add(obj, "phys_used", json_size(human, r->snap.phys_used_bytes));
+		json_object_object_add(obj, "logical", json_size(human, r->snap.logical_bytes));
+		snprintf(buf, sizeof(buf), "%.2f", q);
+		json_object_object_add(obj, "ratio",
+				       q > 0.0 ? json_object_new_double_s(q, buf) : NULL);
+		json_object_object_add(obj, "headroom",
+				       json_size(human, cram_snapshot_headroom(&r->snap)));
+	}
+	if (r->has_gate)
+		json_object_object_add(obj, "gate",
+				       json_object_new_string(r->no_alloc ? "closed" : "open"));
+	return obj;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What cramctl knows of one cram device: everything read from sysfs
+ * through libcram at one moment, and its JSON form (shared by the verbs).
+ */
+#ifndef CRAMCTL_DEVICE_H
+#define CRAMCTL_DEVICE_H
+
+#include <stdbool.h>
+
+#include <cram/cram.h>
+#include <json-c/json.h>
+
+/* One device; a field is valid only when its has_ flag is set. */
+struct device_row {
+	const char *devname;
+	const char *region;
+	int node;
+	bool has_node;
+	int state;		/* enum cram_device_state, or -errno */
+	struct cram_snapshot snap;
+	bool has_snap;
+	bool no_alloc;
+	bool has_gate;
+};
+
+/* "online", "offline", or NULL for an unreadable state. */
+const char *device_state_name(int state);
+
+/*
+ * Reads @dev into @row. Unreadable attributes are reported on stderr with
+ * their path and leave their has_ flag false. Returns 0, or -1 when
+ * anything was unreadable.
+ */
+int device_row_read(struct cram_device *dev, struct device_row *row);
+
+/*
+ * The JSON object of @row, following `cxl list`: lower-case keys, sizes in
+ * bytes, or strings in human units with @human. Unreadable fields are
+ * left out. NULL when out of memory.
+ */
+struct json_object *device_row_json(const struct device_row *row, bool human);
+
+#endif

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cramctl list: objects as JSON, like `cxl list`. Filters follow ndctl's
+ * convention: values of one option are ORed (-d dax0.0 -d dax1.0), and
+ * different options are ANDed (-d dax0.0 -s online). One object type
+ * prints a flat array; devices and nodes together print an object with a
+ * "devices" and a "nodes" array.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cram/cram.h>
+#include <json-c/json.h>
+
+#include "device.h"
+#include "list.h"
+#include "units.h"
+
+#define MAX_FILTER 64
+
+/* A repeatable option: the values given, ORed. */
+struct filter {
+	const char *val[MAX_FILTER];
+	int n;
+};
+
+struct list_opts {
+	struct filter device, region, node, state;
+	bool devices, nodes, human;
+};
+
+static int filter_add(struct filter *f, const char *opt, const char *val)
+{
+	if (f->n == MAX_FILTER) {
+		fprintf(stderr, "cramctl list: more than %d %s filters\n", MAX_FILTER, opt);
+		return -1;
+	}
+	f->val[f->n++] = val;
+	return 0;
+}
+
+/* An empty filter matches everything; otherwise any of its values. */
+static bool filter_match(const struct filter *f, const char *s)
+{
+	int i;
+
+	if (f->n == 0)
+		return true;
+	for (i = 0; s && i < f->n; i++)
+		if (strcmp(f->val[i], s) == 0)
+			return true;
+	return false;
+}
+
+static bool filter_match_node(const struct filter *f, bool has, int node)
+{
+	char buf[16];
+
+	if (f->n == 0)
+		return true;
+	if (!has)
+		return false;
+	snprintf(buf, sizeof(buf), "%d", node);
+	return filter_match(f, buf);
+}
+
+static int check_node_arg(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 0 || v > 1023 || (s[0] == '0' && s[1])) {
+		fprintf(stderr, "cramctl list: --node '%s': not a node id 0-1023\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int list_devices(struct cram_ctx *ctx, const struct list_opts *o,
+			struct json_object *arr)
+{
+	struct cram_device *dev;
+	int ret = 0;
+
+	cram_device_foreach(ctx, dev) {
+		struct device_row row;
+
+		if (!filter_match(&o->device, cram_device_get_devname(dev)) ||
+		    !filter_match(&o->region, cram_device_get_region(dev)))
+			continue;
+		if (device_row_read(dev, &row) < 0)
+			ret = 1;
+		if (!filter_match_node(&o->node, row.has_node, row.node) ||
+		    !filter_match(&o->state, device_state_name(row.state)))
+			continue;
+		json_object_array_add(arr, device_row_json(&row, o->human));
+	}
+	return ret;
+}
+
+static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct json_object *arr)
+{
+	struct cram_node *node;
+	int ret = 0;
+
+	cram_node_foreach(ctx, node) {
+		int id = cram_node_get_id(node);
+		struct json_object *obj;
+		uint64_t total;
+		char buf[64];
+
+		if (!filter_match_node(&o->node, true, id))
+			continue;
+		obj = json_object_new_object();
+		if (!obj)
+			return 1;
+		json_object_object_add(obj, "node", json_object_new_int(id));
+		json_object_object_add(obj, "private",
+				       json_object_new_boolean(cram_node_is_private(node)));
+		if (cram_node_get_total_bytes(node, &total) == 0) {
+			if (o->human) {
+				units_long(total, buf, sizeof(buf));
+				json_object_object_add(obj, "size", json_object_new_string(buf));
+			} else {
+				json_object_object_add(obj, "size", json_object_new_uint64(total));
+			}
+		} else {
+			fprintf(stderr, "cramctl: node%d: cannot read its meminfo\n", id);
+			ret = 1;
+		}
+		json_object_array_add(arr, obj);
+	}
+	return ret;
+}
+
+static void list_usage(FILE *f)
+{
+	fprintf(f, "usage: cramctl list [-D|--devices] [-N|--nodes] [-d|--device DEV]... "
+		"[-r|--region REGION]...\n"
+		"                    [-n|--node ID]... [-s|--state online|offline]... "
+		"[-u|--human] [-j|--json]\n");
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "devices", no_argument, NULL, 'D' },
+		{ "nodes", no_argument, NULL, 'N' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "state", required_argument, NULL, 's' },
+		{ "human", no_argument, NULL, 'u' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct json_object *devs = NULL, *nodes = NULL, *out;
+	struct list_opts o = { 0 };
+	struct cram_ctx *ctx;
+	int c, rc, ret = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "DNd:r:n:s:ujh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			o.devices = true;
+			break;
+		case 'N':
+			o.nodes = true;
+			break;
+		case 'd':
+			rc = filter_add(&o.device, "--device", optarg);
+			break;
+		case 'r':
+			rc = filter_add(&o.region, "--region", optarg);
+			break;
+		case 'n':
+			rc = check_node_arg(optarg);
+			if (rc == 0)
+				rc = filter_add(&o.node, "--node", optarg);
+			break;
+		case 's':
+			rc = 0;
+			if (strcmp(optarg, "online") && strcmp(optarg, "offline")) {
+				fprintf(stderr, "cramctl list: --state '%s': use online or offline\n",
+					optarg);
+				rc = -1;
+			}
+			if (rc == 0)
+				rc = filter_add(&o.state, "--state", optarg);
+			break;
+		case 'u':
+			o.human = true;
+			break;
+		case 'j':
+			break;
+		case 'h':
+			list_usage(stdout);
+			return 0;
+		default:
+			list_usage(stderr);
+			return 2;
+		}
+		if ((c == 'd' || c == 'r' || c == 'n' || c == 's') && rc < 0)
+			return 2;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cramctl list: unexpected argument '%s'\n", argv[optind]);
+		list_usage(stderr);
+		return 2;
+	}
+	if (!o.devices && !o.nodes)
+		o.devices = true;
+
+	rc = cram_new(&ctx);
+	if (rc < 0) {
+		fprintf(stderr, "cramctl: cannot create libcram context: %s\n", strerror(-rc));
+		return 1;
+	}
+	if (o.devices) {
+		devs = json_object_new_array();
+		if (devs)
+			ret |= list_devices(ctx, &o, devs);
+	}
+	if (o.nodes) {
+		nodes = json_object_new_array();
+		if (nodes)
+			ret |= list_nodes(ctx, &o, nodes);
+	}
+	if ((o.devices && !devs) || (o.nodes && !nodes)) {
+		fprintf(stderr, "cramctl: out of memory\n");
+		json_object_put(devs);
+		json_object_put(nodes);
+		cram_unref(ctx);
+		return 1;
+	}
+	if (devs && nodes) {
+		out = json_object_new_object();
+		json_object_object_add(out, "devices", devs);
+		json_object_object_add(out, "nodes", nodes);
+	} else {
+		out = devs ? devs : nodes;
+	}
+	printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(out);
+	cram_unref(ctx);
+	return ret;
+}
