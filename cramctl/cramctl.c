@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon.h"
 #include "list.h"
 #include "status.h"
 
@@ -15,6 +16,11 @@ struct command {
 static const struct command commands[] = {
 	{ "status", cmd_status, "show every cram device: state, physical use, ratio, gate" },
 	{ "list", cmd_list, "list devices and nodes as JSON, with filters" },
+	{ "online", cmd_online, "online a device as a private node (asks cramd)" },
+	{ "offline", cmd_offline, "offline a device (asks cramd)" },
+	{ "pause", cmd_pause, "dry-run: cramd decides and logs but writes no knob" },
+	{ "resume", cmd_resume, "apply decisions again after pause" },
+	{ "dump", cmd_dump, "recent decisions of cramd with their reasons" },
 };
 
 static void usage(FILE *f)

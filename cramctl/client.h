@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cramctl's side of cramd's control socket. */
+#ifndef CRAMCTL_CLIENT_H
+#define CRAMCTL_CLIENT_H
+
+#include <json-c/json.h>
+
+/* The socket: $CRAMD_SOCKET, or cramd's default path. */
+const char *client_socket_path(void);
+
+/*
+ * client_call - send @request (a JSON object, not consumed) to cramd and
+ * read its reply into @reply
+ *
+ * Returns 0 with @reply set (check its "ok"), -ECONNREFUSED or -ENOENT
+ * when the daemon is not running, -ETIMEDOUT, -EPROTO for a garbled
+ * reply, or another -errno.
+ */
+int client_call(struct json_object *request, struct json_object **reply);
+
+#endif

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cramctl verbs served by cramd over its control socket: pause, resume,
+ * online, offline and dump. Exit status: 0 done, 1 cramd refused or
+ * failed, 2 usage, 3 cramd is not running.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "client.h"
+#include "daemon.h"
+
+struct verb_opts {
+	bool json;
+};
+
+/* Parses the options every daemon verb takes; returns the index of the first operand. */
+static int verb_getopt(int argc, char **argv, const char *usage, struct verb_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "human", no_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "juh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'u':
+			break;
+		case 'h':
+			printf("usage: cramctl %s\n", usage);
+			return -1;
+		default:
+			fprintf(stderr, "usage: cramctl %s\n", usage);
+			return -2;
+		}
+	}
+	return optind;
+}
+
+/*
+ * Sends {"command": @command[, "device": @device]} and returns the exit
+ * status; on success *@reply holds the reply (caller puts it).
+ */
+static int call(const char *command, const char *device, struct json_object **reply)
+{
+	struct json_object *req = json_object_new_object(), *ok, *err;
+	int rc;
+
+	*reply = NULL;
+	if (!req) {
+		fprintf(stderr, "cramctl: out of memory\n");
+		return 1;
+	}
+	json_object_object_add(req, "command", json_object_new_string(command));
+	if (device)
+		json_object_object_add(req, "device", json_object_new_string(device));
+	rc = client_call(req, reply);
+	json_object_put(req);
+	if (rc == -ENOENT || rc == -ECONNREFUSED) {
+		fprintf(stderr, "cramctl: cramd is not running (no socket at %s)\n",
+			client_socket_path());
+		return CRAMCTL_EXIT_NO_DAEMON;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "cramctl: %s: talking to cramd at %s: %s\n", command,
+			client_socket_path(), strerror(-rc));
+		return 1;
+	}
+	if (!json_object_object_get_ex(*reply, "ok", &ok) || !json_object_get_boolean(ok)) {
+		json_object_object_get_ex(*reply, "error", &err);
+		fprintf(stderr, "cramctl: %s: cramd refused: %s\n", command,
+			err ? json_object_get_string(err) : "no reason given");
+		json_object_put(*reply);
+		*reply = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static void print_json(struct json_object *obj)
+{
+	printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* A verb with no operand whose reply needs no more than "done". */
+static int simple_verb(int argc, char **argv, const char *command, const char *done)
+{
+	struct json_object *reply;
+	struct verb_opts o = { 0 };
+	int i = verb_getopt(argc, argv, command, &o), rc;
+
+	if (i < 0)
+		return i == -1 ? 0 : 2;
+	if (i < argc) {
+		fprintf(stderr, "cramctl %s: unexpected argument '%s'\n", command, argv[i]);
+		return 2;
+	}
+	rc = call(command, NULL, &reply);
+	if (rc)
+		return rc;
+	if (o.json)
+		print_json(reply);
+	else
+		printf("%s\n", done);
+	json_object_put(reply);
+	return 0;
+}
+
+int cmd_pause(int argc, char **argv)
+{
+	return simple_verb(argc, argv, "pause",
+			   "cramd paused: decisions are logged, no knob is written");
+}
+
+int cmd_resume(int argc, char **argv)
+{
+	return simple_verb(argc, argv, "resume", "cramd resumed: decisions are applied");
+}
+
+static int device_verb(int argc, char **argv, const char *command)
+{
+	char usage[64];
+	struct json_object *reply;
+	struct verb_opts o = { 0 };
+	int i, rc;
+
+	snprintf(usage, sizeof(usage), "%s [-j|--json] DEVICE", command);
+	i = verb_getopt(argc, argv, usage, &o);
+	if (i < 0)
+		return i == -1 ? 0 : 2;
+	if (argc - i != 1) {
+		fprintf(stderr, "usage: cramctl %s\n", usage);
+		return 2;
+	}
+	rc = call(command, argv[i], &reply);
+	if (rc)
+		return rc;
+	if (o.json)
+		print_json(reply);
+	else
+		printf("%s: %s\n", argv[i], command);
+	json_object_put(reply);
+	return 0;
+}
+
+int cmd_online(int argc, char **argv)
+{
+	return device_verb(argc, argv, "online");
+}
+
+int cmd_offline(int argc, char **argv)
+{
+	return device_verb(argc, argv, "offline");
+}
+
+static const char *field(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : "-";
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	struct json_object *reply, *list;
+	struct verb_opts o = { 0 };
+	int i = verb_getopt(argc, argv, "dump [-j|--json]", &o), rc;
+	size_t k, n;
+
+	if (i < 0)
+		return i == -1 ? 0 : 2;
+	if (i < argc) {
+		fprintf(stderr, "cramctl dump: unexpected argument '%s'\n", argv[i]);
+		return 2;
+	}
+	rc = call("dump", NULL, &reply);
+	if (rc)
+		return rc;
+	if (!json_object_object_get_ex(reply, "decisions", &list) ||
+	    !json_object_is_type(list, json_type_array)) {
+		fprintf(stderr, "cramctl: dump: cramd's reply has no decisions\n");
+		json_object_put(reply);
+		return 1;
+	}
+	if (o.json) {
+		print_json(list);
+	} else {
+		n = json_object_array_length(list);
+		printf("%-20s %-8s %-12s %s\n", "TIME", "DEVICE", "ACTION", "REASON");
+		for (k = 0; k < n; k++) {
+			struct json_object *d = json_object_array_get_idx(list, k);
+
+			printf("%-20s %-8s %-12s %s\n", field(d, "time"), field(d, "device"),
+			       field(d, "action"), field(d, "reason"));
+		}
+	}
+	json_object_put(reply);
+	return 0;
+}
