@@ -9,6 +9,8 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
 # Building the Debian packages (scripts/build-debs.sh, run by CI).
 PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot"
+# libFuzzer targets (scripts/fuzz.sh, run by CI).
+FUZZ_DEPS="clang libclang-rt-14-dev"
 
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
@@ -16,7 +18,7 @@ else
 	SUDO=
 fi
 missing=
-for p in $BUILD_DEPS $TEST_DEPS $PACKAGING_DEPS; do
+for p in $BUILD_DEPS $TEST_DEPS $PACKAGING_DEPS $FUZZ_DEPS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Build the libFuzzer targets with clang (ASan + UBSan) and run each for a
+# bounded time: scripts/fuzz.sh [SECONDS_PER_TARGET] (default 60).
+# Seeds: the unit-test configurations and a few requests.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+secs=${1:-60}
+out=$top/build/fuzz
+mkdir -p "$out/corpus-config" "$out/corpus-request"
+cflags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+	-D_GNU_SOURCE -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\" -I$top/libcram"
+# shellcheck disable=SC2086
+clang $cflags -o "$out/fuzz-request" "$top/tests/fuzz/fuzz-request.c" "$top/cramd/request.c" \
+	$(pkg-config --cflags --libs json-c)
+# shellcheck disable=SC2086
+clang $cflags -o "$out/fuzz-config" "$top/tests/fuzz/fuzz-config.c" "$top/cramd/config.c" \
+	$(pkg-config --cflags --libs inih)
+cp "$top"/tests/unit/configs/*.conf "$top/conf/cramd.conf" "$out/corpus-config/"
+printf '{"command":"status"}\n' >"$out/corpus-request/status"
+printf '{"command":"online","device":"dax0.0"}\n' >"$out/corpus-request/online"
+rc=0
+for t in request config; do
+	echo "fuzz: $t for ${secs}s"
+	"$out/fuzz-$t" -max_total_time="$secs" -max_len=4200 -print_final_stats=1 \
+		"$out/corpus-$t" >"$out/fuzz-$t.log" 2>&1 || { rc=1; tail -40 "$out/fuzz-$t.log"; }
+	grep -E '^stat::number_of_executed_runs|^#[0-9]+.*DONE' "$out/fuzz-$t.log" | tail -2
+done
+exit $rc
