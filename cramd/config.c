@@ -22,6 +22,18 @@ enum cramd_key {
 	KEY_POLICY,
 	KEY_HIGH,
 	KEY_LOW,
+	KEY_STALE,
+	KEY_RECOVER,
+	KEY_RESERVE,
+	KEY_HYSTERESIS,
+	KEY_CRITICAL,
+	KEY_EVICT_TARGET,
+	KEY_LAG,
+	KEY_HOLD_OPEN,
+	KEY_HOLD_CLOSED,
+	KEY_MIN_RATE,
+	KEY_EVICT_WINDOW,
+	KEY_SMOOTHING,
 	KEY_COUNT,
 };
 
@@ -38,9 +50,13 @@ struct parse_state {
 	int key_line[KEY_COUNT];	/* where each key was set, 0 if not */
 };
 
+/* A key; numeric keys have a range and the offset of their field. */
 struct key_desc {
 	const char *section;
 	const char *name;
+	unsigned int min;
+	unsigned int max;
+	size_t offset;
 };
 
 static const char *const sections[] = { "global", "policy" };
@@ -50,16 +66,32 @@ void cramd_config_init(struct cramd_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->poll_interval_ms = CRAMD_POLL_MS_DEFAULT;
 	cfg->all_devices = true;
-	cfg->policy = CRAMD_POLICY_WATERMARK;
+	cfg->policy = CRAMD_POLICY_ADAPTIVE;
 	cfg->high_watermark_percent = CRAMD_HIGH_PCT_DEFAULT;
 	cfg->low_watermark_percent = CRAMD_LOW_PCT_DEFAULT;
+	cfg->stale_intervals = CRAMD_STALE_INTERVALS_DEFAULT;
+	cfg->recover_samples = CRAMD_RECOVER_SAMPLES_DEFAULT;
+	cfg->adaptive = (struct cramd_adaptive){
+		.reserve_permille = CRAMD_RESERVE_PM_DEFAULT,
+		.hysteresis_permille = CRAMD_HYSTERESIS_PM_DEFAULT,
+		.critical_permille = CRAMD_CRITICAL_PM_DEFAULT,
+		.evict_target_permille = CRAMD_EVICT_TARGET_PM_DEFAULT,
+		.actuation_lag_ms = CRAMD_LAG_MS_DEFAULT,
+		.min_gate_open_ms = CRAMD_HOLD_OPEN_MS_DEFAULT,
+		.min_gate_closed_ms = CRAMD_HOLD_CLOSED_MS_DEFAULT,
+		.min_rate_kib = CRAMD_MIN_RATE_KIB_DEFAULT,
+		.evict_window_ms = CRAMD_EVICT_WINDOW_MS_DEFAULT,
+		.smoothing_percent = CRAMD_SMOOTHING_PCT_DEFAULT,
+	};
 }
 
 const char *cramd_config_policy_name(enum cramd_policy_kind kind)
 {
 	switch (kind) {
-	case CRAMD_POLICY_WATERMARK:
-		return "watermark";
+	case CRAMD_POLICY_STATIC:
+		return "static";
+	case CRAMD_POLICY_ADAPTIVE:
+		return "adaptive";
 	}
 	return "unknown";
 }
@@ -117,12 +149,45 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+#define CFG(field) offsetof(struct cramd_config, field)
+#define ADA(field) (CFG(adaptive) + offsetof(struct cramd_adaptive, field))
+#define NO_FIELD ((size_t)-1)
+
 static const struct key_desc keys[KEY_COUNT] = {
-	[KEY_POLL_INTERVAL] = { "global", "poll_interval_ms" },
-	[KEY_DEVICES] = { "global", "devices" },
-	[KEY_POLICY] = { "policy", "policy" },
-	[KEY_HIGH] = { "policy", "high_watermark_percent" },
-	[KEY_LOW] = { "policy", "low_watermark_percent" },
+	[KEY_POLL_INTERVAL] = { "global", "poll_interval_ms", CRAMD_POLL_MS_MIN,
+				CRAMD_POLL_MS_MAX, CFG(poll_interval_ms) },
+	[KEY_DEVICES] = { "global", "devices", 0, 0, NO_FIELD },
+	[KEY_POLICY] = { "policy", "policy", 0, 0, NO_FIELD },
+	[KEY_HIGH] = { "policy", "high_watermark_percent", CRAMD_HIGH_PCT_MIN,
+		       CRAMD_HIGH_PCT_MAX, CFG(high_watermark_percent) },
+	[KEY_LOW] = { "policy", "low_watermark_percent", CRAMD_LOW_PCT_MIN,
+		      CRAMD_LOW_PCT_MAX, CFG(low_watermark_percent) },
+	[KEY_STALE] = { "policy", "stale_intervals", 1, CRAMD_COUNT_MAX,
+			CFG(stale_intervals) },
+	[KEY_RECOVER] = { "policy", "recover_samples", 1, CRAMD_COUNT_MAX,
+			  CFG(recover_samples) },
+	[KEY_RESERVE] = { "policy", "reserve_permille", 0, CRAMD_PM_MAX,
+			  ADA(reserve_permille) },
+	[KEY_HYSTERESIS] = { "policy", "hysteresis_permille", 0, CRAMD_PM_MAX,
+			     ADA(hysteresis_permille) },
+	[KEY_CRITICAL] = { "policy", "critical_permille", 0, CRAMD_PM_MAX,
+			   ADA(critical_permille) },
+	[KEY_EVICT_TARGET] = { "policy", "evict_target_permille", 1,
+			       CRAMD_PM_MAX, ADA(evict_target_permille) },
+	[KEY_LAG] = { "policy", "actuation_lag_ms", 0, CRAMD_TIME_MS_MAX,
+		      ADA(actuation_lag_ms) },
+	[KEY_HOLD_OPEN] = { "policy", "min_gate_open_ms", 0, CRAMD_TIME_MS_MAX,
+			    ADA(min_gate_open_ms) },
+	[KEY_HOLD_CLOSED] = { "policy", "min_gate_closed_ms", 0,
+			      CRAMD_TIME_MS_MAX, ADA(min_gate_closed_ms) },
+	[KEY_MIN_RATE] = { "policy", "min_rate_kib", 0, CRAMD_MIN_RATE_KIB_MAX,
+			   ADA(min_rate_kib) },
+	[KEY_EVICT_WINDOW] = { "policy", "evict_window_ms",
+			       CRAMD_EVICT_WINDOW_MS_MIN, CRAMD_TIME_MS_MAX,
+			       ADA(evict_window_ms) },
+	[KEY_SMOOTHING] = { "policy", "smoothing_percent",
+			    CRAMD_SMOOTHING_PCT_MIN, CRAMD_SMOOTHING_PCT_MAX,
+			    ADA(smoothing_percent) },
 };
 
 /* An error about the value of @key on the current line. */
@@ -151,37 +216,29 @@ static int parse_ranged(struct parse_state *st, enum cramd_key key,
 	return 1;
 }
 
-static int set_poll_interval(struct parse_state *st, enum cramd_key key,
-			     const char *value)
+/* Any numeric key: range and field come from keys[]. */
+static int set_number(struct parse_state *st, enum cramd_key key,
+		      const char *value)
 {
-	return parse_ranged(st, key, value, CRAMD_POLL_MS_MIN,
-			    CRAMD_POLL_MS_MAX, &st->cfg->poll_interval_ms);
-}
+	const struct key_desc *k = &keys[key];
+	unsigned int *field = (unsigned int *)((char *)st->cfg + k->offset);
 
-static int set_high(struct parse_state *st, enum cramd_key key,
-		    const char *value)
-{
-	return parse_ranged(st, key, value, CRAMD_HIGH_PCT_MIN,
-			    CRAMD_HIGH_PCT_MAX,
-			    &st->cfg->high_watermark_percent);
-}
-
-static int set_low(struct parse_state *st, enum cramd_key key,
-		   const char *value)
-{
-	return parse_ranged(st, key, value, CRAMD_LOW_PCT_MIN,
-			    CRAMD_LOW_PCT_MAX,
-			    &st->cfg->low_watermark_percent);
+	return parse_ranged(st, key, value, k->min, k->max, field);
 }
 
 static int set_policy(struct parse_state *st, enum cramd_key key,
 		      const char *value)
 {
-	if (strcmp(value, "watermark") == 0) {
-		st->cfg->policy = CRAMD_POLICY_WATERMARK;
+	if (strcmp(value, "static") == 0 || strcmp(value, "watermark") == 0) {
+		st->cfg->policy = CRAMD_POLICY_STATIC;
 		return 1;
 	}
-	return fail_key(st, key, "unknown policy '%.40s', expected watermark",
+	if (strcmp(value, "adaptive") == 0) {
+		st->cfg->policy = CRAMD_POLICY_ADAPTIVE;
+		return 1;
+	}
+	return fail_key(st, key,
+			"unknown policy '%.40s', expected adaptive, static or watermark",
 			value);
 }
 
@@ -277,14 +334,15 @@ static int set_devices(struct parse_state *st, enum cramd_key key,
 	return 1;
 }
 
-static int (*const setters[KEY_COUNT])(struct parse_state *, enum cramd_key,
-				       const char *) = {
-	[KEY_POLL_INTERVAL] = set_poll_interval,
-	[KEY_DEVICES] = set_devices,
-	[KEY_POLICY] = set_policy,
-	[KEY_HIGH] = set_high,
-	[KEY_LOW] = set_low,
-};
+static int (*setter_of(enum cramd_key key))(struct parse_state *,
+					     enum cramd_key, const char *)
+{
+	if (key == KEY_DEVICES)
+		return set_devices;
+	if (key == KEY_POLICY)
+		return set_policy;
+	return set_number;
+}
 
 static int handler(void *user, const char *section, const char *name,
 		   const char *value)
@@ -308,7 +366,7 @@ static int handler(void *user, const char *section, const char *name,
 			       "duplicate key (first set on line %d)",
 			       st->key_line[i]);
 	st->key_line[i] = st->line;
-	return setters[i](st, (enum cramd_key)i, value);
+	return setter_of((enum cramd_key)i)(st, (enum cramd_key)i, value);
 }
 
 static bool known_section(const char *name, size_t len)
@@ -401,6 +459,26 @@ static void check_watermarks(struct parse_state *st)
 			cfg->low_watermark_percent, ll ? "" : " (the default)");
 }
 
+/* After the whole file: eviction must restore more than the critical level. */
+static void check_eviction(struct parse_state *st)
+{
+	const struct cramd_adaptive *a = &st->cfg->adaptive;
+	int tl = st->key_line[KEY_EVICT_TARGET], cl = st->key_line[KEY_CRITICAL];
+
+	if (a->evict_target_permille > a->critical_permille)
+		return;
+	if (tl > cl)
+		fail_at(st, tl, "policy", keys[KEY_EVICT_TARGET].name,
+			"value %u must be above critical_permille %u%s",
+			a->evict_target_permille, a->critical_permille,
+			cl ? "" : " (the default)");
+	else
+		fail_at(st, cl, "policy", keys[KEY_CRITICAL].name,
+			"value %u must be below evict_target_permille %u%s",
+			a->critical_permille, a->evict_target_permille,
+			tl ? "" : " (the default)");
+}
+
 int cramd_config_parse_file(struct cramd_config *cfg, FILE *f,
 			    const char *name, char *err, size_t errlen)
 {
@@ -428,6 +506,8 @@ int cramd_config_parse_file(struct cramd_config *cfg, FILE *f,
 	}
 	if (!st.err_line)
 		check_watermarks(&st);
+	if (!st.err_line)
+		check_eviction(&st);
 	return st.err_line ? -EINVAL : 0;
 }
 

@@ -30,8 +30,60 @@
 #define CRAMD_LOW_PCT_MIN 0u
 #define CRAMD_LOW_PCT_MAX 99u
 
+/*
+ * Keys of the adaptive policy and of the fail-safe: name, default, range.
+ * Fractions of physical capacity are in per-mille (1/1000).
+ */
+#define CRAMD_RESERVE_PM_DEFAULT 20u		/* never planned to be used */
+#define CRAMD_HYSTERESIS_PM_DEFAULT 10u		/* reopen band above reserve */
+#define CRAMD_CRITICAL_PM_DEFAULT 10u		/* evict below this headroom */
+#define CRAMD_EVICT_TARGET_PM_DEFAULT 40u	/* evict back up to this */
+#define CRAMD_PM_MAX 500u
+#define CRAMD_LAG_MS_DEFAULT 200u		/* knob write to effect */
+#define CRAMD_HOLD_OPEN_MS_DEFAULT 1000u
+#define CRAMD_HOLD_CLOSED_MS_DEFAULT 1000u
+#define CRAMD_TIME_MS_MAX 600000u
+#define CRAMD_MIN_RATE_KIB_DEFAULT 1024u	/* KiB/s; less: close gate */
+#define CRAMD_MIN_RATE_KIB_MAX 16777216u	/* 16 GiB/s */
+#define CRAMD_EVICT_WINDOW_MS_DEFAULT 2000u
+#define CRAMD_EVICT_WINDOW_MS_MIN 100u
+#define CRAMD_SMOOTHING_PCT_DEFAULT 50u
+#define CRAMD_SMOOTHING_PCT_MIN 1u
+#define CRAMD_SMOOTHING_PCT_MAX 100u
+#define CRAMD_STALE_INTERVALS_DEFAULT 3u
+#define CRAMD_RECOVER_SAMPLES_DEFAULT 2u
+#define CRAMD_COUNT_MAX 1000u
+
 enum cramd_policy_kind {
-	CRAMD_POLICY_WATERMARK = 0,
+	CRAMD_POLICY_STATIC = 0,	/* "static", alias "watermark" */
+	CRAMD_POLICY_ADAPTIVE = 1,	/* "adaptive", the default */
+};
+
+/**
+ * struct cramd_adaptive - tuning of the adaptive policy (see cramd.conf(5))
+ * @reserve_permille: physical headroom the policy never plans to fill
+ * @hysteresis_permille: a closed gate reopens only with this much more
+ * @critical_permille: below this headroom, eviction is requested
+ * @evict_target_permille: eviction restores this much headroom
+ * @actuation_lag_ms: assumed delay from a knob write to its effect
+ * @min_gate_open_ms: an opened gate stays open this long (unless unsafe)
+ * @min_gate_closed_ms: a closed gate stays closed this long
+ * @min_rate_kib: below this demotion rate limit (KiB/s) the gate closes
+ * @evict_window_ms: an eviction request is at most what the device was
+ *	measured to evict in this time
+ * @smoothing_percent: weight of the newest sample in the rate averages
+ */
+struct cramd_adaptive {
+	unsigned int reserve_permille;
+	unsigned int hysteresis_permille;
+	unsigned int critical_permille;
+	unsigned int evict_target_permille;
+	unsigned int actuation_lag_ms;
+	unsigned int min_gate_open_ms;
+	unsigned int min_gate_closed_ms;
+	unsigned int min_rate_kib;
+	unsigned int evict_window_ms;
+	unsigned int smoothing_percent;
 };
 
 /**
@@ -43,6 +95,9 @@ enum cramd_policy_kind {
  * @policy: the gate policy
  * @high_watermark_percent: close the gate at or above this use
  * @low_watermark_percent: reopen the gate at or below this use
+ * @stale_intervals: telemetry older than this many poll intervals is stale
+ * @recover_samples: fresh samples needed to leave the degraded state
+ * @adaptive: the adaptive policy's tuning
  */
 struct cramd_config {
 	unsigned int poll_interval_ms;
@@ -52,6 +107,9 @@ struct cramd_config {
 	enum cramd_policy_kind policy;
 	unsigned int high_watermark_percent;
 	unsigned int low_watermark_percent;
+	unsigned int stale_intervals;
+	unsigned int recover_samples;
+	struct cramd_adaptive adaptive;
 };
 
 /** cramd_config_init - fill @cfg with the built-in defaults. */
@@ -92,7 +150,7 @@ bool cramd_config_valid_device_name(const char *name);
 bool cramd_config_wants_device(const struct cramd_config *cfg,
 			       const char *devname, const char *region);
 
-/** cramd_config_policy_name - "watermark". */
+/** cramd_config_policy_name - "static" or "adaptive". */
 const char *cramd_config_policy_name(enum cramd_policy_kind kind);
 
 #endif

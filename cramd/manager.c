@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libudev.h>
 
@@ -36,6 +37,9 @@ struct managed {
 	bool thresholds_set;
 	bool thresholds_err_logged;
 	uint64_t thresholds_capacity;
+	bool knob_err_logged;	/* a rate/capacity/evict write failed */
+	uint64_t total_pages;
+	struct cramd_policy_state pol;
 };
 
 struct cramd_manager {
@@ -152,8 +156,9 @@ static void set_thresholds(struct cramd_manager *m, struct managed *md,
 /* ---- one policy pass ------------------------------------------------------- */
 
 /* Returns 0 or the -errno of the snapshot; @s is always filled. */
-static int read_sample(struct cramd_manager *m, struct cram_device *dev,
-		       struct cramd_sample *s, char *why, size_t len)
+static int read_sample(struct cramd_manager *m, struct managed *md,
+		       struct cram_device *dev, struct cramd_sample *s,
+		       char *why, size_t len)
 {
 	struct cram_snapshot snap = { .size = sizeof(snap) };
 	int rc;
@@ -170,14 +175,20 @@ static int read_sample(struct cramd_manager *m, struct cram_device *dev,
 		return rc;
 	}
 	s->valid = true;
+	s->timestamp_ns = snap.timestamp_ns;
+	s->total_pages = md->total_pages;
+	s->page_size = (uint64_t)getpagesize();
 	s->phys_capacity_bytes = snap.phys_capacity_bytes;
 	s->phys_used_bytes = snap.phys_used_bytes;
 	s->logical_bytes = snap.logical_bytes;
+	s->demoted_pages = snap.demoted_pages;
+	s->promoted_pages = snap.promoted_pages;
+	s->evicted_pages = snap.evicted_pages;
 	return 0;
 }
 
 /* Log entering, changing and leaving the degraded state, once each. */
-static void track_degraded(struct managed *md, const struct cramd_decision *d,
+static void track_degraded(struct managed *md, const struct cramd_actions *d,
 			   int kind)
 {
 	struct cramd_log_fields f = dev_fields(md, "degraded", d->cause);
@@ -195,16 +206,14 @@ static void track_degraded(struct managed *md, const struct cramd_decision *d,
 }
 
 static void apply_gate(struct managed *md, struct cram_device *dev,
-		       const struct cramd_decision *d)
+		       const struct cramd_actions *d)
 {
 	const char *action = d->gate_closed ? "gate-close" : "gate-open";
 	struct cramd_log_fields f = dev_fields(md, action, d->cause);
 	int rc;
 
-	if (!d->changed && md->gate_known) {
-		cramd_log_dev(LOG_DEBUG, &f, "%s: %s", md->devname, d->reason);
+	if (!d->gate_changed && md->gate_known && md->gate_closed == d->gate_closed)
 		return;
-	}
 	rc = dev ? cram_device_set_no_alloc(dev, d->gate_closed) : -ENODEV;
 	if (rc < 0) {
 		if (!md->write_err_logged)
@@ -225,6 +234,58 @@ static void apply_gate(struct managed *md, struct cram_device *dev,
 		      d->degraded ? "fail-safe while degraded" : d->cause);
 }
 
+static void knob_failed(struct managed *md, const char *knob, uint64_t val,
+			int rc)
+{
+	struct cramd_log_fields f = dev_fields(md, knob, NULL);
+
+	if (!md->knob_err_logged)
+		cramd_log_dev(LOG_ERR, &f, "%s: cannot write %s = %" PRIu64 ": %s",
+			      md->devname, knob, val, strerror(-rc));
+	md->knob_err_logged = true;
+	cramd_policy_forget_knobs(&md->pol);
+}
+
+/* The rate limit, capacity target and eviction request, as decided. */
+static void apply_knobs(struct managed *md, struct cram_device *dev,
+			const struct cramd_actions *d)
+{
+	int rc = 0;
+
+	if (!dev)
+		return;
+	if (d->set_rate) {
+		rc = cram_device_set_demote_rate_limit(dev, d->rate_limit);
+		if (rc < 0)
+			knob_failed(md, "demote_rate_limit_bytes", d->rate_limit, rc);
+	}
+	if (d->set_capacity && rc >= 0) {
+		rc = cram_device_set_capacity_pages(dev, d->capacity_pages);
+		if (rc < 0)
+			knob_failed(md, "capacity_pages", d->capacity_pages, rc);
+	}
+	if (d->evict && rc >= 0) {
+		rc = cram_device_request_evict(dev, d->evict_bytes);
+		if (rc < 0)
+			knob_failed(md, "evict_bytes", d->evict_bytes, rc);
+	}
+	if (rc >= 0)
+		md->knob_err_logged = false;
+}
+
+/*
+ * Every decision is logged with its reason: gate changes and eviction at
+ * info, the routine moves of the rate limit and capacity target at debug.
+ */
+static void log_decision(struct managed *md, const struct cramd_actions *d)
+{
+	struct cramd_log_fields f = dev_fields(md, "policy", d->cause);
+	bool acted = d->gate_changed || d->evict;
+
+	cramd_log_dev(acted ? LOG_INFO : LOG_DEBUG, &f, "%s: %s", md->devname,
+		      d->reason);
+}
+
 /* Physical use above capacity: the device already lost backing. */
 static void check_overfull(struct managed *md, const struct cramd_sample *s)
 {
@@ -241,22 +302,32 @@ static void check_overfull(struct managed *md, const struct cramd_sample *s)
 		md->overfull = over;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static void run_pass(struct cramd_manager *m, struct managed *md)
 {
 	struct cram_device *dev = cram_device_get_by_name(m->cram, md->devname);
 	struct cramd_sample s = { .valid = false, .why = "device is gone" };
-	struct cramd_decision d;
+	struct cramd_actions d;
 	char why[WHY_MAX];
 	int kind = -ENODEV;	/* degraded because: -errno, or 1 for no capacity */
 
 	if (dev)
-		kind = read_sample(m, dev, &s, why, sizeof(why));
+		kind = read_sample(m, md, dev, &s, why, sizeof(why));
 	if (kind == 0 && s.phys_capacity_bytes == 0)
 		kind = 1;
-	cramd_policy_decide(&m->cfg, md->gate_closed, &s, &d);
+	cramd_policy_step(&m->cfg, &md->pol, &s, now_ns(), &d);
 	track_degraded(md, &d, kind);
 	check_overfull(md, &s);
+	log_decision(md, &d);
 	apply_gate(md, dev, &d);
+	apply_knobs(md, dev, &d);
 	if (dev && s.valid && s.phys_capacity_bytes)
 		set_thresholds(m, md, dev, s.phys_capacity_bytes);
 }
@@ -333,6 +404,9 @@ static int setup_device(struct cramd_manager *m, const struct cramd_candidate *c
 		md.gate_closed = closed;
 		md.gate_known = true;
 	}
+	if (cram_device_get_total_pages(dev, &md.total_pages) < 0)
+		md.total_pages = 0;
+	cramd_policy_init(&md.pol, md.gate_closed, now_ns());
 	v = realloc(m->devs, (m->n + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cramd gate policy: a pure function from (configuration, current gate,
- * telemetry sample) to a decision. No I/O, no clock, no global state.
+ * cramd policy engine: a pure module. Per device it keeps a small state;
+ * each step takes the configuration, one telemetry sample and the time
+ * "now" (both given by the caller: the engine has no clock and does no
+ * I/O) and returns the actions for the device's four knobs, each with a
+ * reason. cramd and the simulator (tests/sim, cram-bench) run this code.
  */
 #ifndef CRAMD_POLICY_H
 #define CRAMD_POLICY_H
@@ -18,29 +21,72 @@
  * struct cramd_sample - one telemetry reading of a device
  * @valid: false when the telemetry could not be read or made no sense
  * @why: with !@valid, a short description ("cannot read ...") or NULL
+ * @timestamp_ns: when the sample was taken (the caller's monotonic clock)
+ * @total_pages: logical capacity of the device in pages (cram/total_pages)
+ * @page_size: bytes per page
+ * @phys_capacity_bytes .. @evicted_pages: as in cram/stat
  */
 struct cramd_sample {
 	bool valid;
 	const char *why;
+	uint64_t timestamp_ns;
+	uint64_t total_pages;
+	uint64_t page_size;
 	uint64_t phys_capacity_bytes;
 	uint64_t phys_used_bytes;
 	uint64_t logical_bytes;
+	uint64_t demoted_pages;
+	uint64_t promoted_pages;
+	uint64_t evicted_pages;
 };
 
 /**
- * struct cramd_decision - what the policy wants
- * @gate_closed: the new state of the admission gate (no_alloc = 1)
- * @changed: @gate_closed differs from the state passed in
- * @degraded: the decision is a fail-safe, not based on telemetry
- * @cause: why, e.g. "phys used 91.2% >= high watermark 90%"
- * @reason: @cause followed by the action, e.g. "...: closing gate"
+ * struct cramd_policy_state - what the engine remembers about a device
+ *
+ * Initialise with cramd_policy_init(); otherwise owned by the engine.
  */
-struct cramd_decision {
+struct cramd_policy_state {
 	bool gate_closed;
-	bool changed;
 	bool degraded;
+	unsigned int fresh_needed;	/* fresh samples still needed to recover */
+	uint64_t gate_since_ns;		/* last gate change */
+	uint64_t last_now_ns;		/* last step's clock */
+	uint64_t last_fresh_ns;		/* clock of the last fresh sample */
+	bool have_prev;			/* prev_* hold the last fresh sample */
+	struct cramd_sample prev;
+	double growth_bps;		/* smoothed physical growth, bytes/s */
+	double demote_bps;		/* smoothed demotion, logical bytes/s */
+	double evict_bps;		/* smoothed eviction, logical bytes/s */
+	uint64_t rate_limit;		/* last demote rate limit, 0 = none */
+	uint64_t capacity_pages;	/* last capacity target, 0 = not set */
+	uint64_t evict_bytes;		/* last eviction request */
+	uint64_t evict_at_ns;		/* when it was made */
+	uint64_t gate_changes;		/* number of gate changes so far */
+};
+
+/**
+ * struct cramd_actions - what the engine wants done, and why
+ * @gate_closed: admission gate (no_alloc = 1)
+ * @gate_changed: @gate_closed differs from the previous step
+ * @degraded: fail-safe: telemetry unreadable, nonsensical or stale
+ * @set_rate, @rate_limit: write demote_rate_limit_bytes (0 = unlimited)
+ * @set_capacity, @capacity_pages: write capacity_pages
+ * @evict, @evict_bytes: write evict_bytes
+ * @cause: why, e.g. "phys used 91.2% >= high watermark 90%"
+ * @reason: @cause followed by the actions taken
+ */
+struct cramd_actions {
+	bool gate_closed;
+	bool gate_changed;
+	bool degraded;
+	bool set_rate;
+	uint64_t rate_limit;
+	bool set_capacity;
+	uint64_t capacity_pages;
+	bool evict;
+	uint64_t evict_bytes;
 	char cause[CRAMD_REASON_MAX];
-	char reason[CRAMD_REASON_MAX + 64];
+	char reason[CRAMD_REASON_MAX + 256];
 };
 
 /**
@@ -48,20 +94,39 @@ struct cramd_decision {
  *
  * Exact for every 64-bit capacity (no intermediate overflow). This is both
  * the value cramd writes to the device's threshold knobs and the value
- * the policy compares against.
+ * the static policy compares against.
  */
 uint64_t cramd_watermark_bytes(uint64_t capacity, unsigned int percent);
 
 /**
- * cramd_policy_decide - run the gate policy once
- * @gate_closed: the gate's current state
- *
- * Hysteresis: the gate closes when phys used >= the high watermark, opens
- * when phys used <= the low watermark, and otherwise stays as it is. An
- * invalid sample or a zero capacity closes the gate and sets @degraded.
+ * cramd_policy_init - start tracking a device
+ * @gate_closed: the gate's current state on the device
+ * @now_ns: the caller's clock
  */
-void cramd_policy_decide(const struct cramd_config *cfg, bool gate_closed,
-			 const struct cramd_sample *sample,
-			 struct cramd_decision *out);
+void cramd_policy_init(struct cramd_policy_state *st, bool gate_closed,
+		       uint64_t now_ns);
+
+/**
+ * cramd_policy_forget_knobs - a knob write failed: write them all again
+ *
+ * The next step emits the rate limit and the capacity target even when
+ * they did not change.
+ */
+void cramd_policy_forget_knobs(struct cramd_policy_state *st);
+
+/**
+ * cramd_policy_step - run the policy once for one device
+ * @sample: the latest telemetry; a sample whose timestamp is not newer than
+ *	the last one is not fresh and changes nothing but the staleness
+ * @now_ns: the caller's clock, same base as the sample timestamps
+ *
+ * Fail-safe: an invalid sample, a zero capacity or no fresh sample for
+ * cfg->stale_intervals poll intervals close the gate and set @degraded;
+ * the device recovers after cfg->recover_samples fresh, sane samples.
+ */
+void cramd_policy_step(const struct cramd_config *cfg,
+		       struct cramd_policy_state *st,
+		       const struct cramd_sample *sample, uint64_t now_ns,
+		       struct cramd_actions *out);
 
 #endif

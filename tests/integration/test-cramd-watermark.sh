@@ -10,7 +10,7 @@ if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 	log=$CRAM_TESTBED/cramd.log
 
-	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n'
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\npolicy = static\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n'
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
 	echo 1050 >$dev/dax0.0/cram/sim/compress_ratio

@@ -54,9 +54,21 @@ static void assert_defaults(const struct cramd_config *cfg)
 	assert_int_equal(cfg->poll_interval_ms, 1000);
 	assert_true(cfg->all_devices);
 	assert_int_equal(cfg->n_devices, 0);
-	assert_int_equal(cfg->policy, CRAMD_POLICY_WATERMARK);
+	assert_int_equal(cfg->policy, CRAMD_POLICY_ADAPTIVE);
 	assert_int_equal(cfg->high_watermark_percent, 90);
 	assert_int_equal(cfg->low_watermark_percent, 80);
+	assert_int_equal(cfg->stale_intervals, 3);
+	assert_int_equal(cfg->recover_samples, 2);
+	assert_int_equal(cfg->adaptive.reserve_permille, 20);
+	assert_int_equal(cfg->adaptive.hysteresis_permille, 10);
+	assert_int_equal(cfg->adaptive.critical_permille, 10);
+	assert_int_equal(cfg->adaptive.evict_target_permille, 40);
+	assert_int_equal(cfg->adaptive.actuation_lag_ms, 200);
+	assert_int_equal(cfg->adaptive.min_gate_open_ms, 1000);
+	assert_int_equal(cfg->adaptive.min_gate_closed_ms, 1000);
+	assert_int_equal(cfg->adaptive.min_rate_kib, 1024);
+	assert_int_equal(cfg->adaptive.evict_window_ms, 2000);
+	assert_int_equal(cfg->adaptive.smoothing_percent, 50);
 }
 
 static void test_defaults(void **state)
@@ -69,7 +81,7 @@ static void test_defaults(void **state)
 	assert_defaults(&cfg);
 	expect_ok("# nothing\n; at all\n\n[global]\n[policy]\n", &cfg);
 	assert_defaults(&cfg);
-	assert_string_equal(cramd_config_policy_name(cfg.policy), "watermark");
+	assert_string_equal(cramd_config_policy_name(cfg.policy), "adaptive");
 }
 
 static void test_good_file(void **state)
@@ -84,8 +96,21 @@ static void test_good_file(void **state)
 	assert_string_equal(cfg.devices[0], "dax0.0");
 	assert_string_equal(cfg.devices[1], "region3");
 	assert_string_equal(cfg.devices[2], "dax12.1");
+	assert_int_equal(cfg.policy, CRAMD_POLICY_STATIC);
 	assert_int_equal(cfg.high_watermark_percent, 95);
 	assert_int_equal(cfg.low_watermark_percent, 70);
+	assert_int_equal(cfg.stale_intervals, 5);
+	assert_int_equal(cfg.recover_samples, 4);
+	assert_int_equal(cfg.adaptive.reserve_permille, 30);
+	assert_int_equal(cfg.adaptive.hysteresis_permille, 15);
+	assert_int_equal(cfg.adaptive.critical_permille, 12);
+	assert_int_equal(cfg.adaptive.evict_target_permille, 50);
+	assert_int_equal(cfg.adaptive.actuation_lag_ms, 150);
+	assert_int_equal(cfg.adaptive.min_gate_open_ms, 2000);
+	assert_int_equal(cfg.adaptive.min_gate_closed_ms, 3000);
+	assert_int_equal(cfg.adaptive.min_rate_kib, 512);
+	assert_int_equal(cfg.adaptive.evict_window_ms, 1500);
+	assert_int_equal(cfg.adaptive.smoothing_percent, 25);
 }
 
 /* The shipped cramd.conf must parse and give exactly the defaults. */
@@ -185,11 +210,46 @@ static void test_policy(void **state)
 	struct cramd_config cfg;
 
 	expect_ok("[policy]\npolicy = watermark\n", &cfg);
-	assert_int_equal(cfg.policy, CRAMD_POLICY_WATERMARK);
+	assert_int_equal(cfg.policy, CRAMD_POLICY_STATIC);
+	expect_ok("[policy]\npolicy = static\n", &cfg);
+	assert_int_equal(cfg.policy, CRAMD_POLICY_STATIC);
+	expect_ok("[policy]\npolicy = adaptive\n", &cfg);
+	assert_int_equal(cfg.policy, CRAMD_POLICY_ADAPTIVE);
 	expect_error("[policy]\npolicy = magic\n",
-		     "t.conf:2: [policy] policy: unknown policy 'magic'");
+		     "t.conf:2: [policy] policy: unknown policy 'magic', "
+		     "expected adaptive, static or watermark");
 	expect_error("[policy]\npolicy =\n", "unknown policy ''");
 	expect_error("[policy]\npolicy = Watermark\n", "unknown policy");
+}
+
+/* The adaptive and fail-safe keys: ranges and the eviction pair. */
+static void test_adaptive_keys(void **state)
+{
+	struct cramd_config cfg;
+
+	expect_ok("[policy]\nreserve_permille = 0\nhysteresis_permille = 500\n"
+		  "actuation_lag_ms = 0\nmin_rate_kib = 16777216\n", &cfg);
+	assert_int_equal(cfg.adaptive.reserve_permille, 0);
+	assert_int_equal(cfg.adaptive.hysteresis_permille, 500);
+	assert_int_equal(cfg.adaptive.min_rate_kib, 16777216);
+	expect_error("[policy]\nreserve_permille = 501\n",
+		     "t.conf:2: [policy] reserve_permille: value 501 out of range 0..500");
+	expect_error("[policy]\nstale_intervals = 0\n",
+		     "[policy] stale_intervals: value 0 out of range 1..1000");
+	expect_error("[policy]\nrecover_samples = x\n", "invalid number 'x'");
+	expect_error("[policy]\nsmoothing_percent = 0\n", "out of range 1..100");
+	expect_error("[policy]\nevict_window_ms = 99\n", "out of range 100..600000");
+	expect_error("[policy]\nmin_gate_open_ms = 600001\n", "out of range 0..600000");
+	expect_error("[global]\nreserve_permille = 10\n",
+		     "t.conf:2: [global] reserve_permille: unknown key");
+	expect_error("[policy]\ncritical_permille = 40\n",
+		     "t.conf:2: [policy] critical_permille: value 40 must be below "
+		     "evict_target_permille 40 (the default)");
+	expect_error("[policy]\ncritical_permille = 5\nevict_target_permille = 5\n",
+		     "t.conf:3: [policy] evict_target_permille: value 5 must be above "
+		     "critical_permille 5");
+	expect_error("[policy]\nactuation_lag_ms = 1\nactuation_lag_ms = 2\n",
+		     "t.conf:3: [policy] actuation_lag_ms: duplicate key");
 }
 
 static void test_devices(void **state)
@@ -366,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_watermarks),
 		cmocka_unit_test(test_low_not_below_high),
 		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_adaptive_keys),
 		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_wants_device),
 		cmocka_unit_test(test_valid_names),

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests for cramd/policy.c: watermarks, hysteresis, fail-safe. */
+/*
+ * Unit tests for cramd/policy.c: the static watermarks (hysteresis), the
+ * adaptive policy (throttling, hold times, eviction), the fail-safe and
+ * edge values: zero capacity, wrapping counters, a clock that jumps.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,25 +16,42 @@
 #include "../../cramd/policy.h"
 
 #define CAP 1000000ULL		/* 90% = 900000, 80% = 800000 */
+#define MS 1000000ULL
+#define T0 (100000 * MS)
 
-static struct cramd_decision d;
+static struct cramd_actions d;
+
+/* One step of a fresh engine in state @closed: the static tests. */
+static void decide_sample(const struct cramd_config *cfg, bool closed,
+			  const struct cramd_sample *s)
+{
+	struct cramd_policy_state st;
+
+	cramd_policy_init(&st, closed, T0);
+	cramd_policy_step(cfg, &st, s, T0, &d);
+}
 
 static void decide(const struct cramd_config *cfg, bool closed,
 		   uint64_t cap, uint64_t used)
 {
 	struct cramd_sample s = {
 		.valid = true,
+		.timestamp_ns = T0,
+		.total_pages = 1000,
+		.page_size = 4096,
 		.phys_capacity_bytes = cap,
 		.phys_used_bytes = used,
 		.logical_bytes = used * 3,
 	};
 
-	cramd_policy_decide(cfg, closed, &s, &d);
+	decide_sample(cfg, closed, &s);
 }
 
+/* The static tests: the watermark policy. */
 static void defaults(struct cramd_config *cfg)
 {
 	cramd_config_init(cfg);
+	cfg->policy = CRAMD_POLICY_STATIC;
 }
 
 static void assert_contains(const char *s, const char *needle)
@@ -63,11 +84,11 @@ static void test_open_stays_open_below_high(void **state)
 	defaults(&cfg);
 	decide(&cfg, false, CAP, 0);
 	assert_false(d.gate_closed);
-	assert_false(d.changed);
+	assert_false(d.gate_changed);
 	assert_false(d.degraded);
 	decide(&cfg, false, CAP, 850000);
 	assert_false(d.gate_closed);
-	assert_false(d.changed);
+	assert_false(d.gate_changed);
 	assert_contains(d.reason, "gate stays open");
 	decide(&cfg, false, CAP, 899999);
 	assert_false(d.gate_closed);
@@ -80,7 +101,7 @@ static void test_close_at_high_boundary(void **state)
 	defaults(&cfg);
 	decide(&cfg, false, CAP, 900000);	/* exactly the high watermark */
 	assert_true(d.gate_closed);
-	assert_true(d.changed);
+	assert_true(d.gate_changed);
 	assert_false(d.degraded);
 	assert_string_equal(d.cause, "phys used 90.0% >= high watermark 90%");
 	assert_string_equal(d.reason,
@@ -93,7 +114,7 @@ static void test_close_at_high_boundary(void **state)
 	assert_true(d.gate_closed);
 	decide(&cfg, true, CAP, CAP);
 	assert_true(d.gate_closed);
-	assert_false(d.changed);
+	assert_false(d.gate_changed);
 	assert_contains(d.reason, "gate stays closed");
 }
 
@@ -105,7 +126,7 @@ static void test_hysteresis(void **state)
 	/* In the band the gate keeps whatever state it has. */
 	decide(&cfg, true, CAP, 850000);
 	assert_true(d.gate_closed);
-	assert_false(d.changed);
+	assert_false(d.gate_changed);
 	assert_contains(d.cause, "between low watermark 80% and high watermark 90%");
 	decide(&cfg, true, CAP, 800001);
 	assert_true(d.gate_closed);
@@ -114,12 +135,12 @@ static void test_hysteresis(void **state)
 	/* Reopens exactly at the low watermark. */
 	decide(&cfg, true, CAP, 800000);
 	assert_false(d.gate_closed);
-	assert_true(d.changed);
+	assert_true(d.gate_changed);
 	assert_string_equal(d.reason,
 			    "phys used 80.0% <= low watermark 80%: opening gate");
 	decide(&cfg, false, CAP, 800000);
 	assert_false(d.gate_closed);
-	assert_false(d.changed);
+	assert_false(d.gate_changed);
 	decide(&cfg, true, CAP, 0);
 	assert_false(d.gate_closed);
 }
@@ -135,7 +156,7 @@ static void test_cycle(void **state)
 	defaults(&cfg);
 	for (used = 0; used <= CAP; used += 1000) {
 		decide(&cfg, closed, CAP, used);
-		if (d.changed) {
+		if (d.gate_changed) {
 			flips++;
 			assert_int_equal(used, 900000);
 		}
@@ -143,7 +164,7 @@ static void test_cycle(void **state)
 	}
 	for (used = CAP; used > 0; used -= 1000) {
 		decide(&cfg, closed, CAP, used);
-		if (d.changed) {
+		if (d.gate_changed) {
 			flips++;
 			assert_int_equal(used, 800000);
 		}
@@ -182,20 +203,20 @@ static void test_invalid_sample(void **state)
 				  .why = "cannot read /sys/x/cram/stat: Invalid argument" };
 
 	defaults(&cfg);
-	cramd_policy_decide(&cfg, false, &s, &d);
+	decide_sample(&cfg, false, &s);
 	assert_true(d.gate_closed);
-	assert_true(d.changed);
+	assert_true(d.gate_changed);
 	assert_true(d.degraded);
 	assert_string_equal(d.reason, "telemetry invalid: cannot read /sys/x/cram/stat: "
 			    "Invalid argument: closing gate (fail-safe, degraded)");
-	cramd_policy_decide(&cfg, true, &s, &d);
+	decide_sample(&cfg, true, &s);
 	assert_true(d.gate_closed);
-	assert_false(d.changed);
+	assert_false(d.gate_changed);
 	assert_true(d.degraded);
 	/* The numbers of an invalid sample are ignored. */
 	s.why = NULL;
 	s.phys_capacity_bytes = CAP;
-	cramd_policy_decide(&cfg, false, &s, &d);
+	decide_sample(&cfg, false, &s);
 	assert_true(d.gate_closed);
 	assert_contains(d.reason, "telemetry invalid: unreadable");
 }
@@ -208,11 +229,11 @@ static void test_zero_capacity(void **state)
 	decide(&cfg, false, 0, 0);
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
-	assert_true(d.changed);
+	assert_true(d.gate_changed);
 	assert_contains(d.reason, "phys capacity is 0");
 	decide(&cfg, true, 0, 12345);
 	assert_true(d.gate_closed);
-	assert_false(d.changed);
+	assert_false(d.gate_changed);
 	assert_true(d.degraded);
 }
 
@@ -242,6 +263,364 @@ static void test_large_values(void **state)
 	assert_contains(d.reason, "phys used 0.2% <= low watermark 80%");
 }
 
+/* ---- adaptive ------------------------------------------------------------- */
+
+#define GIB (1ULL << 30)
+#define PAGE 4096ULL
+
+/* A device driven step by step: one poll interval per tick. */
+struct rig {
+	struct cramd_config cfg;
+	struct cramd_policy_state st;
+	struct cramd_sample s;
+	uint64_t now;
+	unsigned int gate_changes;
+};
+
+static void rig_init(struct rig *r)
+{
+	memset(r, 0, sizeof(*r));
+	cramd_config_init(&r->cfg);
+	r->cfg.poll_interval_ms = 100;
+	r->now = T0;
+	cramd_policy_init(&r->st, false, r->now);
+	r->s = (struct cramd_sample){
+		.valid = true, .total_pages = 4 * GIB / PAGE, .page_size = PAGE,
+		.phys_capacity_bytes = GIB,
+	};
+}
+
+/* Advance one poll interval; demote @logical bytes at ratio @ratio. */
+static void rig_tick(struct rig *r, uint64_t logical, double ratio)
+{
+	r->now += r->cfg.poll_interval_ms * MS;
+	r->s.timestamp_ns = r->now;
+	r->s.logical_bytes += logical;
+	r->s.phys_used_bytes += (uint64_t)((double)logical / ratio);
+	r->s.demoted_pages += logical / PAGE;
+	cramd_policy_step(&r->cfg, &r->st, &r->s, r->now, &d);
+	r->gate_changes += d.gate_changed;
+}
+
+static void rig_set_used(struct rig *r, uint64_t used)
+{
+	r->s.phys_used_bytes = used;
+	rig_tick(r, 0, 1);
+}
+
+static void test_adaptive_default(void **state)
+{
+	struct cramd_config cfg;
+
+	cramd_config_init(&cfg);
+	assert_int_equal(cfg.policy, CRAMD_POLICY_ADAPTIVE);
+	assert_string_equal(cramd_config_policy_name(cfg.policy), "adaptive");
+	assert_string_equal(cramd_config_policy_name(CRAMD_POLICY_STATIC), "static");
+}
+
+/* Plenty of room: gate open, a generous rate limit, capacity = total. */
+static void test_adaptive_open(void **state)
+{
+	struct rig r;
+
+	rig_init(&r);
+	rig_tick(&r, 64 << 20, 3);
+	assert_false(d.gate_closed);
+	assert_false(d.degraded);
+	assert_true(d.set_rate);
+	/* half the budget (~0.98 GiB) per 0.3 s of reaction time */
+	assert_true(d.rate_limit > GIB && d.rate_limit <= 17 * GIB / 10);
+	/* capacity: what is there plus the budget, as if nothing compressed */
+	assert_true(d.set_capacity);
+	assert_int_equal(d.capacity_pages,
+			 (r.s.logical_bytes + GIB - GIB / 1000 * 20 -
+			  r.s.phys_used_bytes) / PAGE);
+	assert_false(d.evict);
+	assert_contains(d.reason, "gate stays open, rate limit");
+}
+
+/* Filling up: the rate limit falls step by step before the gate closes. */
+static void test_adaptive_throttles_first(void **state)
+{
+	struct rig r;
+	uint64_t last_rate = UINT64_MAX, rate_steps = 0, cap_set = 0;
+	int i;
+
+	rig_init(&r);
+	for (i = 0; i < 400 && !d.gate_closed; i++) {
+		/* 160 MiB/s of demand, as far as the rate limit lets it in */
+		uint64_t in = 16 << 20;
+
+		if (r.st.rate_limit && in > r.st.rate_limit / 10)
+			in = r.st.rate_limit / 10 / PAGE * PAGE;
+		rig_tick(&r, in, 1.05);
+		if (d.set_rate) {
+			assert_true(d.rate_limit <= last_rate);
+			last_rate = d.rate_limit;
+			rate_steps++;
+		}
+		if (d.set_capacity && d.capacity_pages < r.s.total_pages)
+			cap_set++;
+		/* never past capacity minus the reserve */
+		assert_true(r.s.phys_used_bytes <= GIB - GIB / 1000 * 20);
+	}
+	assert_true(d.gate_closed);
+	assert_true(rate_steps >= 3);
+	assert_true(cap_set >= 1);
+	assert_true(last_rate < 64ULL << 20);
+	assert_contains(d.reason, "closing gate");
+	assert_int_equal(r.gate_changes, 1);
+}
+
+/* The capacity target is logical + budget, never below what is resident. */
+static void test_adaptive_capacity(void **state)
+{
+	struct rig r;
+	uint64_t budget;
+
+	rig_init(&r);
+	r.s.logical_bytes = 3 * GIB / 2;
+	rig_set_used(&r, GIB / 2);
+	budget = GIB - GIB / 1000 * 20 - GIB / 2;
+	assert_true(d.set_capacity);
+	assert_int_equal(d.capacity_pages, (3 * GIB / 2 + budget) / PAGE);
+	/* over the reserve: hold at the resident pages, never balloon data out */
+	rig_set_used(&r, GIB);
+	assert_true(d.set_capacity);
+	assert_int_equal(d.capacity_pages, 3 * GIB / 2 / PAGE);
+}
+
+/* Closed gate: minimum hold, then reopen only above the hysteresis band. */
+static void test_adaptive_hold_and_hysteresis(void **state)
+{
+	struct rig r;
+	uint64_t close_at = GIB - GIB / 1000 * 20;
+	int i;
+
+	rig_init(&r);
+	r.s.logical_bytes = GIB;
+	rig_set_used(&r, close_at);
+	assert_true(d.gate_closed);
+	assert_true(d.gate_changed);
+	/* lots of room again at once: held closed for min_gate_closed_ms */
+	rig_set_used(&r, GIB / 2);
+	assert_true(d.gate_closed);
+	assert_contains(d.reason, "gate stays closed");
+	for (i = 0; i < 8; i++)
+		rig_set_used(&r, GIB / 2);
+	assert_true(d.gate_closed);
+	rig_set_used(&r, GIB / 2);	/* 1000 ms after closing */
+	assert_false(d.gate_closed);
+	assert_true(d.gate_changed);
+	/* the allowed rate falls below the minimum: held open first */
+	r.cfg.adaptive.min_rate_kib = 4 << 20;	/* 4 GiB/s */
+	for (i = 0; i < 9; i++) {
+		rig_set_used(&r, GIB / 2);
+		assert_false(d.gate_closed);
+	}
+	rig_set_used(&r, GIB / 2);	/* 1000 ms after opening */
+	assert_true(d.gate_closed);
+	assert_contains(d.cause, "below minimum 4194304 KiB/s");
+}
+
+/* Noise around the close level: one close, no flapping. */
+static void test_adaptive_no_flaps(void **state)
+{
+	struct rig r;
+	uint64_t close_at = GIB - GIB / 1000 * 20;
+	int i;
+
+	rig_init(&r);
+	r.s.logical_bytes = GIB;
+	for (i = 0; i < 100; i++)
+		rig_set_used(&r, close_at - GIB / 1000 * 5 +
+			     (uint64_t)(i % 2) * (GIB / 1000 * 7));
+	assert_true(d.gate_closed);
+	assert_int_equal(r.gate_changes, 1);
+}
+
+/* Over the reserve the gate closes at once, whatever the hold time. */
+static void test_adaptive_urgent_close(void **state)
+{
+	struct rig r;
+
+	rig_init(&r);
+	r.cfg.adaptive.min_gate_open_ms = 60000;
+	rig_set_used(&r, GIB / 2);
+	assert_false(d.gate_closed);
+	rig_set_used(&r, GIB - 1000);
+	assert_true(d.gate_closed);
+	assert_contains(d.cause, "forecast use reaches the reserve");
+}
+
+/* Below the critical headroom: eviction sized by ratio and throughput. */
+static void test_adaptive_evict(void **state)
+{
+	struct rig r;
+	uint64_t first;
+
+	rig_init(&r);
+	r.s.logical_bytes = 2 * GIB;
+	rig_set_used(&r, GIB - GIB / 1000 * 5);
+	assert_true(d.gate_closed);
+	assert_true(d.evict);
+	/* back to 40 permille of headroom: 35 permille of phys at ratio ~2 */
+	first = d.evict_bytes;
+	assert_true(first % PAGE == 0);
+	assert_true(first > 2 * (GIB / 1000 * 34));
+	assert_true(first < 2 * (GIB / 1000 * 36) + PAGE);
+	/* not asked again while the request is young */
+	rig_set_used(&r, GIB - GIB / 1000 * 5);
+	assert_false(d.evict);
+	/* measured throughput: 4 MiB per 100 ms = 40 MiB/s */
+	r.s.evicted_pages += (4 << 20) / PAGE;
+	r.st.evict_at_ns = r.now - 3000 * MS;
+	rig_set_used(&r, GIB - GIB / 1000 * 5);
+	assert_true(d.evict);
+	assert_true(d.evict_bytes <= (uint64_t)(40ULL << 20) * 2);
+	assert_contains(d.reason, "evict");
+}
+
+/* ---- fail-safe and edge values ------------------------------------------- */
+
+static void test_failsafe_recovery(void **state)
+{
+	struct rig r;
+
+	rig_init(&r);
+	rig_set_used(&r, GIB / 10);
+	assert_false(d.gate_closed);
+	r.s.valid = false;
+	r.s.why = "cannot read x/cram/stat: Invalid argument";
+	rig_tick(&r, 0, 1);
+	assert_true(d.gate_closed);
+	assert_true(d.degraded);
+	assert_contains(d.reason, "telemetry invalid: cannot read x/cram/stat");
+	r.s.valid = true;
+	rig_tick(&r, 0, 1);		/* first fresh sample: not yet */
+	assert_true(d.gate_closed);
+	assert_true(d.degraded);
+	assert_contains(d.cause, "recovering: 1 more");
+	rig_tick(&r, 0, 1);		/* second: recovered, but held closed */
+	assert_false(d.degraded);
+	assert_true(d.gate_closed);
+	while (d.gate_closed && r.now < T0 + 5000 * MS)
+		rig_tick(&r, 0, 1);
+	assert_false(d.gate_closed);
+	assert_false(d.degraded);
+}
+
+/* The same sample again and again: held, then stale after N intervals. */
+static void test_stale(void **state)
+{
+	struct rig r;
+	int i;
+
+	rig_init(&r);
+	rig_set_used(&r, GIB / 10);
+	for (i = 1; i <= 3; i++) {
+		r.now += 100 * MS;
+		cramd_policy_step(&r.cfg, &r.st, &r.s, r.now, &d);
+		assert_false(d.degraded);
+		assert_false(d.gate_closed);
+		assert_contains(d.cause, "no fresh sample yet");
+	}
+	r.now += 100 * MS;
+	cramd_policy_step(&r.cfg, &r.st, &r.s, r.now, &d);
+	assert_true(d.degraded);
+	assert_true(d.gate_closed);
+	assert_contains(d.cause, "telemetry stale: no fresh sample for 400 ms");
+	/* a sample taken long ago is not fresh either */
+	r.s.timestamp_ns = r.now - 100 * MS;
+	r.now += 1000 * MS;
+	cramd_policy_step(&r.cfg, &r.st, &r.s, r.now, &d);
+	assert_true(d.degraded);
+	rig_tick(&r, 0, 1);
+	rig_tick(&r, 0, 1);
+	assert_false(d.degraded);
+}
+
+static void test_adaptive_zero_capacity(void **state)
+{
+	struct rig r;
+
+	rig_init(&r);
+	r.s.phys_capacity_bytes = 0;
+	rig_tick(&r, 0, 1);
+	assert_true(d.gate_closed);
+	assert_true(d.degraded);
+	assert_false(d.set_rate || d.set_capacity || d.evict);
+	assert_contains(d.reason, "phys capacity is 0");
+	/* zero total pages: the capacity knob is left alone */
+	r.s.phys_capacity_bytes = GIB;
+	r.s.total_pages = 0;
+	rig_tick(&r, 0, 1);
+	rig_tick(&r, 0, 1);
+	assert_false(d.degraded);
+	assert_false(d.set_capacity);
+}
+
+/* Counters that wrap at 2^64 still give rates; a reset is ignored. */
+static void test_counters_wrap(void **state)
+{
+	struct rig r;
+	double before;
+
+	rig_init(&r);
+	r.s.demoted_pages = UINT64_MAX - 100;
+	rig_tick(&r, 0, 1);
+	rig_tick(&r, 1000 * PAGE, 2);	/* wraps */
+	assert_true(r.s.demoted_pages < 1000);
+	assert_true(r.st.demote_bps > 0);
+	assert_true(r.st.demote_bps <= 1000.0 * PAGE * 10);
+	before = r.st.demote_bps;
+	r.s.demoted_pages = 5;		/* reset: absurd increase */
+	r.s.demoted_pages -= 1000;
+	rig_tick(&r, 0, 1);
+	assert_true(r.st.demote_bps == before);
+	assert_false(d.degraded);
+}
+
+/* A clock that jumps back or forward: no stale verdict, no huge rates. */
+static void test_clock_jumps(void **state)
+{
+	struct rig r;
+
+	rig_init(&r);
+	rig_tick(&r, 10 << 20, 2);
+	rig_tick(&r, 10 << 20, 2);
+	assert_false(d.degraded);
+	r.now -= 3600 * 1000 * MS;	/* back by an hour */
+	rig_tick(&r, 10 << 20, 2);
+	assert_false(d.degraded);
+	assert_false(d.gate_closed);
+	rig_tick(&r, 10 << 20, 2);
+	assert_false(d.degraded);
+	r.now += 3600 * 1000 * MS;	/* forward by an hour */
+	rig_tick(&r, 10 << 20, 2);
+	assert_false(d.degraded);
+	assert_false(d.gate_closed);
+	/* the gap is not used as a rate sample */
+	assert_true(r.st.growth_bps < 200.0 * (1 << 20));
+}
+
+static void test_adaptive_large_values(void **state)
+{
+	struct rig r;
+
+	rig_init(&r);
+	r.s.phys_capacity_bytes = UINT64_MAX;
+	r.s.total_pages = UINT64_MAX / PAGE;
+	r.s.logical_bytes = 1ULL << 42;
+	rig_set_used(&r, 1ULL << 40);
+	assert_false(d.gate_closed);
+	assert_true(d.rate_limit > 0);
+	rig_set_used(&r, UINT64_MAX);
+	assert_true(d.gate_closed);
+	assert_true(d.evict);
+	assert_true(d.evict_bytes <= r.s.logical_bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +633,20 @@ int main(void)
 		cmocka_unit_test(test_invalid_sample),
 		cmocka_unit_test(test_zero_capacity),
 		cmocka_unit_test(test_large_values),
+		cmocka_unit_test(test_adaptive_default),
+		cmocka_unit_test(test_adaptive_open),
+		cmocka_unit_test(test_adaptive_throttles_first),
+		cmocka_unit_test(test_adaptive_capacity),
+		cmocka_unit_test(test_adaptive_hold_and_hysteresis),
+		cmocka_unit_test(test_adaptive_no_flaps),
+		cmocka_unit_test(test_adaptive_urgent_close),
+		cmocka_unit_test(test_adaptive_evict),
+		cmocka_unit_test(test_failsafe_recovery),
+		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_adaptive_zero_capacity),
+		cmocka_unit_test(test_counters_wrap),
+		cmocka_unit_test(test_clock_jumps),
+		cmocka_unit_test(test_adaptive_large_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One simulated run: a trace played against a policy. static and adaptive
+ * are cramd's own policy engine (cramd/policy.c) fed with the model's
+ * delayed, noisy telemetry, their knob writes arriving after the lag; the
+ * oracle knows every page's compressed size and acts without lag.
+ */
+#ifndef SIM_RUN_H
+#define SIM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+enum sim_policy { SIM_STATIC, SIM_ADAPTIVE, SIM_ORACLE };
+
+/**
+ * struct sim_result - what one run measured
+ * @overflows: times physical use went above physical capacity
+ * @min_headroom: lowest phys capacity - phys used seen (negative: overflow)
+ * @avg_logical: time average of the data resident on the device
+ * @util: @avg_logical relative to the oracle's (set by the caller)
+ * @gate_flaps: number of gate changes (open to closed or back)
+ * @evicted_bytes: data pushed out of the device (balloon and requests)
+ */
+struct sim_result {
+	const char *trace;
+	const char *policy;
+	bool compressible;
+	uint64_t overflows;
+	int64_t min_headroom;
+	double avg_logical;
+	double util;
+	uint64_t gate_flaps;
+	uint64_t evicted_bytes;
+};
+
+const char *sim_policy_name(enum sim_policy p);
+
+/** sim_run - play @t with policy @p; returns 0 or -ENOMEM. */
+int sim_run(const struct sim_trace *t, enum sim_policy p,
+	    struct sim_result *r);
+
+#endif

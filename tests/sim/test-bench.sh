@@ -1,0 +1,33 @@
+#!/bin/sh
+# Smoke test of cram-bench: one short trace, text and JSON output, bad
+# input refused. No timing assertions; the shipped traces run once with
+# --check (virtual time, deterministic): adaptive must keep its targets.
+bench=$top_builddir/tests/sim/cram-bench
+trace=$top_srcdir/tests/sim/smoke.trace
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$bench" --no-shipped --trace "$trace" >"$d/out" || fail "cram-bench failed"
+for p in static adaptive oracle; do
+	grep -q "^smoke  *$p " "$d/out" || fail "no $p row: $(cat "$d/out")"
+done
+grep -q '^worst case: static: ' "$d/out" || fail "no summary line"
+
+"$bench" --no-shipped --trace "$trace" --json >"$d/json" || fail "--json failed"
+for k in trace policy compressible overflows min_headroom_bytes \
+	utilization_vs_oracle gate_flaps evicted_bytes; do
+	grep -q "\"$k\": " "$d/json" || fail "no key $k in the JSON output"
+done
+[ "$(grep -c '"policy": ' "$d/json")" = 3 ] || fail "expected 3 results"
+
+printf 'phase duration_ms=10 ratio=0.5\n' >"$d/bad.trace"
+"$bench" --no-shipped --trace "$d/bad.trace" >/dev/null 2>"$d/err" &&
+	fail "a bad trace was accepted"
+grep -q "bad.trace:1: ratio" "$d/err" || fail "bad trace error: $(cat "$d/err")"
+"$bench" --no-shipped --trace "$d/none.trace" >/dev/null 2>&1 &&
+	fail "a missing trace was accepted"
+"$bench" --bogus >/dev/null 2>&1 && fail "a bad option was accepted"
+
+"$bench" --check >"$d/all" || fail "adaptive misses its targets: $(cat "$d/all")"
+exit 0
