@@ -245,6 +245,142 @@ double cram_snapshot_ratio(const struct cram_snapshot *snap);
  */
 uint64_t cram_snapshot_headroom(const struct cram_snapshot *snap);
 
+/**
+ * CRAM_TIME_NEVER - cram_snapshot_time_to_full() result when the device
+ * does not fill at the current rate (no growth, or shrinking)
+ */
+#define CRAM_TIME_NEVER UINT64_MAX
+
+/**
+ * cram_snapshot_time_to_full - time until the device runs out of backing
+ * @older: a snapshot of the device
+ * @newer: a later snapshot of the same device
+ * @ns: where the time is stored, in nanoseconds from @newer's timestamp
+ *
+ * Extrapolates the physical fill rate between the two snapshots. Stores 0
+ * when @newer is already full or over full, CRAM_TIME_NEVER when usage
+ * did not grow (or the result does not fit 64 bits).
+ *
+ * Returns 0; -EINVAL for a NULL argument, a @size too small for the
+ * fields, or when @newer is not later than @older (equal or backwards
+ * timestamps); -ESTALE when the two snapshots do not describe one bind of
+ * the device (a monotonic page counter went backwards, or the physical
+ * capacity changed): take a new pair.
+ */
+int cram_snapshot_time_to_full(const struct cram_snapshot *older,
+			       const struct cram_snapshot *newer,
+			       uint64_t *ns);
+
+/* ---- features --------------------------------------------------------- */
+
+/**
+ * enum cram_feature - what the running kernel supports
+ * @CRAM_FEATURE_PRIVATE_NODES: the kernel has private memory nodes
+ *	(cram ABI v1 or the P3 form)
+ * @CRAM_FEATURE_USER_PLACEMENT: userspace placement (mbind(),
+ *	set_mempolicy(), move_pages()) can target a private node; neither
+ *	cram ABI v1 nor P3 allows it
+ */
+enum cram_feature {
+	CRAM_FEATURE_PRIVATE_NODES = 1,
+	CRAM_FEATURE_USER_PLACEMENT = 2,
+};
+
+/**
+ * cram_has_feature - ask whether the running kernel supports @feature
+ *
+ * Returns 0 when it does, -EOPNOTSUPP when it does not, -EINVAL for a
+ * NULL context or an unknown feature, or the -errno of cram_get_abi().
+ */
+int cram_has_feature(struct cram_ctx *ctx, enum cram_feature feature);
+
+/* ---- allocation and placement ----------------------------------------- */
+
+/*
+ * These helpers need no context. They fail closed: on any error nothing
+ * they mapped is left mapped, and they return NULL or -errno with errno
+ * set to the same error. Before any mapping or placement syscall they
+ * validate their arguments and the target node, which must be a node
+ * with memory that userspace placement can reach:
+ *   -EINVAL      zero length, misaligned address, node id < 0 or >= 1024,
+ *                unknown flags, a node list in sysfs that is malformed;
+ *   -ERANGE      a node list in sysfs naming an id that does not fit;
+ *   -ENODEV      no node @node with memory exists;
+ *   -EOPNOTSUPP  @node is private and the kernel does not let userspace
+ *                place memory on private nodes (cram ABI v1, P3).
+ * Ordinary nodes (node 0 of any machine) are valid targets.
+ */
+
+/**
+ * cram_alloc_onnode - map @size bytes bound to node @node
+ *
+ * Anonymous private memory, rounded up to whole pages, with an MPOL_BIND
+ * policy on @node: pages are allocated there at first touch, never
+ * elsewhere. Unlike numa_alloc_onnode(), a failed mbind() is an error.
+ * Returns the mapping, or NULL with errno set (see above; ENOMEM when the
+ * mapping fails or @size exceeds PTRDIFF_MAX).
+ */
+void *cram_alloc_onnode(size_t size, int node);
+
+/**
+ * cram_free - unmap memory from cram_alloc_onnode()
+ * @size: the size given to cram_alloc_onnode()
+ *
+ * Returns 0 (also for NULL @ptr), or -EINVAL (errno set) when @ptr is not
+ * page aligned or @size is 0.
+ */
+int cram_free(void *ptr, size_t size);
+
+/* Flags of cram_tonode_memory(). */
+#define CRAM_MEM_MOVE	(1u << 0)	/* move pages already present (MPOL_MF_MOVE) */
+#define CRAM_MEM_STRICT	(1u << 1)	/* -EIO when a present page stays elsewhere */
+
+/**
+ * cram_tonode_memory - bind an existing range to node @node (mbind())
+ * @addr: page aligned start
+ * @len: length in bytes (> 0), rounded up to whole pages
+ * @flags: CRAM_MEM_MOVE, CRAM_MEM_STRICT or 0
+ *
+ * Sets an MPOL_BIND policy on the range. Returns 0 or -errno (errno set):
+ * the validation errors above, or the kernel's (-EFAULT for a range that
+ * is not mapped, -EIO with CRAM_MEM_STRICT).
+ */
+int cram_tonode_memory(void *addr, size_t len, int node, unsigned int flags);
+
+/**
+ * cram_move_pages - move pages of this process to node @node
+ * @pages: @count page aligned addresses
+ * @status: @count results: the node each page is on afterwards, or a
+ *          negative errno for that page (-ENOENT: not present, -EBUSY,
+ *          -EFAULT, ...)
+ *
+ * Returns the number of pages that are not on @node afterwards (0 when
+ * every page moved; pages not present count too), or -errno (errno set).
+ */
+long cram_move_pages(void **pages, size_t count, int node, int *status);
+
+/**
+ * cram_query_pages - where pages of this process are (move_pages() query)
+ * @pages: @count page aligned addresses
+ * @status: @count results: a node id, or a negative errno for that page
+ *          (-ENOENT when the page is not present)
+ *
+ * Returns 0, or -EINVAL (errno set) for bad arguments, or the kernel's
+ * -errno.
+ */
+int cram_query_pages(void **pages, size_t count, int *status);
+
+/**
+ * cram_migrate_range - move every present page of a range to node @node
+ * @addr: page aligned start
+ * @len: length in bytes (> 0), rounded up to whole pages
+ *
+ * Uses move_pages(); the range's memory policy is left as it is. Pages
+ * that are not present are skipped. Returns the number of present pages
+ * that could not be moved (0 when all moved), or -errno (errno set).
+ */
+long cram_migrate_range(void *addr, size_t len, int node);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Unit tests of libcram's strict sysfs parsers, of the sysfs read/write
- * helpers on plain files, and of the snapshot arithmetic.
+ * helpers on plain files, and of the snapshot arithmetic (ratio, headroom,
+ * time to full).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -437,6 +438,94 @@ static void test_snapshot_math(void **state)
 	assert_true(cram_snapshot_headroom(NULL) == 0);
 }
 
+/* ---- time to full ---------------------------------------------------------- */
+
+static void fill_snap(struct cram_snapshot *s, uint64_t t, uint64_t cap, uint64_t used)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	s->timestamp_ns = t;
+	s->phys_capacity_bytes = cap;
+	s->phys_used_bytes = used;
+	s->demoted_pages = 100;
+	s->promoted_pages = 10;
+	s->evicted_pages = 5;
+}
+
+static void test_time_to_full(void **state)
+{
+	struct cram_snapshot a, b;
+	uint64_t ns = 7;
+
+	/* 100 bytes per second, 900 bytes left: 9 s. */
+	fill_snap(&a, 1000000000, 1000, 0);
+	fill_snap(&b, 2000000000, 1000, 100);
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), 0);
+	assert_true(ns == 9000000000ULL);
+	/* No growth, and shrinking: never. */
+	b.phys_used_bytes = 0;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), 0);
+	assert_true(ns == CRAM_TIME_NEVER);
+	a.phys_used_bytes = 500;
+	b.phys_used_bytes = 400;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), 0);
+	assert_true(ns == CRAM_TIME_NEVER);
+	/* Full and over full: 0, whatever the rate. */
+	b.phys_used_bytes = 1000;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), 0);
+	assert_true(ns == 0);
+	b.phys_used_bytes = 5000;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), 0);
+	assert_true(ns == 0);
+	/* A crawl over a huge device does not overflow: clamped to never. */
+	fill_snap(&a, 1, UINT64_MAX, 0);
+	fill_snap(&b, UINT64_MAX, UINT64_MAX, 1);
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), 0);
+	assert_true(ns == CRAM_TIME_NEVER);
+	/* Big numbers that fit: 3 * 2^62 left at 2^62 bytes per ns. */
+	fill_snap(&a, 10, UINT64_MAX, 0);
+	fill_snap(&b, 11, UINT64_MAX, 1ULL << 62);
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), 0);
+	assert_true(ns == 2);
+}
+
+static void test_time_to_full_bad(void **state)
+{
+	struct cram_snapshot a, b;
+	uint64_t ns = 7;
+
+	fill_snap(&a, 1000, 1000, 0);
+	fill_snap(&b, 1000, 1000, 100);
+	/* Equal and backwards timestamps. */
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), -EINVAL);
+	b.timestamp_ns = 999;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), -EINVAL);
+	b.timestamp_ns = 2000;
+	/* Counters reset or capacity changed: another bind of the device. */
+	b.demoted_pages = 99;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), -ESTALE);
+	b.demoted_pages = 100;
+	b.promoted_pages = 0;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), -ESTALE);
+	b.promoted_pages = 10;
+	b.evicted_pages = 4;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), -ESTALE);
+	b.evicted_pages = 5;
+	b.phys_capacity_bytes = 2000;
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), -ESTALE);
+	b.phys_capacity_bytes = 1000;
+	/* Bad arguments. */
+	b.size = offsetof(struct cram_snapshot, ballooned_pages);
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), -EINVAL);
+	b.size = sizeof(b);
+	assert_int_equal(cram_snapshot_time_to_full(NULL, &b, &ns), -EINVAL);
+	assert_int_equal(cram_snapshot_time_to_full(&a, NULL, &ns), -EINVAL);
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, NULL), -EINVAL);
+	assert_true(ns == 7);
+	assert_int_equal(cram_snapshot_time_to_full(&a, &b, &ns), 0);
+	assert_true(ns == 9000);
+}
+
 static void test_ctx(void **state)
 {
 	struct cram_ctx *ctx;
@@ -482,6 +571,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sysfs_read_u64_logs_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysfs_write, setup, teardown),
 		cmocka_unit_test(test_snapshot_math),
+		cmocka_unit_test(test_time_to_full),
+		cmocka_unit_test(test_time_to_full_bad),
 		cmocka_unit_test(test_ctx),
 	};
 
