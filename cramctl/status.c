@@ -15,6 +15,7 @@
 #include <cram/cram.h>
 #include <json-c/json.h>
 
+#include "client.h"
 #include "device.h"
 #include "status.h"
 #include "units.h"
@@ -63,6 +64,32 @@ static void table_row(const struct status_opts *o, const struct device_row *r)
 	printf("%-10s %-10s %4s %-7s %10s %10s %10s %6s %10s %6s\n", r->devname,
 	       r->region ? r->region : "-", node, state ? state : "-", total, used, logical,
 	       ratio, headroom, r->has_gate ? (r->no_alloc ? "closed" : "open") : "-");
+}
+
+/*
+ * status reads sysfs and works without cramd; it says on stderr when
+ * cramd is not running, or is paused, so the numbers are read in context.
+ */
+static void daemon_note(void)
+{
+	struct json_object *req = json_object_new_object(), *reply = NULL, *v;
+	int rc;
+
+	if (!req)
+		return;
+	json_object_object_add(req, "command", json_object_new_string("status"));
+	rc = client_call(req, &reply);
+	json_object_put(req);
+	if (rc == -ENOENT || rc == -ECONNREFUSED)
+		fprintf(stderr, "cramctl: cramd is not running: values read from sysfs, "
+			"no device is being managed\n");
+	else if (rc < 0)
+		fprintf(stderr, "cramctl: cannot ask cramd (%s): %s\n", client_socket_path(),
+			strerror(-rc));
+	else if (json_object_object_get_ex(reply, "paused", &v) && json_object_get_boolean(v))
+		fprintf(stderr, "cramctl: cramd is paused (dry-run): it decides but writes no "
+			"knob; 'cramctl resume' ends it\n");
+	json_object_put(reply);
 }
 
 static bool wanted(struct cram_device *dev, int argc, char **argv, bool *seen)
@@ -158,6 +185,7 @@ int cmd_status(int argc, char **argv)
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
 							      JSON_C_TO_STRING_SPACED |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	daemon_note();
 	for (i = 0; i < argc; i++) {
 		if (!seen[i]) {
 			fprintf(stderr, "cramctl: no cram device or region named '%s'\n", argv[i]);

@@ -19,6 +19,7 @@
 enum cramd_key {
 	KEY_POLL_INTERVAL,
 	KEY_DEVICES,
+	KEY_DRY_RUN,
 	KEY_POLICY,
 	KEY_HIGH,
 	KEY_LOW,
@@ -157,6 +158,7 @@ static const struct key_desc keys[KEY_COUNT] = {
 	[KEY_POLL_INTERVAL] = { "global", "poll_interval_ms", CRAMD_POLL_MS_MIN,
 				CRAMD_POLL_MS_MAX, CFG(poll_interval_ms) },
 	[KEY_DEVICES] = { "global", "devices", 0, 0, NO_FIELD },
+	[KEY_DRY_RUN] = { "global", "dry_run", 0, 0, NO_FIELD },
 	[KEY_POLICY] = { "policy", "policy", 0, 0, NO_FIELD },
 	[KEY_HIGH] = { "policy", "high_watermark_percent", CRAMD_HIGH_PCT_MIN,
 		       CRAMD_HIGH_PCT_MAX, CFG(high_watermark_percent) },
@@ -224,6 +226,23 @@ static int set_number(struct parse_state *st, enum cramd_key key,
 	unsigned int *field = (unsigned int *)((char *)st->cfg + k->offset);
 
 	return parse_ranged(st, key, value, k->min, k->max, field);
+}
+
+/* yes/no, true/false, on/off, 1/0 */
+static int set_dry_run(struct parse_state *st, enum cramd_key key,
+		       const char *value)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(value, yes[i]) == 0 || strcmp(value, no[i]) == 0) {
+			st->cfg->dry_run = strcmp(value, yes[i]) == 0;
+			return 1;
+		}
+	}
+	return fail_key(st, key, "invalid value '%.40s', expected yes or no", value);
 }
 
 static int set_policy(struct parse_state *st, enum cramd_key key,
@@ -341,6 +360,8 @@ static int (*setter_of(enum cramd_key key))(struct parse_state *,
 		return set_devices;
 	if (key == KEY_POLICY)
 		return set_policy;
+	if (key == KEY_DRY_RUN)
+		return set_dry_run;
 	return set_number;
 }
 

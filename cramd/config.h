@@ -92,6 +92,7 @@ struct cramd_adaptive {
  * @all_devices: manage every cram device ("devices = all")
  * @n_devices: number of names in @devices when !@all_devices
  * @devices: "daxX.Y" or "regionN" names to online and manage
+ * @dry_run: decide and log, but write no knob (cramctl pause/resume too)
  * @policy: the gate policy
  * @high_watermark_percent: close the gate at or above this use
  * @low_watermark_percent: reopen the gate at or below this use
@@ -104,6 +105,7 @@ struct cramd_config {
 	bool all_devices;
 	size_t n_devices;
 	char devices[CRAMD_CONFIG_MAX_DEVICES][CRAMD_CONFIG_NAME_MAX];
+	bool dry_run;
 	enum cramd_policy_kind policy;
 	unsigned int high_watermark_percent;
 	unsigned int low_watermark_percent;

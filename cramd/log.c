@@ -90,18 +90,31 @@ static void to_journal(int priority, const struct cramd_log_fields *f,
 		fprintf(stderr, "cramd: %s\n", msg);
 }
 
+static cramd_log_sink_fn log_sink;
+static void *log_sink_data;
+
+void cramd_log_set_sink(cramd_log_sink_fn sink, void *userdata)
+{
+	log_sink = sink;
+	log_sink_data = userdata;
+}
+
 void cramd_logv(int priority, const struct cramd_log_fields *fields,
 		const char *format, va_list args)
 {
 	char msg[FIELD_MAX];
 
-	if (priority > log_level)
+	if (priority > log_level && (!log_sink || priority > LOG_INFO))
 		return;
 	vsnprintf(msg, sizeof(msg), format, args);
-	if (use_journal)
-		to_journal(priority, fields, msg);
-	else
-		fprintf(stderr, "cramd: %s\n", msg);
+	if (priority <= log_level) {
+		if (use_journal)
+			to_journal(priority, fields, msg);
+		else
+			fprintf(stderr, "cramd: %s\n", msg);
+	}
+	if (log_sink && priority <= LOG_INFO)
+		log_sink(priority, fields, msg, log_sink_data);
 }
 
 void cramd_log(int priority, const char *format, ...)

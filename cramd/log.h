@@ -33,6 +33,14 @@ struct cramd_log_fields {
  */
 void cramd_log_init(bool verbose);
 
+/*
+ * A sink sees every message at info or above after it is logged, with
+ * its fields (NULL for plain messages). One sink at a time; NULL removes it.
+ */
+typedef void (*cramd_log_sink_fn)(int priority, const struct cramd_log_fields *fields,
+				  const char *message, void *userdata);
+void cramd_log_set_sink(cramd_log_sink_fn sink, void *userdata);
+
 /** cramd_log_level - the most verbose priority currently logged. */
 int cramd_log_level(void);
 

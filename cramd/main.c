@@ -6,11 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "commands.h"
 #include "config.h"
+#include "control.h"
+#include "history.h"
 #include "log.h"
 #include "manager.h"
 
@@ -18,6 +22,7 @@
 
 struct options {
 	const char *config;
+	const char *socket;
 	bool explicit_config;
 	bool check_config;
 	bool verbose;
@@ -37,12 +42,13 @@ static void usage(FILE *f)
 		"Manage CXL compressed-RAM devices as private memory nodes.\n"
 		"\n"
 		"  -c, --config FILE  configuration file (default %s)\n"
+		"  -s, --socket PATH  control socket (default %s)\n"
 		"      --check-config validate the configuration and exit\n"
 		"  -v, --verbose      log debug messages too\n"
 		"  -V, --version      print the version and exit\n"
 		"  -h, --help         print this help and exit\n"
 		"\n"
-		"See cramd(8) and cramd.conf(5).\n", DEFAULT_CONFIG);
+		"See cramd(8) and cramd.conf(5).\n", DEFAULT_CONFIG, CRAMD_SOCKET_PATH);
 }
 
 /* One line: "cramd: PROBLEM 'WHAT'; try 'cramd --help'". */
@@ -58,6 +64,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	enum { OPT_CHECK = 256 };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -68,13 +75,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:vVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:s:vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (optarg[0] == '\0')
 				return bad_usage("empty file name for", "--config");
 			o->config = optarg;
 			o->explicit_config = true;
+			break;
+		case 's':
+			if (optarg[0] == '\0')
+				return bad_usage("empty path for", "--socket");
+			o->socket = optarg;
 			break;
 		case OPT_CHECK:
 			o->check_config = true;
@@ -165,20 +177,55 @@ static int setup_signals(sd_event *ev, sd_event_source **term,
 	return rc;
 }
 
-static int run(const struct cramd_config *cfg)
+/*
+ * The control socket is a convenience: without it cramd still protects
+ * the devices, so a failure is logged and the daemon goes on.
+ */
+static struct cramd_control *start_control(sd_event *ev, const char *path,
+					   struct cramd_commands *cmds)
 {
+	struct cramd_control *ctl = NULL;
+	char dir[256];
+	char *slash;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			cramd_log(LOG_WARNING, "control socket: cannot create %s: %m", dir);
+	}
+	rc = cramd_control_new(&ctl, ev, path, cramd_commands_handle, cmds);
+	if (rc < 0) {
+		cramd_log(LOG_ERR, "control socket %s: %s; cramctl cannot reach cramd",
+			  path, strerror(-rc));
+		return NULL;
+	}
+	cramd_log(LOG_INFO, "control socket: %s", path);
+	return ctl;
+}
+
+static int run(const struct cramd_config *cfg, const char *socket_path)
+{
+	static struct cramd_history history;
 	struct daemon_state st = { .status = "starting" };
 	sd_event_source *term = NULL, *intr = NULL;
+	struct cramd_commands cmds = { .history = &history };
+	struct cramd_control *ctl = NULL;
 	struct cramd_manager *m = NULL;
 	sd_event *ev = NULL;
 	int rc;
 
+	cramd_log_set_sink(cramd_history_log_sink, &history);
 	rc = sd_event_default(&ev);
 	if (rc >= 0)
 		rc = setup_signals(ev, &term, &intr);
 	if (rc >= 0)
 		rc = cramd_manager_new(&m, cfg, ev, on_status, &st);
 	if (rc >= 0) {
+		cmds.manager = m;
+		ctl = start_control(ev, socket_path, &cmds);
 		st.ready = true;
 		sd_notifyf(0, "READY=1\nSTATUS=%s", st.status);
 		cramd_log(LOG_INFO, "ready: %s", st.status);
@@ -187,7 +234,9 @@ static int run(const struct cramd_config *cfg)
 	}
 	if (rc < 0)
 		cramd_log(LOG_ERR, "fatal: %s", strerror(-rc));
+	cramd_control_free(ctl);
 	cramd_manager_free(m);
+	cramd_log_set_sink(NULL, NULL);
 	sd_event_source_unref(term);
 	sd_event_source_unref(intr);
 	sd_event_unref(ev);
@@ -196,7 +245,7 @@ static int run(const struct cramd_config *cfg)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .config = DEFAULT_CONFIG };
+	struct options o = { .config = DEFAULT_CONFIG, .socket = CRAMD_SOCKET_PATH };
 	struct cramd_config cfg;
 	bool absent;
 	int rc;
@@ -218,5 +267,5 @@ int main(int argc, char **argv)
 		  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy),
 		  cfg.high_watermark_percent, cfg.low_watermark_percent,
 		  cfg.all_devices ? "all" : "as listed");
-	return run(&cfg);
+	return run(&cfg, o.socket);
 }

@@ -53,6 +53,10 @@ struct cramd_manager {
 	struct managed *devs;
 	size_t n;
 	char cram_msg[WHY_MAX / 2];	/* last libcram warning or error */
+	bool paused;			/* dry-run: decide and log, write nothing */
+	/* Devices the operator offlined: not brought back by rediscovery. */
+	char held[CRAMD_CONFIG_MAX_DEVICES][CRAMD_DEVNAME_MAX];
+	size_t n_held;
 	cramd_status_fn status_fn;
 	void *userdata;
 };
@@ -286,6 +290,16 @@ static void log_decision(struct managed *md, const struct cramd_actions *d)
 		      d->reason);
 }
 
+/* Paused: what would have been done, and nothing is written. */
+static void log_dry_run(struct managed *md, const struct cramd_actions *d)
+{
+	struct cramd_log_fields f = dev_fields(md, "dry-run", d->cause);
+	bool acted = d->gate_changed || d->evict;
+
+	cramd_log_dev(acted ? LOG_INFO : LOG_DEBUG, &f, "%s: dry-run, not applied: %s",
+		      md->devname, d->reason);
+}
+
 /* Physical use above capacity: the device already lost backing. */
 static void check_overfull(struct managed *md, const struct cramd_sample *s)
 {
@@ -325,6 +339,10 @@ static void run_pass(struct cramd_manager *m, struct managed *md)
 	cramd_policy_step(&m->cfg, &md->pol, &s, now_ns(), &d);
 	track_degraded(md, &d, kind);
 	check_overfull(md, &s);
+	if (m->paused) {
+		log_dry_run(md, &d);
+		return;
+	}
 	log_decision(md, &d);
 	apply_gate(md, dev, &d);
 	apply_knobs(md, dev, &d);
@@ -447,6 +465,33 @@ static void warn_unmatched(struct cramd_manager *m,
 	}
 }
 
+static bool is_held(const struct cramd_manager *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_held; i++)
+		if (strcmp(m->held[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void set_held(struct cramd_manager *m, const char *name, bool held)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_held; i++) {
+		if (strcmp(m->held[i], name) == 0) {
+			if (!held)
+				memmove(&m->held[i], &m->held[i + 1],
+					(m->n_held - i - 1) * sizeof(m->held[0]));
+			m->n_held -= !held;
+			return;
+		}
+	}
+	if (held && m->n_held < CRAMD_CONFIG_MAX_DEVICES)
+		snprintf(m->held[m->n_held++], sizeof(m->held[0]), "%s", name);
+}
+
 /* Discover, drop what went away, set up what is new and wanted. */
 static int rediscover(struct cramd_manager *m)
 {
@@ -462,7 +507,7 @@ static int rediscover(struct cramd_manager *m)
 	for (i = 0; i < d.n && rc == 0; i++) {
 		const struct cramd_candidate *c = &d.devs[i];
 
-		if (find_managed(m, c->devname))
+		if (find_managed(m, c->devname) || is_held(m, c->devname))
 			continue;
 		if (!cramd_config_wants_device(&m->cfg, c->devname, c->region)) {
 			cramd_log(LOG_INFO, "%s: not in the configured devices, left alone",
@@ -602,6 +647,9 @@ int cramd_manager_new(struct cramd_manager **out,
 	if (!m)
 		return -ENOMEM;
 	m->cfg = *cfg;
+	m->paused = cfg->dry_run;
+	if (m->paused)
+		cramd_log(LOG_NOTICE, "dry-run: decisions are logged, no knob is written");
 	m->ev = sd_event_ref(ev);
 	m->status_fn = status_fn;
 	m->userdata = userdata;
@@ -641,4 +689,111 @@ void cramd_manager_free(struct cramd_manager *m)
 	sd_event_unref(m->ev);
 	free(m->devs);
 	free(m);
+}
+
+/* ---- requests from the control socket --------------------------------------- */
+
+bool cramd_manager_paused(const struct cramd_manager *m)
+{
+	return m->paused;
+}
+
+void cramd_manager_set_paused(struct cramd_manager *m, bool paused)
+{
+	size_t i;
+
+	if (m->paused == paused)
+		return;
+	m->paused = paused;
+	cramd_log(LOG_NOTICE, paused ? "paused: dry-run, decisions are logged, no knob is written"
+				     : "resumed: decisions are applied again");
+	if (paused)
+		return;
+	/* The device may differ from what the policy decided meanwhile. */
+	for (i = 0; i < m->n; i++) {
+		m->devs[i].gate_known = false;
+		cramd_policy_forget_knobs(&m->devs[i].pol);
+	}
+	run_all(m);
+}
+
+size_t cramd_manager_device_count(const struct cramd_manager *m)
+{
+	return m->n;
+}
+
+void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
+			       struct cramd_device_info *info)
+{
+	const struct managed *md = &m->devs[i];
+
+	info->devname = md->devname;
+	info->node = md->node;
+	info->gate_closed = md->gate_closed;
+	info->degraded = md->degraded;
+}
+
+int cramd_manager_online(struct cramd_manager *m, const char *name,
+			 char *err, size_t errlen)
+{
+	struct cramd_discovery d;
+	const struct cramd_candidate *c;
+	int rc;
+
+	set_held(m, name, false);
+	if (find_managed(m, name))
+		return 0;
+	rc = cramd_discover(m->cram, &d);
+	if (rc < 0) {
+		snprintf(err, errlen, "discovery failed: %s", strerror(-rc));
+		return rc;
+	}
+	c = cramd_discovery_find(&d, name);
+	if (!c) {
+		snprintf(err, errlen, "no cram device %s", name);
+		rc = -ENODEV;
+	} else {
+		rc = setup_device(m, c);
+		if (rc == 0 && !find_managed(m, name)) {
+			snprintf(err, errlen, "%s could not be onlined: see cramd's log",
+				 name);
+			rc = -EIO;
+		}
+	}
+	cramd_discovery_free(&d);
+	if (rc == 0) {
+		run_pass(m, find_managed(m, name));
+		notify_status(m);
+	}
+	return rc;
+}
+
+int cramd_manager_offline(struct cramd_manager *m, const char *name,
+			  char *err, size_t errlen)
+{
+	struct cram_device *dev;
+	struct managed *md;
+	int rc;
+
+	cram_rescan(m->cram);
+	dev = cram_device_get_by_name(m->cram, name);
+	if (!dev) {
+		snprintf(err, errlen, "no cram device %s", name);
+		return -ENODEV;
+	}
+	rc = cram_device_set_state(dev, CRAM_DEVICE_OFFLINE);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: offline failed: %s%s", name, strerror(-rc),
+			 rc == -EBUSY ? " (the node stays online; retry later)" : "");
+		cramd_log(LOG_WARNING, "%s", err);
+		return rc;
+	}
+	set_held(m, name, true);
+	md = find_managed(m, name);
+	if (md)
+		drop_device(m, md, "offlined on request");
+	else
+		cramd_log(LOG_NOTICE, "%s: offlined on request", name);
+	notify_status(m);
+	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef CRAMD_MANAGER_H
 #define CRAMD_MANAGER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <systemd/sd-event.h>
@@ -43,5 +44,47 @@ void cramd_manager_free(struct cramd_manager *m);
 
 void cramd_manager_get_counts(const struct cramd_manager *m,
 			      struct cramd_counts *counts);
+
+/* What the control socket reports of one managed device. */
+struct cramd_device_info {
+	const char *devname;
+	int node;
+	bool gate_closed;
+	bool degraded;
+};
+
+/** cramd_manager_device_count - number of managed devices. */
+size_t cramd_manager_device_count(const struct cramd_manager *m);
+
+/** cramd_manager_device_info - the @i-th managed device (@i < count). */
+void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
+			       struct cramd_device_info *info);
+
+/** cramd_manager_paused - true in dry-run (config dry_run or cramctl pause). */
+bool cramd_manager_paused(const struct cramd_manager *m);
+
+/*
+ * cramd_manager_set_paused - enter or leave dry-run
+ *
+ * Leaving it rewrites every knob on the next pass, since the devices may
+ * differ from what the policy decided while nothing was written.
+ */
+void cramd_manager_set_paused(struct cramd_manager *m, bool paused);
+
+/*
+ * cramd_manager_online - online @name (daxX.Y) and manage it, whatever
+ * the configured device list says. Returns 0, or -errno with @err set.
+ */
+int cramd_manager_online(struct cramd_manager *m, const char *name,
+			 char *err, size_t errlen);
+
+/*
+ * cramd_manager_offline - offline @name and stop managing it; it stays
+ * offline (rediscovery leaves it alone) until cramd_manager_online().
+ * -EBUSY from the kernel leaves the node online. Returns 0 or -errno with
+ * @err set.
+ */
+int cramd_manager_offline(struct cramd_manager *m, const char *name,
+			  char *err, size_t errlen);
 
 #endif

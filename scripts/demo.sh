@@ -15,7 +15,8 @@ if [ "${1:-}" = "--inner" ]; then
 	log=$CRAM_TESTBED/cramd.log
 	conf=$CRAM_TESTBED/cramd.conf
 	printf '[global]\npoll_interval_ms = 500\n[policy]\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n' >"$conf"
-	"$b/cramd/cramd" --config "$conf" 2>"$log" &
+	export CRAMD_SOCKET=$CRAM_TESTBED/cramd.sock
+	"$b/cramd/cramd" --config "$conf" --socket "$CRAMD_SOCKET" 2>"$log" &
 	cramd=$!
 	shown=0
 	t=0
@@ -37,9 +38,11 @@ if [ "${1:-}" = "--inner" ]; then
 		sleep 1
 		t=$((t + 1))
 	done
+	tail -n +"$((shown + 1))" "$log" | sed 's/^/    log: /'
+	echo "--- cramctl dump: cramd's decisions and their reasons"
+	"$b/cramctl/cramctl" dump | head -20
 	kill -TERM "$cramd"
 	wait "$cramd" || true
-	tail -n +"$((shown + 1))" "$log" | sed 's/^/    log: /'
 	echo "--- final: cramctl status --json"
 	"$b/cramctl/cramctl" status --json
 	exit 0

@@ -26,6 +26,13 @@ fi
 CRAM_TEST_WRAPPER=${CRAM_TEST_WRAPPER:-}
 # A test that wants cramd's sd_notify messages sets its own socket.
 unset NOTIFY_SOCKET
+# cramd's control socket lives in the testbed, never in /run.
+if [ -n "${CRAM_TESTBED:-}" ]; then
+	CRAMD_SOCKET=$CRAM_TESTBED/cramd.sock
+else
+	CRAMD_SOCKET=${TMPDIR:-/tmp}/cram-test-no-daemon.$$.sock
+fi
+export CRAMD_SOCKET
 # cramd and cramctl are libtool wrapper scripts in the build tree: a
 # wrapper such as valgrind must go through `libtool --mode=execute` to
 # reach the real binary rather than the shell running the script.
@@ -122,7 +129,7 @@ cram_start_cramd() {
 	CRAMD_LOG=$CRAM_TESTBED/cramd.log
 	# shellcheck disable=SC2059 # the configuration is a printf format
 	printf "$1" >"$CRAMD_CONF"
-	$CRAMD --config "$CRAMD_CONF" 2>>"$CRAMD_LOG" &
+	$CRAMD --config "$CRAMD_CONF" --socket "$CRAMD_SOCKET" 2>>"$CRAMD_LOG" &
 	CRAMD_PID=$!
 }
 

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What each control-socket command does; see commands.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "commands.h"
+
+static void add_status(struct cramd_commands *c, struct json_object *reply)
+{
+	struct json_object *devs = json_object_new_array();
+	struct cramd_counts counts;
+	size_t i, n = cramd_manager_device_count(c->manager);
+
+	cramd_manager_get_counts(c->manager, &counts);
+	json_object_object_add(reply, "version", json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(reply, "paused",
+			       json_object_new_boolean(cramd_manager_paused(c->manager)));
+	json_object_object_add(reply, "managed", json_object_new_uint64(counts.managed));
+	json_object_object_add(reply, "gates_closed", json_object_new_uint64(counts.gates_closed));
+	json_object_object_add(reply, "degraded", json_object_new_uint64(counts.degraded));
+	for (i = 0; devs && i < n; i++) {
+		struct json_object *d = json_object_new_object();
+		struct cramd_device_info info;
+
+		if (!d)
+			break;
+		cramd_manager_device_info(c->manager, i, &info);
+		json_object_object_add(d, "device", json_object_new_string(info.devname));
+		json_object_object_add(d, "node", json_object_new_int(info.node));
+		json_object_object_add(d, "gate",
+				       json_object_new_string(info.gate_closed ? "closed" : "open"));
+		json_object_object_add(d, "degraded", json_object_new_boolean(info.degraded));
+		json_object_array_add(devs, d);
+	}
+	json_object_object_add(reply, "devices", devs);
+}
+
+static void add_dump(struct cramd_commands *c, struct json_object *reply)
+{
+	struct json_object *list = json_object_new_array();
+	size_t i;
+
+	for (i = 0; list && i < c->history->count; i++) {
+		const struct cramd_history_entry *e = cramd_history_get(c->history, i);
+		struct json_object *d = json_object_new_object();
+		time_t t = (time_t)(e->realtime_usec / 1000000);
+		char when[32];
+		struct tm tm;
+
+		if (!d)
+			break;
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_object_add(d, "time", json_object_new_string(when));
+		json_object_object_add(d, "device", json_object_new_string(e->device));
+		json_object_object_add(d, "action", json_object_new_string(e->action));
+		json_object_object_add(d, "reason", json_object_new_string(e->message));
+		json_object_array_add(list, d);
+	}
+	json_object_object_add(reply, "decisions", list);
+}
+
+int cramd_commands_handle(void *userdata, const struct cramd_request *req,
+			  struct json_object *reply, char *err, size_t errlen)
+{
+	struct cramd_commands *c = userdata;
+	int rc = 0;
+
+	switch (req->command) {
+	case CRAMD_CMD_STATUS:
+		add_status(c, reply);
+		break;
+	case CRAMD_CMD_DUMP:
+		add_dump(c, reply);
+		break;
+	case CRAMD_CMD_PAUSE:
+	case CRAMD_CMD_RESUME:
+		cramd_manager_set_paused(c->manager, req->command == CRAMD_CMD_PAUSE);
+		json_object_object_add(reply, "paused",
+				       json_object_new_boolean(cramd_manager_paused(c->manager)));
+		break;
+	case CRAMD_CMD_ONLINE:
+	case CRAMD_CMD_OFFLINE:
+		rc = req->command == CRAMD_CMD_ONLINE ?
+			cramd_manager_online(c->manager, req->device, err, errlen) :
+			cramd_manager_offline(c->manager, req->device, err, errlen);
+		if (rc == 0)
+			json_object_object_add(reply, "device",
+					       json_object_new_string(req->device));
+		break;
+	default:
+		snprintf(err, errlen, "unsupported command");
+		rc = -EINVAL;
+	}
+	return rc;
+}
