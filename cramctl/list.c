@@ -168,6 +168,7 @@ int cmd_list(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "DNd:r:n:s:ujh", longopts, NULL)) != -1) {
+		rc = 0;
 		switch (c) {
 		case 'D':
 			o.devices = true;
@@ -187,7 +188,6 @@ int cmd_list(int argc, char **argv)
 				rc = filter_add(&o.node, "--node", optarg);
 			break;
 		case 's':
-			rc = 0;
 			if (strcmp(optarg, "online") && strcmp(optarg, "offline")) {
 				fprintf(stderr, "cramctl list: --state '%s': use online or offline\n",
 					optarg);
@@ -208,7 +208,7 @@ int cmd_list(int argc, char **argv)
 			list_usage(stderr);
 			return 2;
 		}
-		if ((c == 'd' || c == 'r' || c == 'n' || c == 's') && rc < 0)
+		if (rc < 0)
 			return 2;
 	}
 	if (optind < argc) {
