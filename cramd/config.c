@@ -8,8 +8,11 @@
  * inih would silently split or join (over-long lines, continuations).
  * Parsing stops at the first error; that error is the one reported.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -48,6 +51,7 @@ struct parse_state {
 	int err_line;		/* line of the first error, 0 if none */
 	int read_errno;		/* errno of a failed read, 0 if none */
 	bool after_key;		/* a key was seen since the last header */
+	int section_line[2];	/* where each of sections[] began, 0 if not */
 	int key_line[KEY_COUNT];	/* where each key was set, 0 if not */
 };
 
@@ -390,15 +394,16 @@ static int handler(void *user, const char *section, const char *name,
 	return setter_of((enum cramd_key)i)(st, (enum cramd_key)i, value);
 }
 
-static bool known_section(const char *name, size_t len)
+/* The index of section @name in sections[], or -1. */
+static int section_index(const char *name, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 		if (strlen(sections[i]) == len &&
 		    strncmp(sections[i], name, len) == 0)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
 }
 
 /* Look at one complete line before inih does. Returns false on error. */
@@ -406,6 +411,7 @@ static bool check_line(struct parse_state *st, const char *line)
 {
 	const char *p = line + strspn(line, " \t");
 	const char *end;
+	int sec;
 
 	if (st->line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
@@ -425,12 +431,20 @@ static bool check_line(struct parse_state *st, const char *line)
 	if (!end)		/* inih reports it as a syntax error */
 		return true;
 	p++;
-	if (!known_section(p, (size_t)(end - p))) {
+	sec = section_index(p, (size_t)(end - p));
+	if (sec < 0) {
 		fail_at(st, st->line, NULL, NULL,
 			"[%.*s]: unknown section, expected [global] or [policy]",
 			(int)(end - p > 40 ? 40 : end - p), p);
 		return false;
 	}
+	if (st->section_line[sec]) {
+		fail_at(st, st->line, NULL, NULL,
+			"[%s]: duplicate section (first on line %d)", sections[sec],
+			st->section_line[sec]);
+		return false;
+	}
+	st->section_line[sec] = st->line;
 	return true;
 }
 
@@ -548,6 +562,95 @@ int cramd_config_load(struct cramd_config *cfg, const char *path,
 	}
 	rc = cramd_config_parse_file(cfg, f, path, err, errlen);
 	fclose(f);
+	return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_dropin_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 5 && strcmp(name + len - 5, ".conf") == 0;
+}
+
+/* The sorted *.conf names of @dir; -ENOENT when it does not exist. */
+static int list_dropins(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (!is_dropin_name(e->d_name))
+			continue;
+		if (*n == cap) {
+			char **v = realloc(*names, (cap ? cap * 2 : 8) * sizeof(*v));
+
+			if (!v)
+				break;
+			*names = v;
+			cap = cap ? cap * 2 : 8;
+		}
+		(*names)[*n] = strdup(e->d_name);
+		if (!(*names)[*n])
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (e) {
+		while (*n)
+			free((*names)[--(*n)]);
+		free(*names);
+		*names = NULL;
+		return -ENOMEM;
+	}
+	qsort(*names, *n, sizeof(**names), cmp_names);
+	return 0;
+}
+
+int cramd_config_load_dropins(struct cramd_config *cfg, const char *path,
+			      char *err, size_t errlen)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 256];
+	char **names;
+	size_t i, n;
+	int rc;
+
+	if (snprintf(dir, sizeof(dir), "%s.d", path) >= (int)sizeof(dir)) {
+		snprintf(err, errlen, "%s.d: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	rc = list_dropins(dir, &names, &n);
+	if (rc == -ENOENT || rc == -ENOTDIR)
+		return 0;
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: cannot read: %s", dir, strerror(-rc));
+		return rc;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		FILE *f;
+
+		snprintf(file, sizeof(file), "%s/%s", dir, names[i]);
+		f = fopen(file, "re");
+		if (!f) {
+			rc = -errno;
+			snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+			break;
+		}
+		rc = cramd_config_parse_file(cfg, f, file, err, errlen);
+		fclose(f);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return rc;
 }
 

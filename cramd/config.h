@@ -141,6 +141,17 @@ int cramd_config_parse_file(struct cramd_config *cfg, FILE *f,
 int cramd_config_load(struct cramd_config *cfg, const char *path,
 		      char *err, size_t errlen);
 
+/**
+ * cramd_config_load_dropins - apply the drop-ins of @path
+ *
+ * Parses every "*.conf" file of the directory "@path.d" (e.g.
+ * /etc/cramd.conf.d), in lexical order, on top of @cfg: a key set in a
+ * later file wins. A missing directory is not an error. Returns 0, or a
+ * negative errno with @err naming the file (and line) at fault.
+ */
+int cramd_config_load_dropins(struct cramd_config *cfg, const char *path,
+			      char *err, size_t errlen);
+
 /** cramd_config_valid_device_name - true for "daxX.Y" and "regionN". */
 bool cramd_config_valid_device_name(const char *name);
 

@@ -31,6 +31,8 @@ struct options {
 struct daemon_state {
 	char status[128];
 	bool ready;
+	const struct options *opts;
+	struct cramd_manager *manager;
 };
 
 static void usage(FILE *f)
@@ -116,20 +118,34 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Returns 0 with @cfg loaded, or 1 after printing one line on stderr. */
-static int load_config(const struct options *o, struct cramd_config *cfg,
-		       bool *absent)
+/*
+ * Reads the configuration file named by the options, or the built-in
+ * defaults when the default file is absent, then its drop-ins
+ * (the *.conf files of FILE.d). Returns 0, or -errno with one line in @err.
+ */
+static int read_config(const struct options *o, struct cramd_config *cfg,
+		       bool *absent, char *err, size_t errlen)
 {
-	char err[CRAMD_CONFIG_ERR_MAX];
-	int rc = cramd_config_load(cfg, o->config, err, sizeof(err));
+	int rc = cramd_config_load(cfg, o->config, err, errlen);
 
 	*absent = false;
 	if (rc == -ENOENT && !o->explicit_config) {
 		cramd_config_init(cfg);
 		*absent = true;
-		return 0;
+		rc = 0;
 	}
-	if (rc < 0) {
+	if (rc == 0)
+		rc = cramd_config_load_dropins(cfg, o->config, err, errlen);
+	return rc;
+}
+
+/* Returns 0 with @cfg loaded, or 1 after printing one line on stderr. */
+static int load_config(const struct options *o, struct cramd_config *cfg,
+		       bool *absent)
+{
+	char err[CRAMD_CONFIG_ERR_MAX];
+
+	if (read_config(o, cfg, absent, err, sizeof(err)) < 0) {
 		fprintf(stderr, "cramd: %s\n", err);
 		return 1;
 	}
@@ -160,8 +176,33 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 	return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 
-static int setup_signals(sd_event *ev, sd_event_source **term,
-			 sd_event_source **intr)
+/*
+ * SIGHUP: read the configuration again. An invalid one is refused with its
+ * file, line and key, and the one in force stays.
+ */
+static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct daemon_state *st = userdata;
+	char err[CRAMD_CONFIG_ERR_MAX];
+	struct cramd_config cfg;
+	bool absent;
+
+	sd_notify(0, "RELOADING=1");
+	if (read_config(st->opts, &cfg, &absent, err, sizeof(err)) < 0) {
+		cramd_log(LOG_ERR, "reload refused: %s; the previous configuration stays in force",
+			  err);
+	} else if (st->manager) {
+		cramd_manager_set_config(st->manager, &cfg);
+		cramd_log(LOG_NOTICE, "reloaded %s%s: poll %u ms, policy %s, devices %s%s",
+			  st->opts->config, absent ? " (absent: built-in defaults)" : "",
+			  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy),
+			  cfg.all_devices ? "all" : "as listed", cfg.dry_run ? ", dry-run" : "");
+	}
+	sd_notifyf(0, "READY=1\nSTATUS=%s", st->status);
+	return 0;
+}
+
+static int setup_signals(sd_event *ev, sd_event_source **src, struct daemon_state *st)
 {
 	sigset_t mask;
 	int rc;
@@ -169,11 +210,14 @@ static int setup_signals(sd_event *ev, sd_event_source **term,
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
-	rc = sd_event_add_signal(ev, term, SIGTERM, on_signal, NULL);
+	rc = sd_event_add_signal(ev, &src[0], SIGTERM, on_signal, NULL);
 	if (rc >= 0)
-		rc = sd_event_add_signal(ev, intr, SIGINT, on_signal, NULL);
+		rc = sd_event_add_signal(ev, &src[1], SIGINT, on_signal, NULL);
+	if (rc >= 0)
+		rc = sd_event_add_signal(ev, &src[2], SIGHUP, on_hup, st);
 	return rc;
 }
 
@@ -206,11 +250,11 @@ static struct cramd_control *start_control(sd_event *ev, const char *path,
 	return ctl;
 }
 
-static int run(const struct cramd_config *cfg, const char *socket_path)
+static int run(const struct cramd_config *cfg, const struct options *o)
 {
 	static struct cramd_history history;
-	struct daemon_state st = { .status = "starting" };
-	sd_event_source *term = NULL, *intr = NULL;
+	struct daemon_state st = { .status = "starting", .opts = o };
+	sd_event_source *sig[3] = { NULL, NULL, NULL };
 	struct cramd_commands cmds = { .history = &history };
 	struct cramd_control *ctl = NULL;
 	struct cramd_manager *m = NULL;
@@ -220,12 +264,16 @@ static int run(const struct cramd_config *cfg, const char *socket_path)
 	cramd_log_set_sink(cramd_history_log_sink, &history);
 	rc = sd_event_default(&ev);
 	if (rc >= 0)
-		rc = setup_signals(ev, &term, &intr);
+		rc = setup_signals(ev, sig, &st);
 	if (rc >= 0)
 		rc = cramd_manager_new(&m, cfg, ev, on_status, &st);
 	if (rc >= 0) {
 		cmds.manager = m;
-		ctl = start_control(ev, socket_path, &cmds);
+		st.manager = m;
+		ctl = start_control(ev, o->socket, &cmds);
+		/* WATCHDOG=1 pings when the unit sets WatchdogSec=. */
+		if (sd_event_set_watchdog(ev, true) < 0)
+			cramd_log(LOG_WARNING, "cannot set up the systemd watchdog");
 		st.ready = true;
 		sd_notifyf(0, "READY=1\nSTATUS=%s", st.status);
 		cramd_log(LOG_INFO, "ready: %s", st.status);
@@ -237,8 +285,8 @@ static int run(const struct cramd_config *cfg, const char *socket_path)
 	cramd_control_free(ctl);
 	cramd_manager_free(m);
 	cramd_log_set_sink(NULL, NULL);
-	sd_event_source_unref(term);
-	sd_event_source_unref(intr);
+	for (size_t i = 0; i < 3; i++)
+		sd_event_source_unref(sig[i]);
 	sd_event_unref(ev);
 	return rc < 0 ? 1 : rc;
 }
@@ -267,5 +315,5 @@ int main(int argc, char **argv)
 		  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy),
 		  cfg.high_watermark_percent, cfg.low_watermark_percent,
 		  cfg.all_devices ? "all" : "as listed");
-	return run(&cfg, o.socket);
+	return run(&cfg, &o);
 }

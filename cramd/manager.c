@@ -797,3 +797,28 @@ int cramd_manager_offline(struct cramd_manager *m, const char *name,
 	notify_status(m);
 	return 0;
 }
+
+int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config *cfg)
+{
+	bool dry_run_changed = cfg->dry_run != m->cfg.dry_run;
+	size_t i;
+
+	m->cfg = *cfg;
+	for (i = m->n; i-- > 0;) {
+		struct managed *md = &m->devs[i];
+		struct cram_device *dev = cram_device_get_by_name(m->cram, md->devname);
+		const char *region = dev ? cram_device_get_region(dev) : NULL;
+
+		if (!cramd_config_wants_device(cfg, md->devname, region) &&
+		    !is_held(m, md->devname)) {
+			drop_device(m, md, "no longer configured (left online)");
+			continue;
+		}
+		md->thresholds_set = false;	/* the watermarks may have moved */
+	}
+	if (dry_run_changed)
+		cramd_manager_set_paused(m, cfg->dry_run);
+	rediscover(m);
+	run_all(m);
+	return 0;
+}

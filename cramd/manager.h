@@ -60,6 +60,14 @@ size_t cramd_manager_device_count(const struct cramd_manager *m);
 void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
 			       struct cramd_device_info *info);
 
+/*
+ * cramd_manager_set_config - apply a new, already validated configuration
+ * (SIGHUP): devices newly configured are onlined and managed, devices no
+ * longer configured are left online but no longer managed, thresholds are
+ * rewritten, and dry_run follows the file when the file changed it.
+ */
+int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config *cfg);
+
 /** cramd_manager_paused - true in dry-run (config dry_run or cramctl pause). */
 bool cramd_manager_paused(const struct cramd_manager *m);
 

@@ -350,7 +350,8 @@ static void test_structure_errors(void **state)
 		     "t.conf:3: [global] poll_interval_ms: duplicate key (first set on line 2)");
 	expect_error("[policy]\nhigh_watermark_percent = 90\n[global]\n[policy]\n"
 		     "high_watermark_percent = 95\n",
-		     "t.conf:5: [policy] high_watermark_percent: duplicate key");
+		     "t.conf:4: [policy]: duplicate section (first on line 1)");
+	expect_error("[global]\n[global]\n", "t.conf:2: [global]: duplicate section");
 	expect_error("[global]\njunk\n", "t.conf:2: syntax error");
 	expect_error("[global\n", "t.conf:1: syntax error");
 	expect_error("[global]\ndevices = dax0.0\n  dax1.0\n",
