@@ -5,6 +5,8 @@
 
 #include "daemon.h"
 #include "list.h"
+#include "metrics.h"
+#include "monitor.h"
 #include "status.h"
 
 struct command {
@@ -21,6 +23,8 @@ static const struct command commands[] = {
 	{ "pause", cmd_pause, "dry-run: cramd decides and logs but writes no knob" },
 	{ "resume", cmd_resume, "apply decisions again after pause" },
 	{ "dump", cmd_dump, "recent decisions of cramd with their reasons" },
+	{ "monitor", cmd_monitor, "print device events as JSON lines until interrupted" },
+	{ "metrics", cmd_metrics, "Prometheus text exposition of every device" },
 };
 
 static void usage(FILE *f)
