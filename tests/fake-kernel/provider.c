@@ -761,10 +761,34 @@ static struct fk_device *find_device(struct fk_provider *p, const char *name)
 	return NULL;
 }
 
+/*
+ * Hotplug: "unplug" removes the device's /sys/bus/dax/devices link and
+ * sends "remove", as when the dax device goes away; "plug" puts the link
+ * back and sends "add". The device directory itself stays, so its state
+ * and telemetry carry on.
+ */
+static void hotplug(struct fk_provider *p, struct fk_device *d, bool plug)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+
+	tb_path(p, link, "/sys/bus/dax/devices/%s", d->name);
+	if (plug) {
+		/* devpath starts with "/sys/": the link is three levels below /sys */
+		snprintf(target, sizeof(target), "../../..%s", d->devpath + 4);
+		make_link(target, link);
+	} else if (unlink(link) < 0 && errno != ENOENT) {
+		fk_log("cannot remove %s: %s", link, strerror(errno));
+	}
+	if (p->ops.uevent)
+		p->ops.uevent(p->ops.data, d->devpath, plug ? "add" : "remove");
+}
+
 static void ctl_apply(struct fk_provider *p, struct fk_device *d,
 		      const char *cmd, uint64_t arg)
 {
-	if (!strcmp(cmd, "freeze")) {
+	if (!strcmp(cmd, "plug") || !strcmp(cmd, "unplug")) {
+		hotplug(p, d, cmd[0] == 'p');
+	} else if (!strcmp(cmd, "freeze")) {
 		d->frozen = true;
 	} else if (!strcmp(cmd, "thaw")) {
 		d->frozen = false;
@@ -784,7 +808,8 @@ static bool ctl_valid(const char *cmd, const char *dev, const char *arg,
 		return false;
 	if (!strcmp(cmd, "inflow"))
 		return arg && parse_u64(arg, v) == 0;
-	return !arg && (!strcmp(cmd, "freeze") || !strcmp(cmd, "thaw"));
+	return !arg && (!strcmp(cmd, "freeze") || !strcmp(cmd, "thaw") ||
+			!strcmp(cmd, "plug") || !strcmp(cmd, "unplug"));
 }
 
 static void ctl_command(struct fk_provider *p, char *line)
@@ -802,8 +827,8 @@ static void ctl_command(struct fk_provider *p, char *line)
 	arg = strtok_r(NULL, " \t", &save);
 	extra = strtok_r(NULL, " \t", &save);
 	if (!ctl_valid(cmd, dev, arg, extra, &v)) {
-		fk_log(FK_CTL_FILE ": bad command '%s' (expected freeze DEV, thaw DEV "
-		       "or inflow DEV BYTES_PER_SEC)", copy);
+		fk_log(FK_CTL_FILE ": bad command '%s' (expected freeze DEV, thaw DEV, "
+		       "plug DEV, unplug DEV or inflow DEV BYTES_PER_SEC)", copy);
 		return;
 	}
 	if (!strcmp(dev, "all")) {
