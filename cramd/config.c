@@ -23,6 +23,8 @@ enum cramd_key {
 	KEY_POLL_INTERVAL,
 	KEY_DEVICES,
 	KEY_DRY_RUN,
+	KEY_OFFLINE_ON_STOP,
+	KEY_OFFLINE_RETRIES,
 	KEY_POLICY,
 	KEY_HIGH,
 	KEY_LOW,
@@ -70,6 +72,7 @@ void cramd_config_init(struct cramd_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->poll_interval_ms = CRAMD_POLL_MS_DEFAULT;
+	cfg->offline_retries = CRAMD_OFFLINE_RETRIES_DEFAULT;
 	cfg->all_devices = true;
 	cfg->policy = CRAMD_POLICY_ADAPTIVE;
 	cfg->high_watermark_percent = CRAMD_HIGH_PCT_DEFAULT;
@@ -162,7 +165,10 @@ static const struct key_desc keys[KEY_COUNT] = {
 	[KEY_POLL_INTERVAL] = { "global", "poll_interval_ms", CRAMD_POLL_MS_MIN,
 				CRAMD_POLL_MS_MAX, CFG(poll_interval_ms) },
 	[KEY_DEVICES] = { "global", "devices", 0, 0, NO_FIELD },
-	[KEY_DRY_RUN] = { "global", "dry_run", 0, 0, NO_FIELD },
+	[KEY_DRY_RUN] = { "global", "dry_run", 0, 0, CFG(dry_run) },
+	[KEY_OFFLINE_ON_STOP] = { "global", "offline_on_stop", 0, 0, CFG(offline_on_stop) },
+	[KEY_OFFLINE_RETRIES] = { "global", "offline_retries", 0, CRAMD_OFFLINE_RETRIES_MAX,
+				  CFG(offline_retries) },
 	[KEY_POLICY] = { "policy", "policy", 0, 0, NO_FIELD },
 	[KEY_HIGH] = { "policy", "high_watermark_percent", CRAMD_HIGH_PCT_MIN,
 		       CRAMD_HIGH_PCT_MAX, CFG(high_watermark_percent) },
@@ -232,17 +238,18 @@ static int set_number(struct parse_state *st, enum cramd_key key,
 	return parse_ranged(st, key, value, k->min, k->max, field);
 }
 
-/* yes/no, true/false, on/off, 1/0 */
-static int set_dry_run(struct parse_state *st, enum cramd_key key,
-		       const char *value)
+/* A boolean key: yes/no, true/false, on/off, 1/0. */
+static int set_bool(struct parse_state *st, enum cramd_key key,
+		    const char *value)
 {
+	bool *field = (bool *)((char *)st->cfg + keys[key].offset);
 	static const char *const yes[] = { "yes", "true", "on", "1" };
 	static const char *const no[] = { "no", "false", "off", "0" };
 	size_t i;
 
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (strcmp(value, yes[i]) == 0 || strcmp(value, no[i]) == 0) {
-			st->cfg->dry_run = strcmp(value, yes[i]) == 0;
+			*field = strcmp(value, yes[i]) == 0;
 			return 1;
 		}
 	}
@@ -364,8 +371,8 @@ static int (*setter_of(enum cramd_key key))(struct parse_state *,
 		return set_devices;
 	if (key == KEY_POLICY)
 		return set_policy;
-	if (key == KEY_DRY_RUN)
-		return set_dry_run;
+	if (key == KEY_DRY_RUN || key == KEY_OFFLINE_ON_STOP)
+		return set_bool;
 	return set_number;
 }
 

@@ -23,6 +23,8 @@
 #define CRAMD_POLL_MS_DEFAULT 1000u
 #define CRAMD_POLL_MS_MIN 10u
 #define CRAMD_POLL_MS_MAX 60000u
+#define CRAMD_OFFLINE_RETRIES_DEFAULT 5u
+#define CRAMD_OFFLINE_RETRIES_MAX 20u
 #define CRAMD_HIGH_PCT_DEFAULT 90u
 #define CRAMD_HIGH_PCT_MIN 1u
 #define CRAMD_HIGH_PCT_MAX 100u
@@ -93,6 +95,8 @@ struct cramd_adaptive {
  * @n_devices: number of names in @devices when !@all_devices
  * @devices: "daxX.Y" or "regionN" names to online and manage
  * @dry_run: decide and log, but write no knob (cramctl pause/resume too)
+ * @offline_on_stop: offline every managed device when cramd stops
+ * @offline_retries: retries of a refused offline (EBUSY), with backoff
  * @policy: the gate policy
  * @high_watermark_percent: close the gate at or above this use
  * @low_watermark_percent: reopen the gate at or below this use
@@ -106,6 +110,8 @@ struct cramd_config {
 	size_t n_devices;
 	char devices[CRAMD_CONFIG_MAX_DEVICES][CRAMD_CONFIG_NAME_MAX];
 	bool dry_run;
+	bool offline_on_stop;
+	unsigned int offline_retries;
 	enum cramd_policy_kind policy;
 	unsigned int high_watermark_percent;
 	unsigned int low_watermark_percent;

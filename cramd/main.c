@@ -279,6 +279,10 @@ static int run(const struct cramd_config *cfg, const struct options *o)
 		cramd_log(LOG_INFO, "ready: %s", st.status);
 		rc = sd_event_loop(ev);
 		sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+		if (rc >= 0 && cramd_manager_stop(m) > 0) {
+			cramd_log(LOG_ERR, "stopped with devices still online: see above");
+			rc = 1;
+		}
 	}
 	if (rc < 0)
 		cramd_log(LOG_ERR, "fatal: %s", strerror(-rc));

@@ -822,3 +822,69 @@ int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config 
 	run_all(m);
 	return 0;
 }
+
+/* Backoff of offline retries: 100 ms, doubling, at most 5 s. */
+#define OFFLINE_BACKOFF_MS 100
+#define OFFLINE_BACKOFF_MAX_MS 5000
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Offline one device, retrying a refusal; returns 0 or the last -errno.
+ * A write that went through is confirmed by reading the state again after
+ * the backoff delay: the kernel, or another tool, may have put it back.
+ */
+static int offline_with_retries(struct cramd_manager *m, struct managed *md)
+{
+	struct cramd_log_fields f = dev_fields(md, "offline", NULL);
+	unsigned int attempt, delay = OFFLINE_BACKOFF_MS;
+	int rc = -ENODEV;
+
+	for (attempt = 0; attempt <= m->cfg.offline_retries; attempt++) {
+		struct cram_device *dev;
+
+		cram_rescan(m->cram);
+		dev = cram_device_get_by_name(m->cram, md->devname);
+		rc = dev ? cram_device_set_state(dev, CRAM_DEVICE_OFFLINE) : -ENODEV;
+		if (rc == 0) {
+			sleep_ms(delay);
+			cram_rescan(m->cram);
+			dev = cram_device_get_by_name(m->cram, md->devname);
+			if (dev && cram_device_get_state(dev) == CRAM_DEVICE_ONLINE)
+				rc = -EBUSY;
+		}
+		if (rc == 0 || rc == -ENODEV || attempt == m->cfg.offline_retries)
+			break;
+		cramd_log_dev(LOG_WARNING, &f, "%s: offline refused (%s), retry %u of %u in %u ms",
+			      md->devname, strerror(-rc), attempt + 1, m->cfg.offline_retries,
+			      delay);
+		sleep_ms(delay);
+		delay = delay * 2 > OFFLINE_BACKOFF_MAX_MS ? OFFLINE_BACKOFF_MAX_MS : delay * 2;
+	}
+	if (rc == 0)
+		cramd_log_dev(LOG_INFO, &f, "%s: offlined on stop", md->devname);
+	else
+		cramd_log_dev(LOG_ERR, &f, "%s: still online after %u attempt%s: %s; "
+			      "the node stays online", md->devname, attempt + (rc != -ENODEV),
+			      attempt ? "s" : "", strerror(-rc));
+	return rc;
+}
+
+int cramd_manager_stop(struct cramd_manager *m)
+{
+	size_t i;
+	int failed = 0;
+
+	if (!m || !m->cfg.offline_on_stop)
+		return 0;
+	for (i = 0; i < m->n; i++)
+		if (offline_with_retries(m, &m->devs[i]) < 0)
+			failed++;
+	return failed;
+}

@@ -68,6 +68,14 @@ void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
  */
 int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config *cfg);
 
+/*
+ * cramd_manager_stop - what stopping does to the devices: nothing by
+ * default (nodes stay online); with offline_on_stop, offline each managed
+ * device, retrying a refusal offline_retries times with backoff. Returns
+ * the number of devices that stayed online against that wish.
+ */
+int cramd_manager_stop(struct cramd_manager *m);
+
 /** cramd_manager_paused - true in dry-run (config dry_run or cramctl pause). */
 bool cramd_manager_paused(const struct cramd_manager *m);
 

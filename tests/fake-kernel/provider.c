@@ -85,6 +85,7 @@ struct fk_device {
 	uint64_t resource;
 	uint64_t size;
 	bool frozen;
+	uint64_t busy;			/* offline writes still to refuse (EBUSY) */
 	struct fk_model m;
 	char shown[A_COUNT][VAL_MAX];	/* what the provider last wrote */
 	char meminfo[VAL_MAX * 2];
@@ -645,6 +646,8 @@ static int store(struct fk_device *d, enum fk_attr a, const char *val,
 	if (a == A_STATE) {
 		if (!strcmp(val, "online"))
 			rc = fk_model_online(&d->m);
+		else if (!strcmp(val, "offline") && d->m.online && d->busy > 0)
+			return d->busy--, -EBUSY;	/* pages could not be moved */
 		else if (!strcmp(val, "offline"))
 			rc = fk_model_offline(&d->m);
 		else
@@ -788,6 +791,8 @@ static void ctl_apply(struct fk_provider *p, struct fk_device *d,
 {
 	if (!strcmp(cmd, "plug") || !strcmp(cmd, "unplug")) {
 		hotplug(p, d, cmd[0] == 'p');
+	} else if (!strcmp(cmd, "busy")) {
+		d->busy = arg;
 	} else if (!strcmp(cmd, "freeze")) {
 		d->frozen = true;
 	} else if (!strcmp(cmd, "thaw")) {
@@ -806,7 +811,7 @@ static bool ctl_valid(const char *cmd, const char *dev, const char *arg,
 {
 	if (!cmd || !dev || extra)
 		return false;
-	if (!strcmp(cmd, "inflow"))
+	if (!strcmp(cmd, "inflow") || !strcmp(cmd, "busy"))
 		return arg && parse_u64(arg, v) == 0;
 	return !arg && (!strcmp(cmd, "freeze") || !strcmp(cmd, "thaw") ||
 			!strcmp(cmd, "plug") || !strcmp(cmd, "unplug"));
@@ -828,7 +833,7 @@ static void ctl_command(struct fk_provider *p, char *line)
 	extra = strtok_r(NULL, " \t", &save);
 	if (!ctl_valid(cmd, dev, arg, extra, &v)) {
 		fk_log(FK_CTL_FILE ": bad command '%s' (expected freeze DEV, thaw DEV, "
-		       "plug DEV, unplug DEV or inflow DEV BYTES_PER_SEC)", copy);
+		       "plug DEV, unplug DEV, busy DEV N or inflow DEV BYTES_PER_SEC)", copy);
 		return;
 	}
 	if (!strcmp(dev, "all")) {
