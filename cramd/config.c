@@ -55,6 +55,11 @@ struct parse_state {
 	bool after_key;		/* a key was seen since the last header */
 	int section_line[2];	/* where each of sections[] began, 0 if not */
 	int key_line[KEY_COUNT];	/* where each key was set, 0 if not */
+	size_t first_override;	/* overrides[] from here on began in this file */
+	struct cramd_device_override *cur;	/* in a [device NAME] section */
+	char cur_label[CRAMD_OVERRIDE_MATCH_MAX + 8];	/* "device NAME" */
+	unsigned int file_no;	/* tells the files of one load apart */
+	const char *check_section;	/* section named by check_*() messages */
 };
 
 /* A key; numeric keys have a range and the offset of their field. */
@@ -204,7 +209,8 @@ static const struct key_desc keys[KEY_COUNT] = {
 
 /* An error about the value of @key on the current line. */
 #define fail_key(st, key, ...) \
-	fail_at(st, (st)->line, keys[key].section, keys[key].name, __VA_ARGS__)
+	fail_at(st, (st)->line, (st)->cur ? (st)->cur_label : keys[key].section, \
+		keys[key].name, __VA_ARGS__)
 
 static int parse_ranged(struct parse_state *st, enum cramd_key key,
 			const char *value, unsigned int min, unsigned int max,
@@ -376,6 +382,50 @@ static int (*setter_of(enum cramd_key key))(struct parse_state *,
 	return set_number;
 }
 
+/*
+ * A key in a [device NAME] section: any [policy] key, validated on a
+ * scratch copy of the configuration and kept as text for
+ * cramd_config_for_device().
+ */
+static int override_key(struct parse_state *st, const char *section, const char *name,
+			const char *value)
+{
+	struct cramd_device_override *o = st->cur;
+	struct cramd_config scratch = *st->cfg;
+	struct cramd_config *real = st->cfg;
+	size_t j;
+	int i, rc;
+
+	for (i = 0; i < KEY_COUNT; i++)
+		if (strcmp(keys[i].section, "policy") == 0 && strcmp(name, keys[i].name) == 0)
+			break;
+	if (i == KEY_COUNT)
+		return fail_at(st, st->line, section, name,
+			       "unknown key (a device section takes [policy] keys)");
+	for (j = 0; j < o->n_kv; j++)
+		if (o->kv[j].key == (unsigned int)i && o->kv[j].file_no == st->file_no)
+			return fail_at(st, st->line, section, name,
+				       "duplicate key (first set on line %d)", o->kv[j].line);
+	if (strlen(value) >= CRAMD_OVERRIDE_VALUE_MAX)
+		return fail_at(st, st->line, section, name, "value too long");
+	st->cfg = &scratch;
+	rc = setter_of((enum cramd_key)i)(st, (enum cramd_key)i, value);
+	st->cfg = real;
+	if (!rc)
+		return 0;
+	for (j = 0; j < o->n_kv && o->kv[j].key != (unsigned int)i; j++)
+		;
+	if (j == CRAMD_OVERRIDE_MAX_KEYS)
+		return fail_at(st, st->line, section, name, "too many keys in one section");
+	if (j == o->n_kv)
+		o->n_kv++;
+	o->kv[j].key = (unsigned int)i;
+	o->kv[j].line = st->line;
+	o->kv[j].file_no = st->file_no;
+	snprintf(o->kv[j].value, sizeof(o->kv[j].value), "%s", value);
+	return 1;
+}
+
 static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
@@ -387,6 +437,8 @@ static int handler(void *user, const char *section, const char *name,
 	if (section[0] == '\0')
 		return fail_at(st, st->line, NULL, name,
 			       "key outside of any section");
+	if (st->cur)
+		return override_key(st, section, name, value);
 	for (i = 0; i < KEY_COUNT; i++)
 		if (strcmp(section, keys[i].section) == 0 &&
 		    strcmp(name, keys[i].name) == 0)
@@ -411,6 +463,72 @@ static int section_index(const char *name, size_t len)
 		    strncmp(sections[i], name, len) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* "daxX.Y", "regionN", "memN" or "serial:0xHEX" */
+static bool valid_match(const char *m)
+{
+	size_t n;
+
+	if (strncmp(m, "serial:0x", 9) == 0) {
+		n = strspn(m + 9, "0123456789abcdefABCDEF");
+		return n > 0 && n <= 16 && m[9 + n] == '\0';
+	}
+	if (strncmp(m, "mem", 3) == 0) {
+		n = number_len(m + 3);
+		return n && m[3 + n] == '\0';
+	}
+	return cramd_config_valid_device_name(m);
+}
+
+/*
+ * A [device NAME] header. A section of an earlier file is continued (its
+ * keys are overridden); the same section twice in one file is an error.
+ */
+static bool begin_override(struct parse_state *st, const char *name, size_t len)
+{
+	struct cramd_config *cfg = st->cfg;
+	char match[CRAMD_OVERRIDE_MATCH_MAX];
+	size_t i;
+
+	if (len == 0 || len >= sizeof(match)) {
+		fail_at(st, st->line, NULL, NULL, "[device %.*s]: expected [device daxX.Y], "
+			"[device regionN], [device memN] or [device serial:0xHEX]",
+			(int)(len > 40 ? 40 : len), name);
+		return false;
+	}
+	memcpy(match, name, len);
+	match[len] = '\0';
+	if (!valid_match(match)) {
+		fail_at(st, st->line, NULL, NULL, "[device %s]: expected [device daxX.Y], "
+			"[device regionN], [device memN] or [device serial:0xHEX]", match);
+		return false;
+	}
+	for (i = 0; i < cfg->n_overrides; i++) {
+		if (strcmp(cfg->overrides[i].match, match))
+			continue;
+		if (i >= st->first_override) {
+			fail_at(st, st->line, NULL, NULL,
+				"[device %s]: duplicate section (first on line %d)", match,
+				cfg->overrides[i].line);
+			return false;
+		}
+		st->cur = &cfg->overrides[i];
+		st->cur->line = st->line;
+		snprintf(st->cur_label, sizeof(st->cur_label), "device %s", match);
+		return true;
+	}
+	if (cfg->n_overrides == CRAMD_CONFIG_MAX_OVERRIDES) {
+		fail_at(st, st->line, NULL, NULL, "[device %s]: more than %d device sections",
+			match, CRAMD_CONFIG_MAX_OVERRIDES);
+		return false;
+	}
+	st->cur = &cfg->overrides[cfg->n_overrides++];
+	memset(st->cur, 0, sizeof(*st->cur));
+	memcpy(st->cur->match, match, len + 1);
+	st->cur->line = st->line;
+	snprintf(st->cur_label, sizeof(st->cur_label), "device %s", match);
+	return true;
 }
 
 /* Look at one complete line before inih does. Returns false on error. */
@@ -438,6 +556,9 @@ static bool check_line(struct parse_state *st, const char *line)
 	if (!end)		/* inih reports it as a syntax error */
 		return true;
 	p++;
+	st->cur = NULL;
+	if (strncmp(p, "device ", 7) == 0)
+		return begin_override(st, p + 7, (size_t)(end - p - 7));
 	sec = section_index(p, (size_t)(end - p));
 	if (sec < 0) {
 		fail_at(st, st->line, NULL, NULL,
@@ -490,12 +611,12 @@ static void check_watermarks(struct parse_state *st)
 	if (cfg->low_watermark_percent < cfg->high_watermark_percent)
 		return;
 	if (ll > hl)
-		fail_at(st, ll, "policy", keys[KEY_LOW].name,
+		fail_at(st, ll, st->check_section, keys[KEY_LOW].name,
 			"value %u must be below high_watermark_percent %u%s",
 			cfg->low_watermark_percent,
 			cfg->high_watermark_percent, hl ? "" : " (the default)");
 	else
-		fail_at(st, hl, "policy", keys[KEY_HIGH].name,
+		fail_at(st, hl, st->check_section, keys[KEY_HIGH].name,
 			"value %u must be above low_watermark_percent %u%s",
 			cfg->high_watermark_percent,
 			cfg->low_watermark_percent, ll ? "" : " (the default)");
@@ -510,15 +631,107 @@ static void check_eviction(struct parse_state *st)
 	if (a->evict_target_permille > a->critical_permille)
 		return;
 	if (tl > cl)
-		fail_at(st, tl, "policy", keys[KEY_EVICT_TARGET].name,
+		fail_at(st, tl, st->check_section, keys[KEY_EVICT_TARGET].name,
 			"value %u must be above critical_permille %u%s",
 			a->evict_target_permille, a->critical_permille,
 			cl ? "" : " (the default)");
 	else
-		fail_at(st, cl, "policy", keys[KEY_CRITICAL].name,
+		fail_at(st, cl, st->check_section, keys[KEY_CRITICAL].name,
 			"value %u must be below evict_target_permille %u%s",
 			a->critical_permille, a->evict_target_permille,
 			tl ? "" : " (the default)");
+}
+
+/* Applies the keys of @o to @out (values were validated when parsed). */
+static void apply_override(const struct cramd_device_override *o, struct cramd_config *out,
+			   int *key_line)
+{
+	struct parse_state st = { .cfg = out, .check_section = "policy" };
+	char err[8];
+	size_t j;
+
+	st.err = err;
+	st.errlen = sizeof(err);
+	for (j = 0; j < o->n_kv; j++) {
+		setter_of((enum cramd_key)o->kv[j].key)(&st, (enum cramd_key)o->kv[j].key,
+							o->kv[j].value);
+		if (key_line)
+			key_line[o->kv[j].key] = o->kv[j].line;
+	}
+}
+
+/* Each device section must give a consistent configuration on its own. */
+static void check_overrides(struct parse_state *st)
+{
+	char section[CRAMD_OVERRIDE_MATCH_MAX + 16];
+	size_t i;
+
+	for (i = st->first_override; i < st->cfg->n_overrides && !st->err_line; i++) {
+		const struct cramd_device_override *o = &st->cfg->overrides[i];
+		struct cramd_config resolved = *st->cfg;
+		struct parse_state chk = *st;
+
+		memset(chk.key_line, 0, sizeof(chk.key_line));
+		apply_override(o, &resolved, chk.key_line);
+		snprintf(section, sizeof(section), "device %s", o->match);
+		chk.cfg = &resolved;
+		chk.check_section = section;
+		check_watermarks(&chk);
+		if (!chk.err_line)
+			check_eviction(&chk);
+		st->err_line = chk.err_line;
+	}
+}
+
+static bool override_matches(const struct cramd_device_override *o,
+			     const struct cramd_device_ids *ids)
+{
+	const char *m = o->match;
+	size_t len;
+
+	if (strncmp(m, "serial:", 7) == 0)
+		return ids->has_serial && strtoull(m + 7, NULL, 16) == ids->serial;
+	if (strncmp(m, "mem", 3) == 0 && ids->memdevs) {
+		const char *p = ids->memdevs;
+
+		len = strlen(m);
+		while ((p = strstr(p, m))) {
+			if ((p == ids->memdevs || p[-1] == ',') && (p[len] == ',' || !p[len]))
+				return true;
+			p += len;
+		}
+		return false;
+	}
+	return strcmp(m, ids->devname) == 0 || (ids->region && strcmp(m, ids->region) == 0);
+}
+
+static bool consistent(const struct cramd_config *c)
+{
+	return c->low_watermark_percent < c->high_watermark_percent &&
+	       c->adaptive.evict_target_permille > c->adaptive.critical_permille;
+}
+
+size_t cramd_config_for_device(const struct cramd_config *cfg,
+			       const struct cramd_device_ids *ids,
+			       struct cramd_config *out)
+{
+	const struct cramd_device_override *last = NULL;
+	size_t i, n = 0;
+
+	*out = *cfg;
+	for (i = 0; i < cfg->n_overrides; i++) {
+		if (override_matches(&cfg->overrides[i], ids)) {
+			last = &cfg->overrides[i];
+			apply_override(last, out, NULL);
+			n++;
+		}
+	}
+	/* Each section was checked on its own; a mix may not hold together. */
+	if (last && !consistent(out)) {
+		*out = *cfg;
+		apply_override(last, out, NULL);
+	}
+	return n;
 }
 
 int cramd_config_parse_file(struct cramd_config *cfg, FILE *f,
@@ -526,11 +739,14 @@ int cramd_config_parse_file(struct cramd_config *cfg, FILE *f,
 {
 	struct parse_state st = {
 		.cfg = cfg, .f = f, .file = name, .err = err, .errlen = errlen,
+		.first_override = cfg->n_overrides, .check_section = "policy",
 	};
+	static unsigned int files_parsed;
 	int rc;
 
 	if (errlen)
 		err[0] = '\0';
+	st.file_no = ++files_parsed;
 	rc = ini_parse_stream(reader, &st, handler, &st);
 	if (rc > 0 && (!st.err_line || rc < st.err_line)) {
 		st.err_line = 0;
@@ -550,6 +766,8 @@ int cramd_config_parse_file(struct cramd_config *cfg, FILE *f,
 		check_watermarks(&st);
 	if (!st.err_line)
 		check_eviction(&st);
+	if (!st.err_line)
+		check_overrides(&st);
 	return st.err_line ? -EINVAL : 0;
 }
 

@@ -56,6 +56,40 @@
 #define CRAMD_RECOVER_SAMPLES_DEFAULT 2u
 #define CRAMD_COUNT_MAX 1000u
 
+/* [device NAME] sections: per-device overrides of [policy] keys. */
+#define CRAMD_CONFIG_MAX_OVERRIDES 16
+#define CRAMD_OVERRIDE_MAX_KEYS 24
+#define CRAMD_OVERRIDE_VALUE_MAX 24
+#define CRAMD_OVERRIDE_MATCH_MAX 40
+
+struct cramd_override_kv {
+	unsigned int key;			/* internal key index */
+	int line;
+	unsigned int file_no;			/* which file of the load set it */
+	char value[CRAMD_OVERRIDE_VALUE_MAX];
+};
+
+/**
+ * struct cramd_device_override - one [device NAME] section
+ * @match: "daxX.Y", "regionN", "memN" or "serial:0xHEX"
+ * @file, @line: where the section (last) began, for messages
+ */
+struct cramd_device_override {
+	char match[CRAMD_OVERRIDE_MATCH_MAX];
+	int line;
+	size_t n_kv;
+	struct cramd_override_kv kv[CRAMD_OVERRIDE_MAX_KEYS];
+};
+
+/* What a device is known by, for matching [device NAME] sections. */
+struct cramd_device_ids {
+	const char *devname;		/* "daxX.Y" */
+	const char *region;		/* "regionN" or NULL */
+	const char *memdevs;		/* "mem0,mem1" or NULL */
+	bool has_serial;
+	unsigned long long serial;
+};
+
 enum cramd_policy_kind {
 	CRAMD_POLICY_STATIC = 0,	/* "static", alias "watermark" */
 	CRAMD_POLICY_ADAPTIVE = 1,	/* "adaptive", the default */
@@ -103,6 +137,7 @@ struct cramd_adaptive {
  * @stale_intervals: telemetry older than this many poll intervals is stale
  * @recover_samples: fresh samples needed to leave the degraded state
  * @adaptive: the adaptive policy's tuning
+ * @n_overrides, @overrides: the [device NAME] sections
  */
 struct cramd_config {
 	unsigned int poll_interval_ms;
@@ -118,6 +153,8 @@ struct cramd_config {
 	unsigned int stale_intervals;
 	unsigned int recover_samples;
 	struct cramd_adaptive adaptive;
+	size_t n_overrides;
+	struct cramd_device_override overrides[CRAMD_CONFIG_MAX_OVERRIDES];
 };
 
 /** cramd_config_init - fill @cfg with the built-in defaults. */
@@ -157,6 +194,21 @@ int cramd_config_load(struct cramd_config *cfg, const char *path,
  */
 int cramd_config_load_dropins(struct cramd_config *cfg, const char *path,
 			      char *err, size_t errlen);
+
+/**
+ * cramd_config_for_device - the configuration that applies to one device
+ * @out: @cfg with the [policy] keys of every matching [device NAME]
+ *       section applied, in the order they were read (a later one wins)
+ *
+ * The values were validated when the file was parsed, so this cannot fail.
+ * Each section is consistent with [policy] on its own (checked at parse
+ * time); when several match and together break a rule (low watermark
+ * below high, eviction target above critical), only the last one applies.
+ * Returns the number of sections that matched.
+ */
+size_t cramd_config_for_device(const struct cramd_config *cfg,
+			       const struct cramd_device_ids *ids,
+			       struct cramd_config *out);
 
 /** cramd_config_valid_device_name - true for "daxX.Y" and "regionN". */
 bool cramd_config_valid_device_name(const char *name);

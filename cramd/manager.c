@@ -40,6 +40,12 @@ struct managed {
 	bool knob_err_logged;	/* a rate/capacity/evict write failed */
 	uint64_t total_pages;
 	struct cramd_policy_state pol;
+	/* What [device NAME] sections match on, and the result for this device. */
+	char region[CRAMD_DEVNAME_MAX];
+	char memdevs[CRAMD_MEMDEVS_MAX];
+	bool has_serial;
+	unsigned long long serial;
+	struct cramd_config cfg;
 };
 
 struct cramd_manager {
@@ -128,9 +134,9 @@ static void set_thresholds(struct cramd_manager *m, struct managed *md,
 			   struct cram_device *dev, uint64_t capacity)
 {
 	uint64_t high = cramd_watermark_bytes(capacity,
-					      m->cfg.high_watermark_percent);
+					      md->cfg.high_watermark_percent);
 	uint64_t low = cramd_watermark_bytes(capacity,
-					     m->cfg.low_watermark_percent);
+					     md->cfg.low_watermark_percent);
 	struct cramd_log_fields f = dev_fields(md, "thresholds", NULL);
 	int rc;
 
@@ -153,8 +159,8 @@ static void set_thresholds(struct cramd_manager *m, struct managed *md,
 	cramd_log_dev(LOG_INFO, &f,
 		      "%s: thresholds high %" PRIu64 " low %" PRIu64
 		      " bytes (%u%%/%u%% of %" PRIu64 " bytes physical)",
-		      md->devname, high, low, m->cfg.high_watermark_percent,
-		      m->cfg.low_watermark_percent, capacity);
+		      md->devname, high, low, md->cfg.high_watermark_percent,
+		      md->cfg.low_watermark_percent, capacity);
 }
 
 /* ---- one policy pass ------------------------------------------------------- */
@@ -336,7 +342,7 @@ static void run_pass(struct cramd_manager *m, struct managed *md)
 		kind = read_sample(m, md, dev, &s, why, sizeof(why));
 	if (kind == 0 && s.phys_capacity_bytes == 0)
 		kind = 1;
-	cramd_policy_step(&m->cfg, &md->pol, &s, now_ns(), &d);
+	cramd_policy_step(&md->cfg, &md->pol, &s, now_ns(), &d);
 	track_degraded(md, &d, kind);
 	check_overfull(md, &s);
 	if (m->paused) {
@@ -408,6 +414,21 @@ static int bring_online(struct managed *md, struct cram_device *dev)
 	return 0;
 }
 
+/* The configuration for @md: the global one with its [device] sections applied. */
+static void resolve_config(struct cramd_manager *m, struct managed *md)
+{
+	struct cramd_device_ids ids = {
+		.devname = md->devname, .region = md->region[0] ? md->region : NULL,
+		.memdevs = md->memdevs[0] ? md->memdevs : NULL,
+		.has_serial = md->has_serial, .serial = md->serial,
+	};
+
+	if (cramd_config_for_device(&m->cfg, &ids, &md->cfg))
+		cramd_log(LOG_INFO, "%s: [device] sections apply: policy %s, watermarks %u%%/%u%%",
+			  md->devname, cramd_config_policy_name(md->cfg.policy),
+			  md->cfg.high_watermark_percent, md->cfg.low_watermark_percent);
+}
+
 static int setup_device(struct cramd_manager *m, const struct cramd_candidate *c)
 {
 	struct cram_device *dev = cram_device_get_by_name(m->cram, c->devname);
@@ -416,6 +437,11 @@ static int setup_device(struct cramd_manager *m, const struct cramd_candidate *c
 	bool closed;
 
 	snprintf(md.devname, sizeof(md.devname), "%s", c->devname);
+	snprintf(md.region, sizeof(md.region), "%s", c->region);
+	snprintf(md.memdevs, sizeof(md.memdevs), "%s", c->memdevs);
+	md.has_serial = c->has_serial;
+	md.serial = c->serial;
+	resolve_config(m, &md);
 	if (!dev || check_abi(&md, dev) < 0 || bring_online(&md, dev) < 0)
 		return 0;
 	if (cram_device_get_no_alloc(dev, &closed) == 0) {
@@ -815,6 +841,7 @@ int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config 
 			continue;
 		}
 		md->thresholds_set = false;	/* the watermarks may have moved */
+		resolve_config(m, md);
 	}
 	if (dry_run_changed)
 		cramd_manager_set_paused(m, cfg->dry_run);

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unit tests of [device NAME] sections: parsing, errors, matching, order. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../cramd/config.h"
+
+static int parse(struct cramd_config *cfg, const char *text, char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	assert_non_null(f);
+	rc = cramd_config_parse_file(cfg, f, "t.conf", err, errlen);
+	fclose(f);
+	return rc;
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	struct cramd_config cfg;
+	char err[CRAMD_CONFIG_ERR_MAX];
+
+	cramd_config_init(&cfg);
+	if (parse(&cfg, text, err, sizeof(err)) != -EINVAL || !strstr(err, msg))
+		fail_msg("config '%s': expected an error with '%s', got '%s'", text, msg, err);
+}
+
+static const struct cramd_device_ids dax0 = {
+	.devname = "dax0.0", .region = "region0", .memdevs = "mem0,mem3",
+	.has_serial = true, .serial = 0xabc,
+};
+static const struct cramd_device_ids dax1 = {
+	.devname = "dax1.0", .region = "region1", .memdevs = "mem1", .has_serial = false,
+};
+
+static void test_match_and_order(void **state)
+{
+	struct cramd_config cfg, out;
+	char err[CRAMD_CONFIG_ERR_MAX];
+
+	cramd_config_init(&cfg);
+	assert_int_equal(parse(&cfg,
+			       "[policy]\nhigh_watermark_percent = 85\n"
+			       "[device region0]\nhigh_watermark_percent = 70\nlow_watermark_percent = 60\n"
+			       "[device serial:0xABC]\npolicy = static\n"
+			       "[device mem3]\nhigh_watermark_percent = 82\n"
+			       "[device mem1]\nreserve_permille = 50\n",
+			       err, sizeof(err)), 0);
+	assert_int_equal(cfg.n_overrides, 4);
+	/* region0, serial and mem3 match dax0.0, in file order: mem3 wins high. */
+	assert_int_equal(cramd_config_for_device(&cfg, &dax0, &out), 3);
+	assert_int_equal(out.high_watermark_percent, 82);
+	assert_int_equal(out.low_watermark_percent, 60);
+	assert_int_equal(out.policy, CRAMD_POLICY_STATIC);
+	assert_int_equal(out.adaptive.reserve_permille, cfg.adaptive.reserve_permille);
+	/* "mem1" matches dax1.0's list exactly, not "mem1x" or a prefix of "mem10". */
+	assert_int_equal(cramd_config_for_device(&cfg, &dax1, &out), 1);
+	assert_int_equal(out.high_watermark_percent, 85);
+	assert_int_equal(out.adaptive.reserve_permille, 50);
+	assert_int_equal(out.policy, CRAMD_POLICY_ADAPTIVE);
+}
+
+static void test_later_file_wins(void **state)
+{
+	struct cramd_config cfg, out;
+	char err[CRAMD_CONFIG_ERR_MAX];
+
+	cramd_config_init(&cfg);
+	assert_int_equal(parse(&cfg, "[device dax1.0]\nhigh_watermark_percent = 70\n"
+			       "low_watermark_percent = 50\n", err, sizeof(err)), 0);
+	/* A drop-in continues the same section; the same key there is no duplicate. */
+	assert_int_equal(parse(&cfg, "[device dax1.0]\nhigh_watermark_percent = 60\n",
+			       err, sizeof(err)), 0);
+	assert_int_equal(cfg.n_overrides, 1);
+	cramd_config_for_device(&cfg, &dax1, &out);
+	assert_int_equal(out.high_watermark_percent, 60);
+	assert_int_equal(out.low_watermark_percent, 50);
+	assert_int_equal(cramd_config_for_device(&cfg, &dax0, &out), 0);
+	assert_int_equal(out.high_watermark_percent, 90);
+}
+
+static void test_errors(void **state)
+{
+	expect_error("[device dax0.0]\nhigh_watermark_percent = 120\n",
+		     "t.conf:2: [device dax0.0] high_watermark_percent: value 120 out of range");
+	expect_error("[device dax0.0]\npoll_interval_ms = 100\n",
+		     "t.conf:2: [device dax0.0] poll_interval_ms: unknown key");
+	expect_error("[device dax0.0]\npolicy = fancy\n", "t.conf:2: [device dax0.0] policy");
+	expect_error("[device dax0.0]\nsmoothing_percent = 5\nsmoothing_percent = 6\n",
+		     "t.conf:3: [device dax0.0] smoothing_percent: duplicate key");
+	expect_error("[device dax0.0]\n[global]\n[device dax0.0]\n",
+		     "t.conf:3: [device dax0.0]: duplicate section (first on line 1)");
+	expect_error("[device dax0]\n", "t.conf:1: [device dax0]: expected");
+	expect_error("[device ]\n", "t.conf:1: [device ]: expected");
+	expect_error("[device serial:0x]\n", "t.conf:1:");
+	expect_error("[device serial:0x12345678901234567]\n", "t.conf:1:");
+	expect_error("[device mem01]\n", "t.conf:1:");
+	expect_error("[device region1 x]\n", "t.conf:1:");
+	/* Consistency is checked per device: low must stay below high there too. */
+	expect_error("[policy]\nhigh_watermark_percent = 90\n[device dax0.0]\nlow_watermark_percent = 95\n",
+		     "t.conf:4: [device dax0.0] low_watermark_percent: value 95 must be below");
+	expect_error("[device dax0.0]\ncritical_permille = 60\n",
+		     "t.conf:2: [device dax0.0] critical_permille: value 60 must be below");
+}
+
+/* Sections consistent alone but not together: only the last one applies. */
+static void test_inconsistent_combination(void **state)
+{
+	struct cramd_config cfg, out;
+	char err[CRAMD_CONFIG_ERR_MAX];
+
+	cramd_config_init(&cfg);
+	assert_int_equal(parse(&cfg, "[device dax0.0]\nhigh_watermark_percent = 82\n"
+			       "low_watermark_percent = 70\nreserve_permille = 30\n"
+			       "[device region0]\nlow_watermark_percent = 85\n"
+			       "[device mem0]\nhigh_watermark_percent = 81\n",
+			       err, sizeof(err)), 0);
+	assert_int_equal(cramd_config_for_device(&cfg, &dax0, &out), 3);
+	/* region0 low 85 + mem0 high 81 is inconsistent: only mem0's keys apply. */
+	assert_int_equal(out.high_watermark_percent, 81);
+	assert_int_equal(out.low_watermark_percent, 80);
+	assert_int_equal(out.adaptive.reserve_permille, cfg.adaptive.reserve_permille);
+}
+
+static void test_too_many(void **state)
+{
+	char text[4096] = "";
+	size_t i, len = 0;
+
+	for (i = 0; i <= CRAMD_CONFIG_MAX_OVERRIDES; i++)
+		len += snprintf(text + len, sizeof(text) - len, "[device dax%zu.0]\n", i);
+	expect_error(text, "more than 16 device sections");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_match_and_order),
+		cmocka_unit_test(test_later_file_wins),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_inconsistent_combination),
+		cmocka_unit_test(test_too_many),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
