@@ -1,0 +1,56 @@
+#!/bin/bash
+# Build the busybox initramfs of the cram VM tests.
+# usage: mkinitramfs.sh BUILD_DIR OUT.cpio.gz
+# BUILD_DIR is a configured and built cram tree (cramd, cramctl, libcram).
+# Dynamic binaries are copied with the libraries ldd lists for them.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+[ $# = 2 ] || die "usage: mkinitramfs.sh BUILD_DIR OUT.cpio.gz"
+build=$(cd "$1" && pwd) || die "no build dir '$1'"
+out=$2
+
+busybox=$(command -v busybox || true)
+[ -x /bin/busybox ] && busybox=/bin/busybox
+[ -n "$busybox" ] || die "busybox not found (install busybox-static)"
+ldd "$busybox" >/dev/null 2>&1 && die "$busybox is dynamic; install busybox-static"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,usr/bin,usr/lib,vmtests}
+cp "$busybox" "$root/bin/busybox"
+
+# copy_bin FILE DEST_DIR: the binary plus every library ldd finds for it.
+copy_bin() {
+	local f=$1 dest=$2 lib
+	[ -x "$f" ] || die "$f missing (build the project first)"
+	cp -L "$f" "$root/$dest/"
+	for lib in $(LD_LIBRARY_PATH=$build/libcram/.libs ldd "$f" | grep -oE '/[^ ]+'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+	if LD_LIBRARY_PATH=$build/libcram/.libs ldd "$f" | grep -q 'not found'; then
+		die "$f: a library was not found"
+	fi
+}
+
+for t in cxl ndctl daxctl numactl; do
+	copy_bin "$(command -v $t)" usr/bin
+done
+# libtool keeps the real binaries in .libs/ and the library in libcram/.libs
+for t in cramctl/cramctl cramd/cramd; do
+	if [ -x "$build/$(dirname $t)/.libs/$(basename $t)" ]; then
+		copy_bin "$build/$(dirname $t)/.libs/$(basename $t)" usr/bin
+	else
+		copy_bin "$build/$t" usr/bin
+	fi
+done
+# libcram where the loader looks by default
+mkdir -p "$root/lib/x86_64-linux-gnu"
+cp -L "$build"/libcram/.libs/libcram.so.? "$root/lib/x86_64-linux-gnu/"
+
+cp "$here/init" "$root/init"
+cp "$here/guest-tests.sh" "$here/uevent-log.sh" "$root/vmtests/"
+chmod +x "$root/init" "$root/vmtests/"*.sh
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
