@@ -11,6 +11,9 @@ TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
 PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot"
 # libFuzzer targets (scripts/fuzz.sh, run by CI).
 FUZZ_DEPS="clang libclang-rt-14-dev"
+# The patched test kernel and the QEMU VM tests (kernel-abi/, tests/vm/).
+VM_DEPS="linux-source-6.12 bc bison flex libelf-dev libssl-dev cpio kmod dwarves
+	xz-utils qemu-system-x86 busybox-static ndctl daxctl numactl"
 
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
@@ -18,7 +21,7 @@ else
 	SUDO=
 fi
 missing=
-for p in $BUILD_DEPS $TEST_DEPS $PACKAGING_DEPS $FUZZ_DEPS; do
+for p in $BUILD_DEPS $TEST_DEPS $PACKAGING_DEPS $FUZZ_DEPS $VM_DEPS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done
