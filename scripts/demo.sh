@@ -1,8 +1,11 @@
 #!/bin/sh
 # The demo: cramd manages two simulated compressed CXL devices for about
 # 30 s. dax0.0's data compresses 3:1 until second 10, then collapses to
-# 1.05:1; watch its physical use climb in `cramctl status` until cramd
-# closes its admission gate at the high watermark. dax1.0 stays healthy.
+# 1.05:1; watch its physical use climb in `cramctl status` until cramd's
+# adaptive policy throttles demotion (rate limit, capacity target), closes
+# the admission gate ahead of the forecast and holds the device just below
+# its physical capacity. dax1.0 stays healthy. `cramctl dump` then shows
+# every decision with its reason.
 #
 # Everything runs for real (the real cramd, cramctl, libcxl, libdaxctl,
 # libudev) against a umockdev sysfs testbed, with tests/fake-kernel
