@@ -66,7 +66,14 @@ if [ "${1:-}" = --inner ]; then
 
 	# Malformed requests get an error reply.
 	for req in 'garbage\n' '{}\n' '{"command":"reboot"}\n' '[1,2]\n' \
-		'{"command":"online"}\n' '{"command":"status","x":1}\n' '\x00\x01\x02\n'; do
+		'{"command":"online"}\n' '{"command":"status","x":1}\n' '\x00\x01\x02\n' \
+		'\n' '{\n' '"status"\n' 'null\n' '42\n' '{"command":7}\n' \
+		'{"command":null}\n' '{"command":"STATUS"}\n' '{"command":"status"} {}\n' \
+		'{"command":"online","device":"region0"}\n' \
+		'{"command":"online","device":"../dax0.0"}\n' \
+		'{"command":"offline","device":"dax0.0 "}\n' \
+		'{"command":"dump","device":"dax0.0"}\n' "{'command':'status'}\\n" \
+		'{"command":"\xff"}\n' '{"command":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}\n'; do
 		"$send" "$CRAMD_SOCKET" "$req" >"$out" || cram_fail "no reply to '$req'"
 		cram_assert_grep '"ok":false,"error":' "$out"
 	done
