@@ -8,9 +8,13 @@ if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 	out=$CRAM_TESTBED/out
 
-	$CRAMCTL monitor --count 2 >"$out.mon" &
+	# umockdev turns each uevent listener into a socket CRAM_TESTBED/eventN:
+	# wait for the monitor's before making events (it may start slowly, as
+	# under valgrind), and never wait forever for the events.
+	before=$(ls "$CRAM_TESTBED" | grep -c '^event')
+	timeout 60 $CRAMCTL monitor --count 2 >"$out.mon" &
 	mon=$!
-	sleep 0.5
+	cram_wait_for 30 sh -c "[ \$(ls '$CRAM_TESTBED' | grep -c '^event') -gt $before ]"
 	echo online >$dev/dax0.0/cram/state
 	cram_wait_for 5 grep -qx 1 /sys/devices/system/node/has_private_memory
 	echo offline >$dev/dax0.0/cram/state
