@@ -22,7 +22,7 @@
 #include <glib-unix.h>
 #include <umockdev.h>
 
-#include "model.h"
+#include "device.h"
 #include "provider.h"
 
 #define PROG		"cram-fake-kernel"
@@ -73,7 +73,11 @@ static void usage(FILE *f)
 		"  --inflow BYTES_PER_SEC demotion demand per device (default size / 10)\n"
 		"  --evict-bw BYTES_PER_SEC eviction bandwidth (default size / 10)\n"
 		"  --tick-ms MS           simulation step (default 50)\n"
-		"  --verbose              log every applied write\n");
+		"  --verbose              log every applied write\n"
+		"  --no-threshold-uevents send no CRAM_EVENT=high/low uevents\n"
+		"  --latency-log FILE     log \"DEV EVENT ATTR NS\": time from each\n"
+		"                         threshold crossing to the first knob write\n"
+		"                         that changes a value\n");
 }
 
 /* strict unsigned decimal in [min, max] */
@@ -121,6 +125,8 @@ static int parse_one(struct options *o, int c, const char *arg)
 		}
 		break;
 	case 'v': o->cfg.verbose = true; break;
+	case 'U': o->cfg.no_threshold_uevents = true; break;
+	case 'L': o->cfg.latency_log = arg; break;
 	default: rc = -EINVAL; break;
 	}
 	return rc;
@@ -139,6 +145,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "evict-bw", required_argument, NULL, 'e' },
 		{ "tick-ms", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-threshold-uevents", no_argument, NULL, 'U' },
+		{ "latency-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

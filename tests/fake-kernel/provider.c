@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "device.h"
 #include "provider.h"
 
 #define MAX_NODES	64
@@ -85,6 +85,10 @@ struct fk_device {
 	uint64_t resource;
 	uint64_t size;
 	bool frozen;
+	bool model_ready;		/* m needs fk_model_free() */
+	uint64_t crossing_ns;		/* last unanswered threshold crossing */
+	const char *crossing;		/* its CRAM_EVENT, "high" or "low" */
+	uint64_t uevent_ns;		/* when its uevent went to umockdev */
 	uint64_t busy;			/* offline writes still to refuse (EBUSY) */
 	struct fk_model m;
 	char shown[A_COUNT][VAL_MAX];	/* what the provider last wrote */
@@ -105,6 +109,7 @@ struct fk_provider {
 	off_t ctl_off;
 	char ctl_line[512];
 	size_t ctl_len;
+	FILE *latency_log;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -170,6 +175,14 @@ static void sleep_ns(uint64_t ns)
 
 	while (ns && nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* Read up to RAW_MAX - 1 bytes of @path; returns the length or -errno. */
@@ -435,6 +448,7 @@ static void send_cram_event(struct fk_provider *p, struct fk_device *d,
 		return;
 	put_file(tb_path(p, path, "%s/uevent", d->devpath), content);
 	free(content);
+	d->uevent_ns = now_ns();
 	if (p->ops.uevent)
 		p->ops.uevent(p->ops.data, d->devpath, "change");
 }
@@ -712,6 +726,28 @@ static void reject(struct fk_provider *p, struct fk_device *d, enum fk_attr a,
 	replace_if_unchanged(p, d, a, raw, len);
 }
 
+/*
+ * The first knob write that changes a value after a threshold crossing:
+ * "DEV EVENT ATTR NS UEVENT_NS": the time from the crossing to the write,
+ * as inotify reported it, and from the start of sending the uevent (after
+ * its properties went into the uevent file) to the write; without
+ * uevents, both are the time from the crossing.
+ */
+static void log_response(struct fk_provider *p, struct fk_device *d,
+			 enum fk_attr a)
+{
+	uint64_t now = now_ns();
+
+	if (p->latency_log) {
+		fprintf(p->latency_log, "%s %s %s %llu %llu\n", d->name,
+			d->crossing, attrs[a].name,
+			(unsigned long long)(now - d->crossing_ns),
+			(unsigned long long)(now - d->uevent_ns));
+		fflush(p->latency_log);
+	}
+	d->crossing_ns = 0;
+}
+
 static void handle_write(struct fk_provider *p, struct fk_device *d,
 			 enum fk_attr a)
 {
@@ -742,6 +778,8 @@ static void handle_write(struct fk_provider *p, struct fk_device *d,
 		fk_log("%s/cram/%s%s = %s", d->name, attrs[a].sim ? "sim/" : "",
 		       attrs[a].name, val);
 	show(d, a, canon, sizeof(canon));
+	if (d->crossing_ns && strcmp(canon, d->shown[a]))
+		log_response(p, d, a);
 	if (same_content(raw, len, canon))
 		memcpy(d->shown[a], canon, sizeof(canon));
 	else
@@ -798,6 +836,8 @@ static void ctl_apply(struct fk_provider *p, struct fk_device *d,
 	} else if (!strcmp(cmd, "thaw")) {
 		d->frozen = false;
 		publish_telemetry(p, d, true);
+	} else if (!strcmp(cmd, "promote")) {
+		fk_model_set_promote(&d->m, arg);
 	} else {
 		fk_model_set_inflow(&d->m, arg);
 	}
@@ -811,7 +851,7 @@ static bool ctl_valid(const char *cmd, const char *dev, const char *arg,
 {
 	if (!cmd || !dev || extra)
 		return false;
-	if (!strcmp(cmd, "inflow") || !strcmp(cmd, "busy"))
+	if (!strcmp(cmd, "inflow") || !strcmp(cmd, "busy") || !strcmp(cmd, "promote"))
 		return arg && parse_u64(arg, v) == 0;
 	return !arg && (!strcmp(cmd, "freeze") || !strcmp(cmd, "thaw") ||
 			!strcmp(cmd, "plug") || !strcmp(cmd, "unplug"));
@@ -833,7 +873,8 @@ static void ctl_command(struct fk_provider *p, char *line)
 	extra = strtok_r(NULL, " \t", &save);
 	if (!ctl_valid(cmd, dev, arg, extra, &v)) {
 		fk_log(FK_CTL_FILE ": bad command '%s' (expected freeze DEV, thaw DEV, "
-		       "plug DEV, unplug DEV, busy DEV N or inflow DEV BYTES_PER_SEC)", copy);
+		       "plug DEV, unplug DEV, busy DEV N, inflow DEV BYTES_PER_SEC or "
+		       "promote DEV BYTES_PER_SEC)", copy);
 		return;
 	}
 	if (!strcmp(dev, "all")) {
@@ -959,6 +1000,20 @@ int fk_provider_get_fd(struct fk_provider *p)
 
 /* ---- ticks -------------------------------------------------------------- */
 
+/*
+ * A threshold crossing: note the time for the latency log and send the
+ * uevent (unless told not to: cramd then notices by polling).
+ */
+static void threshold_crossed(struct fk_provider *p, struct fk_device *d,
+			      const char *event)
+{
+	d->crossing_ns = now_ns();
+	d->uevent_ns = d->crossing_ns;
+	d->crossing = event;
+	if (!p->cfg.no_threshold_uevents)
+		send_cram_event(p, d, event);
+}
+
 void fk_provider_tick(struct fk_provider *p, uint64_t dt_ns)
 {
 	unsigned int events;
@@ -977,9 +1032,9 @@ void fk_provider_tick(struct fk_provider *p, uint64_t dt_ns)
 		}
 		update_meminfo(p, d);
 		if (events & FK_EVENT_HIGH)
-			send_cram_event(p, d, "high");
+			threshold_crossed(p, d, "high");
 		if (events & FK_EVENT_LOW)
-			send_cram_event(p, d, "low");
+			threshold_crossed(p, d, "low");
 	}
 }
 
@@ -1112,7 +1167,10 @@ static int device_init(struct fk_provider *p, struct fk_device *d)
 	d->node = (int)node;
 	inflow = p->cfg.inflow == FK_DEFAULT ? d->size / 10 : p->cfg.inflow;
 	evict_bw = p->cfg.evict_bw == FK_DEFAULT ? d->size / 10 : p->cfg.evict_bw;
-	fk_model_init(&d->m, total, phys, p->cfg.ratio, inflow, evict_bw);
+	rc = fk_model_init(&d->m, total, phys, p->cfg.ratio, inflow, evict_bw);
+	if (rc < 0)
+		return rc;
+	d->model_ready = true;
 	for (a = 0; a < A_COUNT; a++)
 		publish(p, d, (enum fk_attr)a, true);
 	return device_watch(p, d);
@@ -1232,7 +1290,16 @@ int fk_provider_new(struct fk_provider **provider, const char *root,
 	if (ops)
 		p->ops = *ops;
 	p->root = strdup(root);
-	rc = p->root ? provider_setup(p) : -ENOMEM;
+	rc = p->root ? 0 : -ENOMEM;
+	if (!rc && cfg->latency_log) {
+		p->latency_log = fopen(cfg->latency_log, "we");
+		if (!p->latency_log) {
+			rc = -errno;
+			fk_log("cannot open %s: %s", cfg->latency_log, strerror(errno));
+		}
+	}
+	if (!rc)
+		rc = provider_setup(p);
 	if (rc < 0) {
 		fk_provider_free(p);
 		return rc;
@@ -1255,11 +1322,15 @@ void fk_provider_free(struct fk_provider *p)
 			       d->name, (unsigned long long)d->m.overflows,
 			       (unsigned long long)d->m.max_phys_used,
 			       (unsigned long long)d->m.phys_capacity);
+		if (d->model_ready)
+			fk_model_free(&d->m);
 		free(d->devpath);
 		free(d->uevent_base);
 	}
 	if (p->ifd >= 0)
 		close(p->ifd);
+	if (p->latency_log)
+		fclose(p->latency_log);
 	free(p->devs);
 	free(p->root);
 	free(p);

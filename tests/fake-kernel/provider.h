@@ -22,6 +22,8 @@ struct fk_config {
 	uint64_t inflow;	/* bytes/s per device, FK_DEFAULT: size / 10 */
 	uint64_t evict_bw;	/* bytes/s per device, FK_DEFAULT: size / 10 */
 	bool verbose;		/* log every applied write */
+	bool no_threshold_uevents;	/* crossings send no CRAM_EVENT uevent */
+	const char *latency_log;	/* NULL, or where to log responses */
 };
 
 struct fk_provider_ops {

@@ -228,6 +228,12 @@ static void apply_due(struct sim_device *d)
 	}
 }
 
+void sim_device_set(struct sim_device *d, enum sim_knob knob, uint64_t value)
+{
+	apply(d, &(struct sim_write){ .at_ns = d->now_ns, .knob = knob,
+				      .value = value });
+}
+
 int sim_device_write(struct sim_device *d, enum sim_knob knob, uint64_t value)
 {
 	struct sim_write *n;
@@ -250,14 +256,7 @@ int sim_device_write(struct sim_device *d, enum sim_knob knob, uint64_t value)
 
 static void record(struct sim_device *d)
 {
-	struct sim_state *s = &d->hist[d->hist_pos++ % d->hist_len];
-
-	s->time_ns = d->now_ns;
-	s->phys_used = d->phys > 0 ? (uint64_t)llround(d->phys) : 0;
-	s->logical = d->logical_pages * SIM_PAGE;
-	s->demoted_pages = d->demoted;
-	s->promoted_pages = d->promoted;
-	s->evicted_pages = d->evicted;
+	sim_device_state(d, &d->hist[d->hist_pos++ % d->hist_len]);
 }
 
 static void account(struct sim_device *d, double dt_s)
@@ -272,9 +271,9 @@ static void account(struct sim_device *d, double dt_s)
 	d->logical_integral += (double)d->logical_pages * PAGE * dt_s;
 }
 
-void sim_device_step(struct sim_device *d)
+void sim_device_advance(struct sim_device *d, uint64_t dt_ns)
 {
-	double dt_s = (double)d->t->step_ns / NS_PER_S;
+	double dt_s = (double)dt_ns / NS_PER_S;
 	const struct sim_phase *ph;
 	double ratio = sim_device_ratio_at(d->t, d->now_ns, &ph);
 
@@ -282,9 +281,36 @@ void sim_device_step(struct sim_device *d)
 	step_evict(d, dt_s);
 	step_promote(d, ph, dt_s);
 	step_demote(d, ph, ratio, dt_s);
-	d->now_ns += d->t->step_ns;
+	d->now_ns += dt_ns;
 	account(d, dt_s);
 	record(d);
+}
+
+void sim_device_step(struct sim_device *d)
+{
+	sim_device_advance(d, d->t->step_ns);
+}
+
+void sim_device_state(const struct sim_device *d, struct sim_state *s)
+{
+	s->time_ns = d->now_ns;
+	s->phys_used = d->phys > 0 ? (uint64_t)llround(d->phys) : 0;
+	s->logical = d->logical_pages * SIM_PAGE;
+	s->demoted_pages = d->demoted;
+	s->promoted_pages = d->promoted;
+	s->evicted_pages = d->evicted;
+}
+
+uint64_t sim_device_evict_all(struct sim_device *d)
+{
+	uint64_t pages = ext_take(d, d->logical_pages, true);
+
+	d->evicted += pages;
+	d->evicted_bytes += pages * SIM_PAGE;
+	d->evict_pending = 0;
+	d->evict_carry = 0;
+	d->overflowing = false;
+	return pages;
 }
 
 /* xorshift64*: small, fast, and the same everywhere */

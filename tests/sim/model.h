@@ -81,8 +81,26 @@ void sim_device_free(struct sim_device *d);
 /** sim_device_write - a knob write; it takes effect after the trace's lag. */
 int sim_device_write(struct sim_device *d, enum sim_knob knob, uint64_t value);
 
+/** sim_device_set - a knob write that takes effect at once (no lag). */
+void sim_device_set(struct sim_device *d, enum sim_knob knob, uint64_t value);
+
 /** sim_device_step - advance one step of the trace's step_ns. */
 void sim_device_step(struct sim_device *d);
+
+/**
+ * sim_device_advance - advance by @dt_ns, which need not be step_ns: the
+ * fake kernel steps the model by the real time that passed
+ */
+void sim_device_advance(struct sim_device *d, uint64_t dt_ns);
+
+/** sim_device_state - the device's state now, without delay or noise. */
+void sim_device_state(const struct sim_device *d, struct sim_state *s);
+
+/**
+ * sim_device_evict_all - push every resident page out at once (the node
+ * goes offline); returns the number of pages
+ */
+uint64_t sim_device_evict_all(struct sim_device *d);
 
 /**
  * sim_device_sample - telemetry as the policy sees it: the state of
