@@ -50,6 +50,16 @@ done
 mkdir -p "$root/lib/x86_64-linux-gnu"
 cp -L "$build"/libcram/.libs/libcram.so.? "$root/lib/x86_64-linux-gnu/"
 
+# the anonymous-memory workload, linked to the host's liblz4 by path
+# (liblz4-1 ships no development symlink)
+lz4lib=$(ldconfig -p | awk '/liblz4\.so\.1 .*x86-64/ && !f { f = $NF } END { print f }')
+[ -n "$lz4lib" ] || die "liblz4.so.1 not found (install liblz4-1)"
+gcc -O2 -Wall -Wextra -o "$root/vmhog.tmp" "$here/vmhog.c" "$lz4lib" ||
+	die "cannot build vmhog"
+copy_bin "$root/vmhog.tmp" vmtests
+mv "$root/vmtests/vmhog.tmp" "$root/vmtests/vmhog"
+rm -f "$root/vmhog.tmp"
+
 cp "$here/init" "$root/init"
 cp "$here/guest-tests.sh" "$here/uevent-log.sh" "$root/vmtests/"
 chmod +x "$root/init" "$root/vmtests/"*.sh
