@@ -13,7 +13,7 @@ PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot"
 FUZZ_DEPS="clang libclang-rt-14-dev"
 # The patched test kernel and the QEMU VM tests (kernel-abi/, tests/vm/).
 VM_DEPS="linux-source-6.12 bc bison flex libelf-dev libssl-dev cpio kmod dwarves
-	xz-utils qemu-system-x86 busybox-static ndctl daxctl numactl"
+	xz-utils qemu-system-x86 busybox-static ndctl daxctl numactl liblz4-1"
 
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
