@@ -5,6 +5,7 @@
  * stale pointer behind.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -662,6 +663,34 @@ static int start_timer(struct cramd_manager *m)
 
 /* ---- life cycle --------------------------------------------------------------- */
 
+#define DEMOTION_ENABLED "/sys/kernel/mm/numa/demotion_enabled"
+
+/*
+ * Pages reach a private node only by demotion, which the kernel does only
+ * while demotion_enabled is true: say so once at start when it is not.
+ */
+static void check_demotion_enabled(void)
+{
+	char buf[16] = "";
+	ssize_t n = -1;
+	int fd = open(DEMOTION_ENABLED, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n <= 0) {
+		cramd_log(LOG_WARNING, "cannot read %s: the kernel may not demote into "
+			  "private nodes", DEMOTION_ENABLED);
+		return;
+	}
+	buf[n] = '\0';
+	if (strncmp(buf, "true", 4) != 0 && strncmp(buf, "1", 1) != 0)
+		cramd_log(LOG_WARNING, "%s is %.*s: reclaim will not demote into the private "
+			  "nodes until it is true (echo true > %s)", DEMOTION_ENABLED,
+			  (int)strcspn(buf, "\n"), buf, DEMOTION_ENABLED);
+}
+
 int cramd_manager_new(struct cramd_manager **out,
 		      const struct cramd_config *cfg, sd_event *ev,
 		      cramd_status_fn status_fn, void *userdata)
@@ -690,6 +719,7 @@ int cramd_manager_new(struct cramd_manager **out,
 	cram_set_log_priority(m->cram, cramd_log_level() >= LOG_DEBUG ?
 				       LOG_DEBUG : LOG_WARNING);
 	start_monitor(m);
+	check_demotion_enabled();
 	rc = rediscover(m);
 	if (rc == 0)
 		rc = start_timer(m);

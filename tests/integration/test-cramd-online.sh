@@ -11,6 +11,8 @@ if [ "${1:-}" = --inner ]; then
 	cram_start_cramd '[global]\npoll_interval_ms = 100\ndevices = dax1.0\n'
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
 	cram_wait_for 5 grep -qx 2 /sys/devices/system/node/has_private_memory
+	# The testbed, like a stock kernel, has demotion off: cramd says so.
+	cram_assert_grep 'demotion_enabled is false: reclaim will not demote' "$CRAMD_LOG"
 	cram_assert_eq "$(cat $dev/dax0.0/cram/state)" offline "unconfigured device left alone"
 	# 90% and 80% of 128 MiB.
 	cram_wait_for 5 grep -qx 120795955 $dev/dax1.0/cram/high_threshold_bytes
