@@ -91,7 +91,8 @@ static char *recv_line(int fd)
 	return buf;
 }
 
-int client_call(struct json_object *request, struct json_object **reply)
+/* Sends the request line of @request and reads the reply line; see client_call(). */
+static int exchange(struct json_object *request, struct json_object **reply)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = client_socket_path();
@@ -99,7 +100,6 @@ int client_call(struct json_object *request, struct json_object **reply)
 	char *line;
 	int fd, rc;
 
-	*reply = NULL;
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
@@ -132,4 +132,20 @@ int client_call(struct json_object *request, struct json_object **reply)
 		return -EPROTO;
 	}
 	return 0;
+}
+
+int client_call(const char *command, const char *device, struct json_object **reply)
+{
+	struct json_object *req = json_object_new_object();
+	int rc;
+
+	*reply = NULL;
+	if (!req)
+		return -ENOMEM;
+	json_object_object_add(req, "command", json_object_new_string(command));
+	if (device)
+		json_object_object_add(req, "device", json_object_new_string(device));
+	rc = exchange(req, reply);
+	json_object_put(req);
+	return rc;
 }

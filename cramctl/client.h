@@ -9,13 +9,14 @@
 const char *client_socket_path(void);
 
 /*
- * client_call - send @request (a JSON object, not consumed) to cramd and
- * read its reply into @reply
+ * client_call - send {"command": @command[, "device": @device]} to cramd
+ * and read its reply into @reply
+ * @device: NULL for commands that take none
  *
  * Returns 0 with @reply set (check its "ok"), -ECONNREFUSED or -ENOENT
  * when the daemon is not running, -ETIMEDOUT, -EPROTO for a garbled
  * reply, or another -errno.
  */
-int client_call(struct json_object *request, struct json_object **reply);
+int client_call(const char *command, const char *device, struct json_object **reply);
 
 #endif

@@ -55,19 +55,9 @@ static int verb_getopt(int argc, char **argv, const char *usage, struct verb_opt
  */
 static int call(const char *command, const char *device, struct json_object **reply)
 {
-	struct json_object *req = json_object_new_object(), *ok, *err;
-	int rc;
+	struct json_object *ok, *err;
+	int rc = client_call(command, device, reply);
 
-	*reply = NULL;
-	if (!req) {
-		fprintf(stderr, "cramctl: out of memory\n");
-		return 1;
-	}
-	json_object_object_add(req, "command", json_object_new_string(command));
-	if (device)
-		json_object_object_add(req, "device", json_object_new_string(device));
-	rc = client_call(req, reply);
-	json_object_put(req);
 	if (rc == -ENOENT || rc == -ECONNREFUSED) {
 		fprintf(stderr, "cramctl: cramd is not running (no socket at %s)\n",
 			client_socket_path());

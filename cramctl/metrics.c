@@ -88,14 +88,9 @@ static bool metric_value(int m, const struct device_row *r, double *v)
 /* cramd_up and cramd_paused, from the control socket. */
 static void daemon_metrics(void)
 {
-	struct json_object *req = json_object_new_object(), *reply = NULL, *v;
-	bool up, paused = false;
+	struct json_object *reply, *v;
+	bool up = client_call("status", NULL, &reply) == 0, paused = false;
 
-	if (!req)
-		return;
-	json_object_object_add(req, "command", json_object_new_string("status"));
-	up = client_call(req, &reply) == 0;
-	json_object_put(req);
 	if (up && json_object_object_get_ex(reply, "paused", &v))
 		paused = json_object_get_boolean(v);
 	json_object_put(reply);

@@ -72,14 +72,9 @@ static void table_row(const struct status_opts *o, const struct device_row *r)
  */
 static void daemon_note(void)
 {
-	struct json_object *req = json_object_new_object(), *reply = NULL, *v;
-	int rc;
+	struct json_object *reply, *v;
+	int rc = client_call("status", NULL, &reply);
 
-	if (!req)
-		return;
-	json_object_object_add(req, "command", json_object_new_string("status"));
-	rc = client_call(req, &reply);
-	json_object_put(req);
 	if (rc == -ENOENT || rc == -ECONNREFUSED)
 		fprintf(stderr, "cramctl: cramd is not running: values read from sysfs, "
 			"no device is being managed\n");
