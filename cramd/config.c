@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "names.h"
 
 enum cramd_key {
 	KEY_POLL_INTERVAL,
@@ -43,6 +44,9 @@ enum cramd_key {
 	KEY_COUNT,
 };
 
+static const char *const sections[] = { "global", "policy" };
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+
 struct parse_state {
 	struct cramd_config *cfg;
 	FILE *f;
@@ -53,7 +57,7 @@ struct parse_state {
 	int err_line;		/* line of the first error, 0 if none */
 	int read_errno;		/* errno of a failed read, 0 if none */
 	bool after_key;		/* a key was seen since the last header */
-	int section_line[2];	/* where each of sections[] began, 0 if not */
+	int section_line[N_SECTIONS];	/* where each of sections[] began, 0 if not */
 	int key_line[KEY_COUNT];	/* where each key was set, 0 if not */
 	size_t first_override;	/* overrides[] from here on began in this file */
 	struct cramd_device_override *cur;	/* in a [device NAME] section */
@@ -71,7 +75,6 @@ struct key_desc {
 	size_t offset;
 };
 
-static const char *const sections[] = { "global", "policy" };
 
 void cramd_config_init(struct cramd_config *cfg)
 {
@@ -278,32 +281,9 @@ static int set_policy(struct parse_state *st, enum cramd_key key,
 			value);
 }
 
-/* Digits without a leading zero (except "0"), 1..9 of them; returns length. */
-static size_t number_len(const char *s)
-{
-	size_t n = strspn(s, "0123456789");
-
-	if (n == 0 || n > 9 || (n > 1 && s[0] == '0'))
-		return 0;
-	return n;
-}
-
 bool cramd_config_valid_device_name(const char *name)
 {
-	size_t n;
-
-	if (strncmp(name, "region", 6) == 0) {
-		n = number_len(name + 6);
-		return n && name[6 + n] == '\0';
-	}
-	if (strncmp(name, "dax", 3) != 0)
-		return false;
-	n = number_len(name + 3);
-	if (!n || name[3 + n] != '.')
-		return false;
-	name += 3 + n + 1;
-	n = number_len(name);
-	return n && name[n] == '\0';
+	return cramd_name_is(name, "region", 1) || cramd_name_is(name, "dax", 2);
 }
 
 static bool listed(const struct cramd_config *cfg, const char *name)
@@ -458,7 +438,7 @@ static int section_index(const char *name, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+	for (i = 0; i < N_SECTIONS; i++)
 		if (strlen(sections[i]) == len &&
 		    strncmp(sections[i], name, len) == 0)
 			return (int)i;
@@ -474,11 +454,7 @@ static bool valid_match(const char *m)
 		n = strspn(m + 9, "0123456789abcdefABCDEF");
 		return n > 0 && n <= 16 && m[9 + n] == '\0';
 	}
-	if (strncmp(m, "mem", 3) == 0) {
-		n = number_len(m + 3);
-		return n && m[3 + n] == '\0';
-	}
-	return cramd_config_valid_device_name(m);
+	return cramd_name_is(m, "mem", 1) || cramd_config_valid_device_name(m);
 }
 
 /*

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "names.h"
 #include "request.h"
 
 static const struct {
@@ -44,27 +45,6 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 	return rc;
 }
 
-/* daxX.Y with decimal X and Y, no leading zeros, both below 2^31. */
-static bool valid_devname(const char *s)
-{
-	int part;
-
-	if (strncmp(s, "dax", 3) != 0)
-		return false;
-	s += 3;
-	for (part = 0; part < 2; part++) {
-		const char *start = s;
-
-		while (*s >= '0' && *s <= '9')
-			s++;
-		if (s == start || s - start > 9 || (*start == '0' && s - start > 1))
-			return false;
-		if (part == 0 && *s++ != '.')
-			return false;
-	}
-	return *s == '\0';
-}
-
 static int parse_object(struct json_object *obj, struct cramd_request *req,
 			char *err, size_t errlen)
 {
@@ -96,7 +76,7 @@ static int parse_object(struct json_object *obj, struct cramd_request *req,
 	if (!commands[i].needs_device && device)
 		return fail(err, errlen, -EINVAL, "command \"%s\" takes no \"device\"", command);
 	if (device) {
-		if (strlen(device) >= sizeof(req->device) || !valid_devname(device))
+		if (strlen(device) >= sizeof(req->device) || !cramd_name_is(device, "dax", 2))
 			return fail(err, errlen, -EINVAL, "\"device\" must be daxX.Y, not \"%.40s\"",
 				    device);
 		strcpy(req->device, device);

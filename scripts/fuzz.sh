@@ -10,10 +10,10 @@ mkdir -p "$out/corpus-config" "$out/corpus-request"
 cflags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 	-D_GNU_SOURCE -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\" -I$top/libcram"
 # shellcheck disable=SC2086
-clang $cflags -o "$out/fuzz-request" "$top/tests/fuzz/fuzz-request.c" "$top/cramd/request.c" \
+clang $cflags -o "$out/fuzz-request" "$top/tests/fuzz/fuzz-request.c" "$top/cramd/request.c" "$top/cramd/names.c" \
 	$(pkg-config --cflags --libs json-c)
 # shellcheck disable=SC2086
-clang $cflags -o "$out/fuzz-config" "$top/tests/fuzz/fuzz-config.c" "$top/cramd/config.c" \
+clang $cflags -o "$out/fuzz-config" "$top/tests/fuzz/fuzz-config.c" "$top/cramd/config.c" "$top/cramd/names.c" \
 	$(pkg-config --cflags --libs inih)
 cp "$top"/tests/unit/configs/*.conf "$top/conf/cramd.conf" "$out/corpus-config/"
 printf '{"command":"status"}\n' >"$out/corpus-request/status"
