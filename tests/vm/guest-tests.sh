@@ -464,6 +464,11 @@ if setup; then
 		test_balloon
 		test_cramctl
 		test_offline
+		# Each part-*.sh is sourced with the device bound and
+		# offline, may use every helper above, and leaves it so.
+		for part in /vmtests/part-*.sh; do
+			[ -r "$part" ] && . "$part"
+		done
 		test_rebind
 	fi
 fi

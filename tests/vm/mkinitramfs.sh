@@ -62,5 +62,9 @@ rm -f "$root/vmhog.tmp"
 
 cp "$here/init" "$root/init"
 cp "$here/guest-tests.sh" "$here/uevent-log.sh" "$root/vmtests/"
+# the test parts guest-tests.sh sources, one file per concern
+for part in "$here"/part-*.sh; do
+	[ -e "$part" ] && cp "$part" "$root/vmtests/"
+done
 chmod +x "$root/init" "$root/vmtests/"*.sh
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
