@@ -6,11 +6,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "parse.h"
 #include "private.h"
@@ -23,10 +26,12 @@ struct cram_device {
 	char *devname;
 	char *region;
 	char *path;
+	int stat_fd;		/* cram/stat kept open for snapshots, or -1 */
 };
 
 static void device_free(struct cram_device *dev)
 {
+	cram_device_close_stat(dev);
 	free(dev->devname);
 	free(dev->region);
 	free(dev->path);
@@ -134,6 +139,7 @@ static int add_device(struct cram_ctx *ctx, const char *name)
 	}
 	dev->ctx = ctx;
 	dev->path = path;
+	dev->stat_fd = -1;
 	memcpy(dev->num, num, sizeof(num));
 	dev->devname = strdup(name);
 	if (!dev->devname || find_region(dev) < 0) {
@@ -208,6 +214,33 @@ const char *cram_device_get_region(struct cram_device *dev)
 const char *cram_device_get_path(struct cram_device *dev)
 {
 	return dev ? dev->path : NULL;
+}
+
+int cram_device_open_stat(struct cram_device *dev)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int rc;
+
+	/* a file replaced or removed since it was opened has no links left */
+	if (dev->stat_fd >= 0 && fstat(dev->stat_fd, &st) == 0 && st.st_nlink > 0)
+		return dev->stat_fd;
+	cram_device_close_stat(dev);
+	rc = snprintf(path, sizeof(path), "%s/stat", dev->path);
+	if (rc < 0 || (size_t)rc >= sizeof(path))
+		return -ENAMETOOLONG;
+	rc = open(path, O_RDONLY | O_CLOEXEC);
+	if (rc < 0)
+		return -errno;
+	dev->stat_fd = rc;
+	return rc;
+}
+
+void cram_device_close_stat(struct cram_device *dev)
+{
+	if (dev->stat_fd >= 0)
+		close(dev->stat_fd);
+	dev->stat_fd = -1;
 }
 
 struct cram_device *cram_device_get_by_name(struct cram_ctx *ctx, const char *devname)

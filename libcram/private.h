@@ -59,4 +59,12 @@ void cram_log_msg(struct cram_ctx *ctx, int priority, const char *file, int line
 void cram_nodes_free(struct cram_ctx *ctx);
 void cram_devices_free(struct cram_ctx *ctx);
 
+/*
+ * device.c: the descriptor of the device's cram/stat, opened on first use
+ * and kept open between snapshots; reopened when the file was replaced or
+ * removed (no links left). Returns it or -errno. close drops it.
+ */
+int cram_device_open_stat(struct cram_device *dev);
+void cram_device_close_stat(struct cram_device *dev);
+
 #endif /* _LIBCRAM_PRIVATE_H_ */

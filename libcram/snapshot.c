@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Telemetry snapshots: one read of cram/stat, stamped with CLOCK_MONOTONIC
- * and copied into as much of struct cram_snapshot as the caller has.
+ * and copied into as much of struct cram_snapshot as the caller has. The
+ * attribute stays open between snapshots (a pread() at offset 0 has sysfs
+ * regenerate it), which spares a daemon polling many devices a path lookup
+ * per device and tick.
  */
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +13,7 @@
 #include <time.h>
 
 #include "private.h"
+#include "parse.h"
 #include "sysfs.h"
 
 /* True when the caller's snapshot is large enough to hold @field. */
@@ -35,21 +39,39 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* One read of the kept-open cram/stat; -errno on failure, unlogged. */
+static int read_stat(struct cram_device *dev, char *buf, size_t len)
+{
+	int fd = cram_device_open_stat(dev);
+
+	return fd < 0 ? fd : cram_sysfs_read_fd(fd, buf, len);
+}
+
 int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
 {
 	uint64_t fields[CRAM_STAT_FIELDS];
-	char path[PATH_MAX];
+	char path[PATH_MAX], buf[CRAM_SYSFS_BUF];
+	struct cram_ctx *ctx;
 	size_t i;
 	int rc;
 
 	if (!dev || !snap || !SNAP_HAS(snap, timestamp_ns))
 		return -EINVAL;
+	ctx = cram_device_get_ctx(dev);
 	rc = snprintf(path, sizeof(path), "%s/stat", cram_device_get_path(dev));
 	if (rc < 0 || (size_t)rc >= sizeof(path))
 		return -ENAMETOOLONG;
-	rc = cram_sysfs_read_stat(cram_device_get_ctx(dev), path, fields, CRAM_STAT_FIELDS);
+	rc = read_stat(dev, buf, sizeof(buf));
+	if (rc < 0 && rc != -EFBIG && rc != -EINVAL) {
+		/* e.g. ENODEV: the device went away under the open file */
+		cram_device_close_stat(dev);
+		rc = read_stat(dev, buf, sizeof(buf));
+	}
 	if (rc < 0)
-		return rc;
+		return cram_sysfs_log_read(ctx, path, rc, sizeof(buf));
+	rc = cram_parse_stat(buf, fields, CRAM_STAT_FIELDS);
+	if (rc < 0)
+		return cram_sysfs_bad_value(ctx, path, buf, rc);
 	snap->timestamp_ns = monotonic_ns();
 	for (i = 0; i < CRAM_STAT_FIELDS; i++) {
 		if (snap->size >= stat_offsets[i] + sizeof(uint64_t))

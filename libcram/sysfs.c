@@ -38,46 +38,62 @@ static void quote_value(const char *in, char *out, size_t len)
 	out[i] = '\0';
 }
 
-/* Reads until EOF or until @len bytes are in @buf. Returns bytes or -errno. */
+/*
+ * Reads from offset 0 until EOF or until @len bytes are in @buf, with
+ * pread() so that a descriptor kept open reads the attribute afresh (sysfs
+ * regenerates an attribute on a read at offset 0). A short read is the end:
+ * sysfs returns a whole attribute in one read, and a regular file (a
+ * testbed's) is short only at its end. Returns bytes or -errno.
+ */
 static ssize_t read_all(int fd, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	while (n < len) {
-		ssize_t r = read(fd, buf + n, len - n);
+		size_t want = len - n;
+		ssize_t r = pread(fd, buf + n, want, (off_t)n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return -errno;
-		if (r == 0)
-			break;
 		n += (size_t)r;
+		if ((size_t)r < want)
+			break;
 	}
 	return (ssize_t)n;
 }
 
-int cram_sysfs_read(const char *path, char *buf, size_t len)
+int cram_sysfs_read_fd(int fd, char *buf, size_t len)
 {
 	ssize_t n;
-	char more;
-	int fd;
+
+	if (fd < 0 || !buf || len < 2 || len > INT32_MAX)
+		return -EINVAL;
+	/* one byte more than fits tells a value that is too long */
+	n = read_all(fd, buf, len);
+	if (n < 0)
+		return (int)n;
+	if (n == (ssize_t)len)
+		return -EFBIG;
+	buf[n] = '\0';
+	if (memchr(buf, '\0', (size_t)n))
+		return -EINVAL;
+	return (int)n;
+}
+
+int cram_sysfs_read(const char *path, char *buf, size_t len)
+{
+	int fd, rc;
 
 	if (!path || !buf || len < 2 || len > INT32_MAX)
 		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read_all(fd, buf, len - 1);
-	if (n == (ssize_t)len - 1 && read_all(fd, &more, 1) > 0)
-		n = -EFBIG;
+	rc = cram_sysfs_read_fd(fd, buf, len);
 	close(fd);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	if (memchr(buf, '\0', (size_t)n))
-		return -EINVAL;
-	return (int)n;
+	return rc;
 }
 
 bool cram_sysfs_file_exists(const char *path)
@@ -102,8 +118,11 @@ bool cram_sysfs_dir_exists(const char *path)
 
 int cram_sysfs_read_str(struct cram_ctx *ctx, const char *path, char *buf, size_t len)
 {
-	int rc = cram_sysfs_read(path, buf, len);
+	return cram_sysfs_log_read(ctx, path, cram_sysfs_read(path, buf, len), len);
+}
 
+int cram_sysfs_log_read(struct cram_ctx *ctx, const char *path, int rc, size_t len)
+{
 	if (rc == -ENOENT)
 		dbg(ctx, "%s: missing", path);
 	else if (rc == -EFBIG)
@@ -167,17 +186,6 @@ int cram_sysfs_read_nodelist(struct cram_ctx *ctx, const char *path, unsigned lo
 	if (rc < 0)
 		return rc;
 	rc = cram_parse_nodelist(buf, mask, nbits);
-	return rc < 0 ? cram_sysfs_bad_value(ctx, path, buf, rc) : 0;
-}
-
-int cram_sysfs_read_stat(struct cram_ctx *ctx, const char *path, uint64_t *fields, size_t n)
-{
-	char buf[CRAM_SYSFS_BUF];
-	int rc = cram_sysfs_read_str(ctx, path, buf, sizeof(buf));
-
-	if (rc < 0)
-		return rc;
-	rc = cram_parse_stat(buf, fields, n);
 	return rc < 0 ? cram_sysfs_bad_value(ctx, path, buf, rc) : 0;
 }
 

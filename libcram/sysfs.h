@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * sysfs access for libcram (internal). Only open/read/write/close and
- * opendir are used, so that umockdev testbeds can redirect every access.
+ * sysfs access for libcram (internal). Only open/pread/write/close/fstat
+ * and opendir are used, so that umockdev testbeds can redirect every access.
  */
 #ifndef _LIBCRAM_SYSFS_H_
 #define _LIBCRAM_SYSFS_H_
@@ -22,12 +22,24 @@
  */
 int cram_sysfs_read(const char *path, char *buf, size_t len);
 
+/*
+ * As cram_sysfs_read(), from an open descriptor, always from offset 0:
+ * the way to re-read an attribute that is kept open.
+ */
+int cram_sysfs_read_fd(int fd, char *buf, size_t len);
+
 /* True when @path exists and can be opened (a file) or listed (a dir). */
 bool cram_sysfs_file_exists(const char *path);
 bool cram_sysfs_dir_exists(const char *path);
 
 /* As cram_sysfs_read(), but logs a failure with the path. */
 int cram_sysfs_read_str(struct cram_ctx *ctx, const char *path, char *buf, size_t len);
+
+/*
+ * Logs the failure @rc of a read of @path into a buffer of @len bytes, as
+ * cram_sysfs_read_str() does, and returns @rc.
+ */
+int cram_sysfs_log_read(struct cram_ctx *ctx, const char *path, int rc, size_t len);
 
 /*
  * Logs "PATH: invalid value 'VALUE': reason" for a value a parser
@@ -41,7 +53,6 @@ int cram_sysfs_read_int(struct cram_ctx *ctx, const char *path, int *val);
 int cram_sysfs_read_bool(struct cram_ctx *ctx, const char *path, bool *val);
 int cram_sysfs_read_nodelist(struct cram_ctx *ctx, const char *path, unsigned long *mask,
 			     size_t nbits);
-int cram_sysfs_read_stat(struct cram_ctx *ctx, const char *path, uint64_t *fields, size_t n);
 
 /*
  * Writes @value plus a newline with open(O_WRONLY | O_TRUNC), one write()

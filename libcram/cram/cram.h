@@ -225,6 +225,10 @@ struct cram_snapshot {
  * cram_device_snapshot - read all telemetry of @dev at once
  * @snap: filled in up to @snap->size bytes
  *
+ * cram/stat stays open between calls (one descriptor per device, kept
+ * until the device object goes) and is read afresh at offset 0; it is
+ * reopened when replaced, removed or failing.
+ *
  * Returns 0, -EINVAL when @snap->size is too small or cram/stat is
  * malformed (too few fields, non-numeric, junk), -ERANGE on overflow,
  * -ENOENT when cram/stat is missing.

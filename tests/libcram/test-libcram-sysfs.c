@@ -419,6 +419,58 @@ static void test_garbage_stat(void **state)
 	put(CRAM_DIR "/stat", orig);
 }
 
+/*
+ * cram/stat stays open between snapshots. A file replaced under it (the
+ * fake kernel renames a new one over it) or removed is reopened, so a
+ * snapshot never returns a stale value. rename() and unlink() go to the
+ * testbed directly: umockdev redirects only open() and friends.
+ */
+static void tb_replace(const char *name, const char *value)
+{
+	char tmp[512], path[512];
+
+	snprintf(path, sizeof(path), "%s%s/%s", getenv("UMOCKDEV_DIR"), CRAM_DIR, name);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	if (value) {
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, value, strlen(value)), (ssize_t)strlen(value));
+		close(fd);
+		assert_int_equal(rename(tmp, path), 0);
+	} else {
+		assert_int_equal(unlink(path), 0);
+	}
+}
+
+static void test_stat_kept_open(void **state)
+{
+	struct cram_device *dev = the_device(*state);
+	struct cram_snapshot snap = { .size = sizeof(snap) };
+	char orig[128];
+
+	get(CRAM_DIR "/stat", orig, sizeof(orig));
+	put(CRAM_DIR "/stat", "10 1 0 0 0 0 0\n");
+	assert_int_equal(cram_device_snapshot(dev, &snap), 0);
+	assert_true(snap.phys_capacity_bytes == 10);
+	/* rewritten in place, as sysfs regenerates it: read afresh */
+	put(CRAM_DIR "/stat", "20 2 0 0 0 0 0\n");
+	assert_int_equal(cram_device_snapshot(dev, &snap), 0);
+	assert_true(snap.phys_capacity_bytes == 20 && snap.phys_used_bytes == 2);
+	/* a new file in its place: reopened */
+	tb_replace("stat", "30 3 0 0 0 0 0\n");
+	assert_int_equal(cram_device_snapshot(dev, &snap), 0);
+	assert_true(snap.phys_capacity_bytes == 30 && snap.phys_used_bytes == 3);
+	/* gone: an error naming the file, then back */
+	tb_replace("stat", NULL);
+	log_buf[0] = '\0';
+	assert_int_equal(cram_device_snapshot(dev, &snap), -ENOENT);
+	tb_replace("stat", "40 4 0 0 0 0 0\n");
+	assert_int_equal(cram_device_snapshot(dev, &snap), 0);
+	assert_true(snap.phys_capacity_bytes == 40);
+	put(CRAM_DIR "/stat", orig);
+}
+
 /* Bad node lists: the scan fails (no nodes) and placement is refused. */
 static void garbage_nodelist(struct cram_ctx *ctx, const char *name)
 {
@@ -535,6 +587,7 @@ int main(int argc, char **argv)
 		T(test_setters),
 		T(test_garbage_attrs),
 		T(test_garbage_stat),
+		T(test_stat_kept_open),
 		T(test_garbage_nodelists),
 		T(test_garbage_meminfo),
 		T(test_garbage_abi_version_skips),
