@@ -5,45 +5,73 @@
 #   sh bench/cram-footprint-bench.sh [BUILDDIR]   (default: the current directory)
 #
 # The real cramd (default configuration: the adaptive policy, with
-# poll_interval_ms = 100) manages 16 simulated devices of the fake kernel,
-# which keeps demoting into them, for DURATION_S seconds (default 20) after
-# all of them came online. Prints cramd's VmRSS, VmHWM, RssAnon and RssFile
-# (/proc/PID/status) at the end and its CPU share of one core over the run
-# (utime + stime from /proc/PID/stat). Targets: RSS <= 4 MiB, CPU <= 0.1%.
-# cramd runs under umockdev's preload library, which is mapped into it
-# and intercepts every file access: both figures include that overhead.
-# PERF=1: also profile cramd for 5 s with perf and print the share of its
-# CPU time per library. A benchmark, not a test: it asserts nothing and
-# needs umockdev-wrapper.
+# poll_interval_ms = 100) manages DEVICES (default 16) simulated devices of
+# the fake kernel, which demotes INFLOW bytes/s (default 4 MiB/s, 0 for idle
+# devices) into each, for DURATION_S seconds (default 20) after all of them
+# came online. Then, in the same script, the baseline: cram-tick-floor, an
+# sd-event loop that wakes at the same interval and does nothing, for the
+# same time. Prints
+#  - cramd's CPU share of one core (/proc/PID/schedstat), the floor's, and
+#    their difference, i.e. cramd's own work, with its cost per device-tick;
+#  - cramd's VmRSS, VmHWM, RssAnon, RssFile, Pss and its largest mappings.
+# Targets: RSS <= 4 MiB, CPU <= 0.1%.
+#
+# The testbed models sysfs: as root the script puts it on a private tmpfs
+# (sysfs lives in memory; a disk-backed /tmp adds journaling to every knob
+# write), and the fake kernel rewrites cram/stat in place (--stat-in-place)
+# the way a sysfs attribute keeps its inode, so that cramd's kept-open
+# descriptor reads it as it would on a kernel. cramd still runs under
+# umockdev's preload library, which adds an access() and signal masking
+# to every open(). PERF=1: also profile cramd for 5 s with perf and print
+# the share of its CPU time per library. A benchmark, not a test: it
+# asserts nothing and needs umockdev-wrapper.
 set -u
-DEVICES=16
+DEVICES=${DEVICES:-16}
+INFLOW=${INFLOW:-4194304}
+
+# cpu_ns PID: on-CPU time in ns, the first field of /proc/PID/schedstat
+cpu_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }
+now() { date +%s.%N; }
 
 if [ "${1:-}" = --inner ]; then
+	builddir=$2 duration=$3
 	printf '[global]\npoll_interval_ms = 100\n' >"$CRAM_TESTBED/cramd.conf"
-	"$2/cramd/cramd" --config "$CRAM_TESTBED/cramd.conf" \
+	"$builddir/cramd/cramd" --config "$CRAM_TESTBED/cramd.conf" \
 		--socket "$CRAM_TESTBED/cramd.sock" 2>"$CRAM_TESTBED/cramd.log" &
 	pid=$!
 	i=0
 	while [ "$(cat /sys/bus/dax/devices/dax*/cram/state 2>/dev/null |
-		grep -cx online)" -lt $DEVICES ]; do
+		grep -cx online)" -lt "$DEVICES" ]; do
 		i=$((i + 1))
 		[ $i -lt 300 ] || { echo "devices not online" >&2; kill $pid; exit 1; }
 		sleep 0.1
 	done
 	comm=$(cat /proc/$pid/comm)
-	# fields 14 and 15 of /proc/PID/stat (after the parenthesised name)
-	cpu() { sed 's/.*) //' /proc/$pid/stat | awk '{ print $12 + $13 }'; }
-	t0=$(date +%s.%N)
-	c0=$(cpu)
-	sleep "$3"
-	c1=$(cpu)
-	t1=$(date +%s.%N)
-	hz=$(getconf CLK_TCK)
+	t0=$(now); c0=$(cpu_ns $pid)
+	sleep "$duration"
+	c1=$(cpu_ns $pid); t1=$(now)
+
+	"$builddir/bench/cram-tick-floor" 100 &
+	fpid=$!
+	sleep 1
+	f0=$(now); g0=$(cpu_ns $fpid)
+	sleep "$duration"
+	g1=$(cpu_ns $fpid); f1=$(now)
+	kill $fpid
+	wait $fpid
+
 	status() { awk -v k="$1:" '$1 == k { print $2 }' /proc/$pid/status; }
-	echo "cramd ($comm, pid $pid), $DEVICES devices, poll_interval_ms = 100"
-	awk -v c="$((c1 - c0))" -v hz="$hz" -v t0="$t0" -v t1="$t1" 'BEGIN {
-		printf "wall %.1f s, cpu %.3f s: %.3f%% of one core\n",
-			t1 - t0, c / hz, 100 * c / hz / (t1 - t0) }'
+	echo "cramd ($comm, pid $pid), $DEVICES devices, inflow $INFLOW B/s each," \
+		"poll_interval_ms = 100, testbed on $(stat -f -c %T "$CRAM_TESTBED")"
+	awk -v c="$((c1 - c0))" -v t="$(echo "$t1 - $t0" | bc)" \
+	    -v g="$((g1 - g0))" -v f="$(echo "$f1 - $f0" | bc)" -v n="$DEVICES" 'BEGIN {
+		cp = 100 * c / 1e9 / t; fp = 100 * g / 1e9 / f
+		printf "cramd: cpu %.1f ms in %.1f s: %.3f%% of one core\n", c / 1e6, t, cp
+		printf "floor (cram-tick-floor, same interval): cpu %.1f ms in %.1f s: %.3f%% of one core\n",
+			g / 1e6, f, fp
+		printf "cramd above the floor: %.3f%% of one core, %.1f us per" \
+			" device-tick (cramd / floor = %.2f)\n", cp - fp,
+			(c / t - g / f) / 1e3 / 10 / n, (fp > 0 ? cp / fp : 0) }'
 	echo "VmRSS $(status VmRSS) kB, VmHWM $(status VmHWM) kB," \
 		"RssAnon $(status RssAnon) kB, RssFile $(status RssFile) kB"
 	echo "Pss $(awk '$1 == "Pss:" { print $2 }' /proc/$pid/smaps_rollup) kB" \
@@ -66,13 +94,25 @@ fi
 builddir=$(cd "${1:-.}" && pwd) || exit 2
 fk=$builddir/tests/fake-kernel/cram-fake-kernel
 if ! command -v umockdev-wrapper >/dev/null 2>&1 || [ ! -x "$fk" ] ||
-	[ ! -x "$builddir/cramd/cramd" ]; then
-	echo "cram-footprint-bench: needs umockdev-wrapper, $fk and $builddir/cramd/cramd" >&2
+	[ ! -x "$builddir/cramd/cramd" ] || [ ! -x "$builddir/bench/cram-tick-floor" ]; then
+	echo "cram-footprint-bench: needs umockdev-wrapper, $fk," \
+		"$builddir/cramd/cramd and $builddir/bench/cram-tick-floor" >&2
 	exit 2
 fi
+script=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 err=$(mktemp) || exit 2
 trap 'rm -f "$err"' EXIT
-umockdev-wrapper "$fk" --devices $DEVICES --size 268435456 --ratio 2500 \
-	--inflow 4194304 --tick-ms 50 \
-	-- sh "$0" --inner "$builddir" "${DURATION_S:-20}" 2>"$err" ||
-	{ cat "$err" >&2; exit 1; }
+run="umockdev-wrapper $fk --devices $DEVICES --size 268435456 --ratio 2500 \
+	--inflow $INFLOW --tick-ms 50 --stat-in-place \
+	-- sh $script --inner $builddir ${DURATION_S:-20}"
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1; then
+	tmp=$(mktemp -d) || exit 2
+	unshare -m sh -c "mount -t tmpfs cram-bench '$tmp' && TMPDIR='$tmp' $run" \
+		2>"$err"
+	rc=$?
+	rmdir "$tmp"
+else
+	sh -c "$run" 2>"$err"
+	rc=$?
+fi
+[ $rc = 0 ] || { cat "$err" >&2; exit 1; }
