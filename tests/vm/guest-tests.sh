@@ -28,7 +28,8 @@ wr() {
 	else
 		msg=$(printf '%s\n' "$2" | dd of="$1" 2>&1 >/dev/null | grep -v records)
 	fi
-	case $msg in
+	# the reason after the file name: a path may hold "memory" itself
+	case ${msg##*: } in
 	'') echo OK ;;
 	*"Invalid argument"*) echo EINVAL ;;
 	*"out of range"*) echo ERANGE ;;
@@ -57,10 +58,21 @@ node_kb() { # NODE FIELD -> kB from nodeN/meminfo
 }
 
 # ---- setup: CXL pmem region -> devdax namespace -> daxX.Y -----------------
+# The first CXL device sits behind host bridge pci0000:0c (bus_nr=12 in
+# run.sh), the window of decoder0.0. cxl_pci probes asynchronously, so which
+# of the two devices is mem0 varies: pick it by its host bridge.
+cxl_mem_under() { # HOST_BRIDGE -> memN
+	for m in /sys/bus/cxl/devices/mem*; do
+		case $(readlink -f $m) in */$1/*) echo ${m##*/}; return ;; esac
+	done
+}
 setup() {
 	i=0
-	while [ ! -e /sys/bus/cxl/devices/mem0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	cxl create-region -m -d decoder0.0 -w 1 -t pmem mem0 >/tmp/setup.log 2>&1
+	while [ "$(ls -d /sys/bus/cxl/devices/mem* 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	mem=$(cxl_mem_under pci0000:0c)
+	cxl create-region -m -d decoder0.0 -w 1 -t pmem ${mem:-mem0} >/tmp/setup.log 2>&1
 	ndctl create-namespace -m devdax -r region0 >>/tmp/setup.log 2>&1
 	dax=
 	for d in $DAXBUS/devices/dax*; do [ -e "$d" ] && dax=${d##*/} && break; done

@@ -60,6 +60,15 @@ copy_bin "$root/vmhog.tmp" vmtests
 mv "$root/vmtests/vmhog.tmp" "$root/vmtests/vmhog"
 rm -f "$root/vmhog.tmp"
 
+# libcram's discovery and allocation helpers, for part-libcram.sh
+top=$(cd "$here/../.." && pwd)
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/libcram" -o "$root/libcram-probe.tmp" \
+	"$here/libcram-probe.c" "$build"/libcram/.libs/libcram.so ||
+	die "cannot build libcram-probe"
+copy_bin "$root/libcram-probe.tmp" vmtests
+mv "$root/vmtests/libcram-probe.tmp" "$root/vmtests/libcram-probe"
+rm -f "$root/libcram-probe.tmp"
+
 cp "$here/init" "$root/init"
 cp "$here/guest-tests.sh" "$here/uevent-log.sh" "$root/vmtests/"
 # the test parts guest-tests.sh sources, one file per concern

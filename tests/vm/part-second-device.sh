@@ -1,0 +1,129 @@
+# A second CXL device (run.sh: its own host bridge and window, so Linux
+# gives its region a NUMA node of its own). Its region is split into two
+# devdax namespaces, which share that node. Checks the ABI's EBUSY rules:
+# binding a device whose target node already holds memory fails, and so does
+# onlining one; a failed online leaves nothing online; a device on a node of
+# its own binds and onlines beside the first one. Offline's EBUSY is not
+# tested: the kernel's offline retries migration until it succeeds or a
+# signal comes, so a pinned page would hang the guest rather than fail.
+# Sourced by guest-tests.sh with $dax bound and offline; leaves it so, and
+# the second device's dax devices unbound.
+
+second_setup() {
+	mem2=$(cxl_mem_under pci0000:de)
+	before=$(ls $DAXBUS/devices)
+	{
+		cxl create-region -m -d decoder0.1 -w 1 -t pmem $mem2
+		# the nd region of the new CXL region: the one with free space
+		nr=$(cxl list -R 2>/dev/null | grep -c '"region"')
+		ndr=
+		for r in /sys/bus/nd/devices/region*; do
+			[ "$(rd $r/available_size)" -gt 0 ] 2>/dev/null && ndr=${r##*/}
+		done
+		ndctl create-namespace -m devdax -r $ndr -s 256M
+		ndctl create-namespace -m devdax -r $ndr -s 256M
+	} >/tmp/second.log 2>&1
+	new=
+	for d in $(ls $DAXBUS/devices); do
+		echo "$before" | grep -qx "$d" || new="$new $d"
+	done
+	set -- $new
+	da=${1:-} db=${2:-}
+	na=$(rd $DAXBUS/devices/$da/target_node) nb=$(rd $DAXBUS/devices/$db/target_node)
+	check second:setup "memdev=$mem2 nd_region=$ndr cxl_regions=$nr new_dax=[${new# }] nodes=$na,$nb first=$dax node=$tnode size=$(rd $DAXBUS/devices/$da/size),$(rd $DAXBUS/devices/$db/size)" \
+		eval '[ -n "$da" ] && [ -n "$db" ] && [ "$na" = "$nb" ]'
+	[ -n "$da" ] && [ -n "$db" ] || {
+		echo "VMINFO second setup log: $(tr '\n' ' ' </tmp/second.log | cut -c1-400)"
+		return 1
+	}
+}
+
+test_second_device() {
+	second_setup || return
+	A=$DAXBUS/devices/$da/cram B=$DAXBUS/devices/$db/cram
+	check second:own-node "first=$dax node=$tnode second=$da,$db node=$na (each CXL window has a node of its own)" \
+		[ "$na" != "$tnode" ]
+
+	# the first device online; the second binds and onlines on its own node
+	expect_wr ok:second-first-online $C/state online OK
+	echo "$da" >$DAXBUS/drivers/device_dax/unbind 2>/dev/null
+	got=$(wr $DAXBUS/drivers/cram/new_id "$da")
+	check second:bind-own-node "new_id=$got driver=$(basename "$(readlink $DAXBUS/devices/$da/driver)" 2>/dev/null) state=$(rd $A/state) node=$(rd $A/node) total_pages=$(rd $A/total_pages)" \
+		eval '[ "$got" = OK ] && [ "$(rd $A/state)" = offline ] && [ "$(rd $A/node)" = "$na" ]'
+	got=$(wr $A/state online)
+	priv=$(rd $NODES/has_private_memory)
+	ka=$(node_kb $na MemTotal) tpa=$(rd $A/total_pages)
+	check second:online-own-node "write=$got has_private_memory=[$priv] node${na}_MemTotal=${ka}kB total_pages=$tpa node${tnode}_MemTotal=$(node_kb $tnode MemTotal)kB" \
+		eval '[ "$got" = OK ] && in_list "$priv" "$na" && in_list "$priv" "$tnode" &&
+		[ "${ka:-0}" = $((tpa * PAGE / 1024)) ]'
+
+	# bind: the node of the other namespace already holds private memory
+	wr $DAXBUS/drivers/cram/new_id "$db" >/dev/null	# an id only: still device_dax's
+	drv0=$(basename "$(readlink $DAXBUS/devices/$db/driver)" 2>/dev/null)
+	echo "$db" >$DAXBUS/drivers/device_dax/unbind 2>/dev/null
+	got=$(wr $DAXBUS/drivers/cram/bind "$db")
+	drv=$(basename "$(readlink $DAXBUS/devices/$db/driver)" 2>/dev/null)
+	check second:bind-ebusy "node $na holds $da's private memory: bind $db=$got driver_before=$drv0 driver=${drv:-none} cram_dir=$([ -d $B ] && echo yes || echo no)" \
+		eval '[ "$got" = EBUSY ] && [ -z "$drv" ] && [ ! -d $B ]'
+
+	# online: bound while the node was empty, then the node filled
+	expect_wr ok:second-a-offline $A/state offline OK
+	got=$(wr $DAXBUS/drivers/cram/bind "$db")
+	check second:bind-empty-node "bind $db=$got state=$(rd $B/state) node=$(rd $B/node)" \
+		eval '[ "$got" = OK ] && [ "$(rd $B/state)" = offline ]'
+	expect_wr ok:second-a-online $A/state online OK
+	k0=$(node_kb $na MemTotal) p0=$(rd $NODES/has_private_memory)
+	got=$(wr $B/state online)
+	k1=$(node_kb $na MemTotal) p1=$(rd $NODES/has_private_memory)
+	nbl=0
+	for m in $NODES/node$na/memory*; do
+		[ -e "$m" ] && [ "$(rd $m/state)" = online ] && nbl=$((nbl + 1))
+	done
+	bs=$(printf '%d' 0x$(rd /sys/devices/system/memory/block_size_bytes))
+	ba=$(($(rd $A/total_pages) * PAGE / bs))
+	check second:online-ebusy "online $db=$got state=$(rd $B/state) node${na}_MemTotal ${k0}->${k1}kB online_blocks=$nbl (${da}'s: $ba) has_private_memory [$p0]->[$p1]" \
+		eval '[ "$got" = EBUSY ] && [ "$(rd $B/state)" = offline ] && [ "$k1" = "$k0" ] &&
+		[ "$p1" = "$p0" ] && [ "$nbl" = "$ba" ]'
+	# the failed online left the other device as it was
+	expect_wr ok:second-a-offline2 $A/state offline OK
+	expect_wr ok:second-b-online $B/state online OK
+	expect_wr ok:second-b-offline $B/state offline OK
+
+	# back to: the first device offline, the second device's dax unbound
+	expect_wr ok:second-first-offline $C/state offline OK
+	expect_wr ok:second-unbind-a $DAXBUS/drivers/cram/unbind "$da" OK
+	expect_wr ok:second-unbind-b $DAXBUS/drivers/cram/unbind "$db" OK
+	priv=$(rd $NODES/has_private_memory)
+	check second:cleanup "has_private_memory=[$priv] $dax=$(rd $C/state) $da,$db driver=$(basename "$(readlink $DAXBUS/devices/$da/driver)" 2>/dev/null),$(basename "$(readlink $DAXBUS/devices/$db/driver)" 2>/dev/null)" \
+		eval '[ -z "$priv" ] && [ "$(rd $C/state)" = offline ]'
+}
+
+# bind: the node holds ordinary memory (N_MEMORY), here the other
+# namespace added as system RAM by kmem (through sysfs: daxctl looks for a
+# kmem module, and the test kernel has it built in)
+node_blocks() { # NODE STATE: write STATE to every memory block of NODE; prints the failures
+	f=0
+	for m in $NODES/node$1/memory*; do
+		[ -e "$m/state" ] || continue
+		[ "$(rd $m/state)" = "${2%_movable}" ] && continue
+		[ "$(wr $m/state $2)" = OK ] || f=$((f + 1))
+	done
+	echo $f
+}
+test_second_kmem() {
+	[ -n "$da" ] && [ -n "$db" ] || return
+	got_k=$(wr $DAXBUS/drivers/kmem/new_id "$da")
+	bad=$(node_blocks $na online_movable)
+	mem=$(rd $NODES/has_memory) kb=$(node_kb $na MemTotal)
+	got=$(wr $DAXBUS/drivers/cram/bind "$db")
+	drv=$(basename "$(readlink $DAXBUS/devices/$db/driver)" 2>/dev/null)
+	check second:bind-ebusy-kmem "$da kmem new_id=$got_k driver=$(basename "$(readlink $DAXBUS/devices/$da/driver)" 2>/dev/null) online failures=$bad has_memory=[$mem] node${na}_MemTotal=${kb}kB; bind $db=$got driver=${drv:-none}" \
+		eval '[ "$got_k" = OK ] && in_list "$mem" "$na" && [ "$got" = EBUSY ] && [ -z "$drv" ]'
+	# undo: offline the RAM (nothing should be on it), then kmem lets go
+	bad=$(node_blocks $na offline)
+	got=$(wr $DAXBUS/drivers/kmem/unbind "$da")
+	echo "VMINFO second kmem undo: offline failures=$bad unbind=$got has_memory=[$(rd $NODES/has_memory)] node${na}_MemTotal=$(node_kb $na MemTotal)"
+}
+
+test_second_device
+test_second_kmem
