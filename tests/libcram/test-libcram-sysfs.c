@@ -427,7 +427,7 @@ static void test_garbage_stat(void **state)
  */
 static void tb_replace(const char *name, const char *value)
 {
-	char tmp[512], path[512];
+	char path[512], tmp[sizeof(path) + 8];
 
 	snprintf(path, sizeof(path), "%s%s/%s", getenv("UMOCKDEV_DIR"), CRAM_DIR, name);
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
