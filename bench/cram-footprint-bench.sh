@@ -36,6 +36,8 @@ now() { date +%s.%N; }
 if [ "${1:-}" = --inner ]; then
 	builddir=$2 duration=$3
 	printf '[global]\npoll_interval_ms = 100\n' >"$CRAM_TESTBED/cramd.conf"
+	# the discovery helper of the build tree, not the installed one
+	export CRAMD_DISCOVER=$builddir/cramd/cram-discover
 	"$builddir/cramd/cramd" --config "$CRAM_TESTBED/cramd.conf" \
 		--socket "$CRAM_TESTBED/cramd.sock" 2>"$CRAM_TESTBED/cramd.log" &
 	pid=$!

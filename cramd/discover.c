@@ -1,269 +1,321 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cramd discovery with libcxl and libdaxctl (76.1).
+ * cramd's side of discovery: run the cram-discover helper, read and check
+ * what it prints, log the candidates.
  *
- * libcxl 76.1 cannot map a region to its dax region, so a dax device is
- * tied to its CXL region by name: the sysfs path of its dax region holds
- * a "regionN" component. Both libraries cache what they scanned, so each
- * discovery uses fresh contexts.
+ * The helper runs synchronously: cramd waits for it (at most
+ * CRAMD_DISCOVER_TIMEOUT_MS) as it used to wait for libcxl and libdaxctl.
+ * It gets stdin on /dev/null, stdout and stderr on pipes, no other
+ * descriptor, default signal dispositions and an empty signal mask, and a
+ * process group of its own, which is killed on timeout.
  */
 #include <errno.h>
-#include <limits.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
-#include <cxl/libcxl.h>
-#include <daxctl/libdaxctl.h>
-
-#include "config.h"
+#include "discover-format.h"
 #include "discover.h"
 #include "log.h"
 
-struct region_info {
-	char name[CRAMD_DEVNAME_MAX];
-	char memdevs[CRAMD_MEMDEVS_MAX];
-	unsigned long long serial;
-	bool has_serial;
+extern char **environ;
+
+#define LINE_MAX_LEN 1024
+
+struct helper_run {
+	const char *path;
+	pid_t pid;
+	int out_fd, err_fd;
+	char *out;		/* stdout, up to CRAMD_DISCOVER_MAX_OUTPUT */
+	size_t out_len, out_cap;
+	char line[LINE_MAX_LEN];	/* the stderr line being read */
+	size_t line_len;
 };
 
-struct region_list {
-	struct region_info *v;
-	size_t n;
-};
-
-/* Library messages are details: they go to cramd's debug level. */
-static void lib_log(const char *lib, const char *fn, const char *format,
-		    va_list args)
+static const char *helper_path(void)
 {
-	char msg[512];
-	size_t len;
+	const char *env = getenv("CRAMD_DISCOVER");
 
-	vsnprintf(msg, sizeof(msg), format, args);
-	len = strlen(msg);
-	while (len && msg[len - 1] == '\n')
-		msg[--len] = '\0';
-	cramd_log(LOG_DEBUG, "%s: %s: %s", lib, fn, msg);
+	return env && *env ? env : CRAMD_DISCOVER_PATH;
 }
 
-static void cxl_log(struct cxl_ctx *ctx, int priority, const char *file,
-		    int line, const char *fn, const char *format, va_list args)
+static long long now_ms(void)
 {
-	lib_log("libcxl", fn, format, args);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void daxctl_log(struct daxctl_ctx *ctx, int priority,
-		       const char *file, int line, const char *fn,
-		       const char *format, va_list args)
+/*
+ * One line of the helper's stderr: "<N>message" is logged at debug level,
+ * or as a warning when N is warning or worse; a line without the prefix
+ * (the dynamic loader's, a crash report) as a warning.
+ */
+static void relay_line(struct helper_run *h)
 {
-	lib_log("libdaxctl", fn, format, args);
+	const char *msg = h->line;
+	int priority = LOG_WARNING;
+
+	h->line[h->line_len] = '\0';
+	h->line_len = 0;
+	if (msg[0] == '<' && msg[1] >= '0' && msg[1] <= '7' && msg[2] == '>') {
+		priority = msg[1] - '0' <= LOG_WARNING ? LOG_WARNING : LOG_DEBUG;
+		msg += 3;
+	}
+	if (*msg)
+		cramd_log(priority, "cram-discover: %s", msg);
 }
 
-static int lib_priority(void)
+static void take_stderr(struct helper_run *h, const char *buf, size_t n)
 {
-	return cramd_log_level() >= LOG_DEBUG ? LOG_DEBUG : LOG_ERR;
-}
+	size_t i;
 
-static void copy_name(char *dst, size_t len, const char *src)
-{
-	snprintf(dst, len, "%s", src ? src : "");
-}
-
-static void add_memdev(struct region_info *ri, struct cxl_memdev *md)
-{
-	const char *name = cxl_memdev_get_devname(md);
-	size_t len = strlen(ri->memdevs);
-	unsigned long long serial = cxl_memdev_get_serial(md);
-
-	snprintf(ri->memdevs + len, sizeof(ri->memdevs) - len, "%s%s",
-		 len ? "," : "", name);
-	if (!ri->has_serial && serial != ULLONG_MAX) {
-		ri->serial = serial;
-		ri->has_serial = true;
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			relay_line(h);
+			continue;
+		}
+		if (h->line_len >= sizeof(h->line) - 1)
+			relay_line(h);	/* an overlong line: in pieces */
+		h->line[h->line_len++] = buf[i] ? buf[i] : ' ';
 	}
 }
 
-static int add_region(struct region_list *rl, struct cxl_region *region)
+static int take_stdout(struct helper_run *h, const char *buf, size_t n)
 {
-	struct region_info *v, *ri;
-	struct cxl_memdev_mapping *m;
-
-	v = realloc(rl->v, (rl->n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	rl->v = v;
-	ri = &v[rl->n++];
-	memset(ri, 0, sizeof(*ri));
-	copy_name(ri->name, sizeof(ri->name), cxl_region_get_devname(region));
-	cxl_mapping_foreach(region, m) {
-		struct cxl_decoder *dec = cxl_mapping_get_decoder(m);
-		struct cxl_memdev *md = dec ? cxl_decoder_get_memdev(dec) : NULL;
-
-		if (md)
-			add_memdev(ri, md);
+	if (h->out_len + n > CRAMD_DISCOVER_MAX_OUTPUT) {
+		cramd_log(LOG_ERR, "discovery: %s printed more than %d bytes; killed",
+			  h->path, CRAMD_DISCOVER_MAX_OUTPUT);
+		return -EMSGSIZE;
 	}
+	if (h->out_len + n > h->out_cap) {
+		size_t cap = h->out_cap ? h->out_cap : 4096;
+		char *p;
+
+		while (cap < h->out_len + n)
+			cap *= 2;
+		p = realloc(h->out, cap);
+		if (!p)
+			return -ENOMEM;
+		h->out = p;
+		h->out_cap = cap;
+	}
+	memcpy(h->out + h->out_len, buf, n);
+	h->out_len += n;
 	return 0;
 }
 
-static int scan_cxl(struct region_list *rl)
+#define HINT " (is cram-discover installed? $CRAMD_DISCOVER overrides the path)"
+
+static int spawn_helper(struct helper_run *h)
 {
-	struct cxl_decoder *dec;
-	struct cxl_region *region;
-	struct cxl_bus *bus;
-	struct cxl_ctx *ctx;
-	int rc = cxl_new(&ctx);
+	char *argv[] = { (char *)h->path, NULL, NULL };
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	bool logged = false;
+	int rc;
 
+	if (cramd_log_level() >= LOG_DEBUG)
+		argv[1] = (char *)"--verbose";
+	/*
+	 * posix_spawn() reports a failed exec, but not where fork emulates
+	 * vfork (valgrind): there the child exits with status 127. Checking
+	 * first names the reason in both cases.
+	 */
+	if (access(h->path, X_OK) < 0) {
+		rc = errno;
+		cramd_log(LOG_ERR, "discovery: cannot run %s: %s%s", h->path,
+			  strerror(rc), rc == ENOENT ? HINT : "");
+		return -rc;
+	}
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+		rc = -errno;
+		goto close;
+	}
+	sigemptyset(&none);
+	sigfillset(&all);
+	rc = posix_spawn_file_actions_init(&fa);
+	if (rc)
+		goto close_rc;
+	rc = posix_spawnattr_init(&attr);
 	if (rc) {
-		cramd_log(LOG_WARNING, "libcxl: cannot create a context: %s",
-			  strerror(rc < 0 ? -rc : rc));
-		return 0;
+		posix_spawn_file_actions_destroy(&fa);
+		goto close_rc;
 	}
-	cxl_set_log_fn(ctx, cxl_log);
-	cxl_set_log_priority(ctx, lib_priority());
-	rc = 0;
-	cxl_bus_foreach(ctx, bus) {
-		struct cxl_port *port = cxl_bus_get_port(bus);
+	rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&fa, err[1], STDERR_FILENO);
+	/* Everything else cramd has open stays in cramd, CLOEXEC or not. */
+	if (!rc)
+		rc = posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+	if (!rc)
+		rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+					      POSIX_SPAWN_SETSIGDEF |
+					      POSIX_SPAWN_SETPGROUP);
+	if (!rc)
+		rc = posix_spawnattr_setsigmask(&attr, &none);
+	if (!rc)
+		rc = posix_spawnattr_setsigdefault(&attr, &all);
+	if (!rc)
+		rc = posix_spawnattr_setpgroup(&attr, 0);
+	if (!rc) {
+		rc = posix_spawn(&h->pid, h->path, &fa, &attr, argv, environ);
+		logged = rc != 0;
+		if (rc)
+			cramd_log(LOG_ERR, "discovery: cannot run %s: %s%s", h->path,
+				  strerror(rc), rc == ENOENT ? HINT : "");
+	}
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		goto close_rc;
+	close(out[1]);
+	close(err[1]);
+	h->out_fd = out[0];
+	h->err_fd = err[0];
+	return 0;
 
-		cxl_decoder_foreach(port, dec) {
-			cxl_region_foreach(dec, region) {
-				rc = add_region(rl, region);
-				if (rc < 0)
-					goto out;
-			}
-		}
+close_rc:
+	rc = -rc;
+close:
+	if (!logged)
+		cramd_log(LOG_ERR, "discovery: cannot run %s: %s", h->path, strerror(-rc));
+	if (out[0] >= 0) {
+		close(out[0]);
+		close(out[1]);
 	}
-out:
-	cxl_unref(ctx);
+	if (err[0] >= 0) {
+		close(err[0]);
+		close(err[1]);
+	}
 	return rc;
 }
 
-static struct cramd_candidate *add_candidate(struct cramd_discovery *d,
-					     const char *devname)
+/* Read stdout and stderr until both end; 0, -ETIMEDOUT, -EMSGSIZE or -ENOMEM. */
+static int read_helper(struct helper_run *h, long long deadline)
 {
-	struct cramd_candidate *v, *c;
+	char buf[4096];
+	int rc = 0;
 
-	v = realloc(d->devs, (d->n + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	d->devs = v;
-	c = &v[d->n++];
-	memset(c, 0, sizeof(*c));
-	copy_name(c->devname, sizeof(c->devname), devname);
-	c->node = -1;
-	return c;
-}
+	while (h->out_fd >= 0 || h->err_fd >= 0) {
+		struct pollfd p[2] = {
+			{ .fd = h->out_fd, .events = POLLIN },
+			{ .fd = h->err_fd, .events = POLLIN },
+		};
+		long long left = deadline - now_ms();
+		int i, n;
 
-/* The "regionN" component of a sysfs path, if any. */
-static void region_from_path(const char *path, char *out, size_t len)
-{
-	const char *p = path;
+		if (left <= 0)
+			return -ETIMEDOUT;
+		n = poll(p, 2, (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (i = 0; i < 2; i++) {
+			int *fd = i == 0 ? &h->out_fd : &h->err_fd;
+			ssize_t got;
 
-	out[0] = '\0';
-	while (p && *p) {
-		const char *end = strchr(p, '/');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		char comp[CRAMD_DEVNAME_MAX];
-
-		if (n > 0 && n < sizeof(comp)) {
-			memcpy(comp, p, n);
-			comp[n] = '\0';
-			if (strncmp(comp, "region", 6) == 0 &&
-			    cramd_config_valid_device_name(comp)) {
-				copy_name(out, len, comp);
-				return;
-			}
-		}
-		p = end ? end + 1 : NULL;
-	}
-}
-
-static int scan_dax(struct cram_ctx *cram, struct cramd_discovery *d)
-{
-	struct daxctl_region *region;
-	struct daxctl_dev *dev;
-	struct daxctl_ctx *ctx;
-	int rc = daxctl_new(&ctx);
-
-	if (rc) {
-		cramd_log(LOG_WARNING, "libdaxctl: cannot create a context: %s",
-			  strerror(rc < 0 ? -rc : rc));
-		return 0;
-	}
-	daxctl_set_log_fn(ctx, daxctl_log);
-	daxctl_set_log_priority(ctx, lib_priority());
-	rc = 0;
-	daxctl_region_foreach(ctx, region) {
-		const char *path = daxctl_region_get_path(region);
-
-		daxctl_dev_foreach(region, dev) {
-			const char *name = daxctl_dev_get_devname(dev);
-			struct cramd_candidate *c;
-
-			if (!name || !cram_device_get_by_name(cram, name)) {
-				cramd_log(LOG_DEBUG, "%s: not a cram device",
-					  name ? name : "(unnamed)");
+			if (*fd < 0 || !p[i].revents)
+				continue;
+			got = read(*fd, buf, sizeof(buf));
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (got <= 0) {
+				close(*fd);
+				*fd = -1;
 				continue;
 			}
-			c = add_candidate(d, name);
-			if (!c) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			region_from_path(path ? path : "", c->region,
-					 sizeof(c->region));
-			c->node = daxctl_dev_get_target_node(dev);
+			if (i == 0)
+				rc = take_stdout(h, buf, (size_t)got);
+			else
+				take_stderr(h, buf, (size_t)got);
+			if (rc < 0)
+				return rc;
 		}
-	}
-out:
-	daxctl_unref(ctx);
-	return rc;
-}
-
-/* libcram is the authority on what is a cram device: add what daxctl missed. */
-static int add_cram_only(struct cram_ctx *cram, struct cramd_discovery *d)
-{
-	struct cram_device *dev;
-
-	cram_device_foreach(cram, dev) {
-		const char *name = cram_device_get_devname(dev);
-		struct cramd_candidate *c;
-
-		if (cramd_discovery_find(d, name))
-			continue;
-		cramd_log(LOG_DEBUG, "%s: listed by libcram only", name);
-		c = add_candidate(d, name);
-		if (!c)
-			return -ENOMEM;
 	}
 	return 0;
 }
 
-static void complete(struct cram_ctx *cram, struct cramd_candidate *c,
-		     const struct region_list *rl)
+/* Reap the helper, by @deadline or after killing it. */
+static int wait_helper(struct helper_run *h, long long deadline, bool kill_now,
+		       int *status)
 {
-	struct cram_device *dev = cram_device_get_by_name(cram, c->devname);
-	size_t i;
-	int node;
+	const struct timespec tick = { 0, 5 * 1000 * 1000 };
+	pid_t r;
 
-	if (dev && cram_device_get_node(dev, &node) == 0)
-		c->node = node;
-	if (dev && !c->region[0])
-		copy_name(c->region, sizeof(c->region),
-			  cram_device_get_region(dev));
-	for (i = 0; i < rl->n; i++) {
-		if (strcmp(rl->v[i].name, c->region) != 0)
-			continue;
-		memcpy(c->memdevs, rl->v[i].memdevs, sizeof(c->memdevs));
-		c->serial = rl->v[i].serial;
-		c->has_serial = rl->v[i].has_serial;
+	while (!kill_now) {
+		r = waitpid(h->pid, status, WNOHANG);
+		if (r == h->pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (now_ms() >= deadline)
+			break;
+		nanosleep(&tick, NULL);
 	}
+	kill(-h->pid, SIGKILL);
+	do
+		r = waitpid(h->pid, status, 0);
+	while (r < 0 && errno == EINTR);
+	return kill_now ? 0 : -ETIMEDOUT;
 }
 
-static int by_name(const void *a, const void *b)
+/* Run the helper; on success its stdout is in h->out. Logs every failure. */
+static int run_helper(struct helper_run *h)
 {
-	const struct cramd_candidate *x = a, *y = b;
+	long long deadline = now_ms() + CRAMD_DISCOVER_TIMEOUT_MS;
+	int status = 0, rc, wrc;
 
-	return strverscmp(x->devname, y->devname);
+	h->out_fd = h->err_fd = -1;
+	rc = spawn_helper(h);
+	if (rc < 0)
+		return rc;
+	rc = read_helper(h, deadline);
+	if (h->out_fd >= 0)
+		close(h->out_fd);
+	if (h->err_fd >= 0)
+		close(h->err_fd);
+	if (h->line_len)
+		relay_line(h);
+	wrc = wait_helper(h, deadline, rc < 0, &status);
+	if (rc == 0)
+		rc = wrc;
+	if (rc == -ETIMEDOUT) {
+		cramd_log(LOG_ERR, "discovery: %s did not finish within %d s; killed",
+			  h->path, CRAMD_DISCOVER_TIMEOUT_MS / 1000);
+		return rc;
+	}
+	if (rc < 0 && rc != -EMSGSIZE)	/* (too much output: logged already) */
+		cramd_log(LOG_ERR, "discovery: running %s: %s", h->path,
+			  strerror(-rc));
+	if (rc < 0)
+		return rc;
+	if (WIFSIGNALED(status)) {
+		cramd_log(LOG_ERR, "discovery: %s was killed by signal %d (%s)",
+			  h->path, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return -EIO;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		cramd_log(LOG_ERR, "discovery: %s failed with exit status %d%s",
+			  h->path, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			  WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
+			  " (a program it needs is missing?)" : "");
+		return -EIO;
+	}
+	return 0;
 }
 
 static void log_candidate(const struct cramd_candidate *c)
@@ -282,49 +334,32 @@ static void log_candidate(const struct cramd_candidate *c)
 
 int cramd_discover(struct cram_ctx *cram, struct cramd_discovery *out)
 {
-	struct region_list rl = { NULL, 0 };
+	struct helper_run h = { .path = helper_path() };
+	char err[256];
 	size_t i;
 	int rc;
 
 	out->devs = NULL;
 	out->n = 0;
+	out->n_regions = 0;
 	cram_rescan(cram);
-	rc = scan_cxl(&rl);
-	if (rc == 0)
-		rc = scan_dax(cram, out);
-	if (rc == 0)
-		rc = add_cram_only(cram, out);
-	if (rc < 0) {
-		free(rl.v);
-		cramd_discovery_free(out);
-		return rc;
+	rc = run_helper(&h);
+	if (rc == 0) {
+		rc = cramd_discovery_parse(h.out, h.out_len, out, err, sizeof(err));
+		if (rc == -EBADMSG)
+			cramd_log(LOG_ERR, "discovery: malformed output from %s: %s",
+				  h.path, err);
+		else if (rc < 0)
+			cramd_log(LOG_ERR, "discovery: reading the output of %s: %s",
+				  h.path, strerror(-rc));
 	}
-	for (i = 0; i < out->n; i++)
-		complete(cram, &out->devs[i], &rl);
-	if (out->n > 1)
-		qsort(out->devs, out->n, sizeof(out->devs[0]), by_name);
+	free(h.out);
+	if (rc < 0)
+		return rc;
 	for (i = 0; i < out->n; i++)
 		log_candidate(&out->devs[i]);
 	cramd_log(LOG_INFO, "discovery: %zu cram device%s, %zu CXL region%s",
-		  out->n, out->n == 1 ? "" : "s", rl.n, rl.n == 1 ? "" : "s");
-	free(rl.v);
+		  out->n, out->n == 1 ? "" : "s", out->n_regions,
+		  out->n_regions == 1 ? "" : "s");
 	return 0;
-}
-
-void cramd_discovery_free(struct cramd_discovery *d)
-{
-	free(d->devs);
-	d->devs = NULL;
-	d->n = 0;
-}
-
-const struct cramd_candidate *
-cramd_discovery_find(const struct cramd_discovery *d, const char *devname)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (strcmp(d->devs[i].devname, devname) == 0)
-			return &d->devs[i];
-	return NULL;
 }

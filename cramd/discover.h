@@ -2,6 +2,11 @@
 /*
  * cramd discovery: which compressed devices exist, and what is above and
  * behind each of them (CXL region, memory devices, NUMA node).
+ *
+ * The work is done by the cram-discover helper program (libcxl and
+ * libdaxctl, see discover-scan.h), so that cramd itself does not map those
+ * libraries and what they pull in; cramd runs it and reads its output
+ * (discover-format.h).
  */
 #ifndef CRAMD_DISCOVER_H
 #define CRAMD_DISCOVER_H
@@ -32,10 +37,25 @@ struct cramd_candidate {
 	bool has_serial;
 };
 
+/**
+ * struct cramd_discovery - the result of one discovery
+ * @devs: the candidates, sorted by device name
+ * @n: how many
+ * @n_regions: how many CXL regions libcxl listed
+ */
 struct cramd_discovery {
 	struct cramd_candidate *devs;
 	size_t n;
+	size_t n_regions;
 };
+
+/* The helper, unless $CRAMD_DISCOVER names another program. */
+#ifndef CRAMD_DISCOVER_PATH
+#define CRAMD_DISCOVER_PATH "/usr/libexec/cram/cram-discover"
+#endif
+/* How long the helper may take, and how much it may print on stdout. */
+#define CRAMD_DISCOVER_TIMEOUT_MS 10000
+#define CRAMD_DISCOVER_MAX_OUTPUT (256 * 1024)
 
 /**
  * cramd_discover - list the cram devices of the system
@@ -43,10 +63,14 @@ struct cramd_discovery {
  *        objects obtained earlier from it must not be used afterwards
  * @out: filled with the candidates; free with cramd_discovery_free()
  *
- * A candidate is a dax device that libcram lists (bound to the cram
- * provider). libdaxctl and libcxl, with fresh contexts each time, add the
- * region, memory devices and serial number. Every candidate is logged.
- * Returns 0 or -ENOMEM.
+ * Runs the cram-discover helper ($CRAMD_DISCOVER, or CRAMD_DISCOVER_PATH)
+ * with stdin on /dev/null, reads its stdout (at most
+ * CRAMD_DISCOVER_MAX_OUTPUT bytes, within CRAMD_DISCOVER_TIMEOUT_MS, after
+ * which it is killed) and relays its stderr lines to the log. Every
+ * candidate is logged. On failure the reason is logged and @out is empty.
+ * Returns 0, -ENOMEM, the errno of a helper that cannot be run (-ENOENT,
+ * -EACCES, ...), -ETIMEDOUT, -EIO (the helper failed or was killed by a
+ * signal), -EMSGSIZE (too much output) or -EBADMSG (malformed output).
  */
 int cramd_discover(struct cram_ctx *cram, struct cramd_discovery *out);
 

@@ -801,7 +801,8 @@ int cramd_manager_online(struct cramd_manager *m, const char *name,
 		return 0;
 	rc = cramd_discover(m->cram, &d);
 	if (rc < 0) {
-		snprintf(err, errlen, "discovery failed: %s", strerror(-rc));
+		snprintf(err, errlen, "discovery failed: %s (see cramd's log)",
+			 strerror(-rc));
 		return rc;
 	}
 	c = cramd_discovery_find(&d, name);

@@ -7,8 +7,8 @@
 # its physical capacity. dax1.0 stays healthy. `cramctl dump` then shows
 # every decision with its reason.
 #
-# Everything runs for real (the real cramd, cramctl, libcxl, libdaxctl,
-# libudev) against a umockdev sysfs testbed, with tests/fake-kernel
+# Everything runs for real (the real cramd, cramctl, cram-discover with
+# libcxl and libdaxctl, libudev) against a umockdev sysfs testbed, with tests/fake-kernel
 # playing the kernel's cram provider and the device.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +19,8 @@ if [ "${1:-}" = "--inner" ]; then
 	conf=$CRAM_TESTBED/cramd.conf
 	printf '[global]\npoll_interval_ms = 500\n[policy]\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n' >"$conf"
 	export CRAMD_SOCKET=$CRAM_TESTBED/cramd.sock
+	# cramd's discovery helper, from the build tree rather than libexec.
+	export CRAMD_DISCOVER=$b/cramd/cram-discover
 	"$b/cramd/cramd" --config "$conf" --socket "$CRAMD_SOCKET" 2>"$log" &
 	cramd=$!
 	shown=0

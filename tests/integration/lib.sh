@@ -8,6 +8,9 @@
 #
 # Provides:
 #   $CRAMD, $CRAMCTL            the binaries under test, with $CRAM_TEST_WRAPPER
+#   $CRAMD_DISCOVER             cramd's discovery helper, from the build tree
+#                               (exported: cramd runs it, without the wrapper)
+#   $CRAM_DISCOVER              the same, with $CRAM_TEST_WRAPPER, to run it directly
 #   $CRAM_FAKE_KERNEL           the fake kernel binary
 #   cram_require_umockdev       skip (exit 77) without umockdev-wrapper
 #   cram_run_testbed [OPTS] -- CMD...
@@ -45,6 +48,14 @@ fi
 CRAMD="$_cram_exec $top_builddir/cramd/cramd"
 # shellcheck disable=SC2034
 CRAMCTL="$_cram_exec $top_builddir/cramctl/cramctl"
+# cramd runs its discovery helper from the build tree: a libtool wrapper
+# script, which cramd can exec directly. The helper is not run through
+# $CRAM_TEST_WRAPPER by cramd (valgrind does not follow the exec); a test
+# runs it under the wrapper itself through $CRAM_DISCOVER.
+CRAMD_DISCOVER=$top_builddir/cramd/cram-discover
+export CRAMD_DISCOVER
+# shellcheck disable=SC2034
+CRAM_DISCOVER="$_cram_exec $CRAMD_DISCOVER"
 CRAM_FAKE_KERNEL=$top_builddir/tests/fake-kernel/cram-fake-kernel
 
 cram_fail() {

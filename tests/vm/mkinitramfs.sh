@@ -46,6 +46,16 @@ for t in cramctl/cramctl cramd/cramd; do
 		copy_bin "$build/$t" usr/bin
 	fi
 done
+# cramd's discovery helper, where the built cramd looks for it when
+# CRAMD_DISCOVER is not set (the pkglibexecdir it was configured with)
+cramd_bin=$build/cramd/.libs/cramd
+[ -x "$cramd_bin" ] || cramd_bin=$build/cramd/cramd
+helper=$(strings -a "$cramd_bin" | grep -m1 '^/.*/cram-discover$') ||
+	die "$cramd_bin: no cram-discover path in it"
+disc=$build/cramd/.libs/cram-discover
+[ -x "$disc" ] || disc=$build/cramd/cram-discover
+mkdir -p "$root$(dirname "$helper")"
+copy_bin "$disc" "$(dirname "${helper#/}")"
 # libcram where the loader looks by default
 mkdir -p "$root/lib/x86_64-linux-gnu"
 cp -L "$build"/libcram/.libs/libcram.so.? "$root/lib/x86_64-linux-gnu/"
