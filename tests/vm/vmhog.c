@@ -2,7 +2,7 @@
 /*
  * vmhog: the guest's anonymous-memory workload for the cram VM tests.
  *
- *   vmhog MB zero|random SEED
+ *   vmhog MB zero|random|thp SEED [WRITE_MB]
  *
  * Maps MB MiB of private anonymous memory (no THP), fills every page with
  * zeros or with pseudo-random bytes from SEED, prints one line
@@ -14,6 +14,24 @@
  * does not compress is stored raw), and then sleeps until a signal. Its
  * other pages (stack, heap, libraries) are locked first, so that reclaim
  * moves only the filled pages and their lz4 size is all that moves.
+ *
+ * Signals, each answered by one line (K counts the requests):
+ *
+ *   SIGUSR1  reads every page and checks it against its pattern:
+ *              "verify#K pages=N bad=B"
+ *   SIGUSR2  makes the mapping read-only and writable again (mprotect),
+ *            adds 1 to the first 64-bit word of each of the first
+ *            WRITE_MB MiB (default all) and then verifies as SIGUSR1:
+ *              "write#K pages=W" and "verify#K pages=N bad=B"
+ *
+ *   SIGHUP   forks a child that shares the pages copy-on-write and
+ *            answers the same signals, its lines prefixed with "child "
+ *            (it dies with its parent): "fork#K child=PID"
+ *
+ * The other signals keep their default action (SIGTERM ends it).
+ *
+ * "thp" fills with pseudo-random bytes like "random", but asks for
+ * transparent huge pages (MADV_HUGEPAGE) on a 2 MiB aligned mapping.
  * Built by mkinitramfs.sh against the host's liblz4.so.1 (no headers
  * needed: the one function it uses is declared below).
  */
@@ -24,7 +42,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#define HUGE_SIZE (2ul << 20)
 
 int LZ4_compress_default(const char *src, char *dst, int src_size, int dst_cap);
 
@@ -58,6 +79,21 @@ static unsigned long lz4_page_bytes(const unsigned char *page, long psize, char 
 	return n <= 0 || n > psize ? (unsigned long)psize : (unsigned long)n;
 }
 
+/* The expected contents of page @i after @writes rewrites of it. */
+static void expect_page(unsigned char *ref, long psize, int random_fill,
+			unsigned long seed, unsigned long i, uint64_t writes)
+{
+	uint64_t w;
+
+	if (random_fill)
+		fill_random(ref, psize, seed + i);
+	else
+		memset(ref, 0, psize);
+	memcpy(&w, ref, 8);
+	w += writes;
+	memcpy(ref, &w, 8);
+}
+
 /* Touch the stack this program will use, before it is locked. */
 static int fill_stack(void)
 {
@@ -70,31 +106,57 @@ static int fill_stack(void)
 int main(int argc, char **argv)
 {
 	long psize = sysconf(_SC_PAGESIZE);
-	unsigned long mb, seed, pages, i, lz4 = 0;
-	unsigned char *mem;
+	unsigned long mb, seed, pages, i, lz4 = 0, write_mb, wpages;
+	unsigned long nverify = 0, nwrite = 0, nfork = 0;
+	const char *who = "";
+	pid_t child;
+	unsigned char *mem, *ref;
+	uint64_t writes = 0;
+	sigset_t sigs;
 	char *dst;
-	int random_fill;
+	int random_fill, thp, sig;
 
-	if (argc != 4 || parse_ulong(argv[1], 4096, &mb) || !mb ||
-	    (strcmp(argv[2], "zero") && strcmp(argv[2], "random")) ||
-	    parse_ulong(argv[3], ~0ul, &seed)) {
-		fprintf(stderr, "usage: vmhog MB(1-4096) zero|random SEED\n");
+	if (argc < 4 || argc > 5 || parse_ulong(argv[1], 4096, &mb) || !mb ||
+	    (strcmp(argv[2], "zero") && strcmp(argv[2], "random") &&
+	     strcmp(argv[2], "thp")) ||
+	    parse_ulong(argv[3], ~0ul, &seed) ||
+	    (argc == 5 && parse_ulong(argv[4], mb, &write_mb))) {
+		fprintf(stderr,
+			"usage: vmhog MB(1-4096) zero|random|thp SEED [WRITE_MB(0-MB)]\n");
 		return 2;
 	}
-	random_fill = !strcmp(argv[2], "random");
+	if (argc == 4)
+		write_mb = mb;
+	thp = !strcmp(argv[2], "thp");
+	random_fill = thp || !strcmp(argv[2], "random");
 	pages = (mb << 20) / psize;
+	wpages = (write_mb << 20) / psize;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
+	sigaddset(&sigs, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &sigs, NULL))
+		return 1;
 	dst = malloc(2 * psize);
-	if (!dst || fill_stack())
+	ref = malloc(psize);
+	if (!dst || !ref || fill_stack())
 		return 1;
 	if (mlockall(MCL_CURRENT))
 		perror("vmhog: mlockall (other pages may move too)");
-	mem = mmap(NULL, pages * psize, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* one huge page more, to align the start */
+	mem = mmap(NULL, pages * psize + (thp ? HUGE_SIZE : 0),
+		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED) {
 		perror("vmhog: mmap");
 		return 1;
 	}
-	madvise(mem, pages * psize, MADV_NOHUGEPAGE);
+	if (thp) {
+		mem = (unsigned char *)(((uintptr_t)mem + HUGE_SIZE - 1) &
+					~(uintptr_t)(HUGE_SIZE - 1));
+		madvise(mem, pages * psize, MADV_HUGEPAGE);
+	} else {
+		madvise(mem, pages * psize, MADV_NOHUGEPAGE);
+	}
 	for (i = 0; i < pages; i++) {
 		unsigned char *page = mem + i * psize;
 
@@ -106,6 +168,43 @@ int main(int argc, char **argv)
 	}
 	printf("ready pages=%lu lz4_bytes=%lu\n", pages, lz4);
 	fflush(stdout);
-	for (;;)
-		pause();
+	for (;;) {
+		unsigned long bad = 0;
+
+		if (sigwait(&sigs, &sig))
+			continue;
+		if (sig == SIGHUP) {
+			child = fork();
+			if (child < 0) {
+				perror("vmhog: fork");
+			} else if (child == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				who = "child ";
+				nverify = nwrite = nfork = 0;
+			} else {
+				printf("fork#%lu child=%ld\n", ++nfork, (long)child);
+				fflush(stdout);
+			}
+			continue;
+		}
+		if (sig == SIGUSR2) {
+			if (mprotect(mem, pages * psize, PROT_READ) ||
+			    mprotect(mem, pages * psize, PROT_READ | PROT_WRITE))
+				perror("vmhog: mprotect");
+			for (i = 0; i < wpages; i++) {
+				uint64_t *word = (uint64_t *)(mem + i * psize);
+
+				*(volatile uint64_t *)word += 1;
+			}
+			writes++;
+			printf("%swrite#%lu pages=%lu\n", who, ++nwrite, wpages);
+		}
+		for (i = 0; i < pages; i++) {
+			expect_page(ref, psize, random_fill, seed, i, i < wpages ? writes : 0);
+			if (memcmp(mem + i * psize, ref, psize))
+				bad++;
+		}
+		printf("%sverify#%lu pages=%lu bad=%lu\n", who, ++nverify, pages, bad);
+		fflush(stdout);
+	}
 }
