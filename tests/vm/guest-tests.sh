@@ -254,7 +254,8 @@ start_hog() {
 }
 reclaim() { # write memory.reclaim; the result (EAGAIN when not all of it went)
 	wr $CG/memory.reclaim "$1" | sed 's/OTHER(.*unavailable.*)/EAGAIN/'
-	sleep 0.3	# one telemetry refresh
+	sleep 0.3	# one telemetry refresh, more while it compresses arrivals
+	settle
 }
 stop_hogs() {
 	for p in $hogs; do kill $p 2>/dev/null; wait $p 2>/dev/null; done

@@ -50,8 +50,10 @@ done
 # CRAMD_DISCOVER is not set (the pkglibexecdir it was configured with)
 cramd_bin=$build/cramd/.libs/cramd
 [ -x "$cramd_bin" ] || cramd_bin=$build/cramd/cramd
-helper=$(strings -a "$cramd_bin" | grep -m1 '^/.*/cram-discover$') ||
-	die "$cramd_bin: no cram-discover path in it"
+# (awk reads all of strings' output: an early exit would SIGPIPE it, and
+# pipefail would call that a failure)
+helper=$(strings -a "$cramd_bin" | awk '/^\/.*\/cram-discover$/ && !n++')
+[ -n "$helper" ] || die "$cramd_bin: no cram-discover path in it"
 disc=$build/cramd/.libs/cram-discover
 [ -x "$disc" ] || disc=$build/cramd/cram-discover
 mkdir -p "$root$(dirname "$helper")"
@@ -69,6 +71,11 @@ gcc -O2 -Wall -Wextra -o "$root/vmhog.tmp" "$here/vmhog.c" "$lz4lib" ||
 copy_bin "$root/vmhog.tmp" vmtests
 mv "$root/vmtests/vmhog.tmp" "$root/vmtests/vmhog"
 rm -f "$root/vmhog.tmp"
+# the telemetry sampler (libc only)
+gcc -O2 -Wall -Wextra -o "$root/statpoll.tmp" "$here/statpoll.c" || die "cannot build statpoll"
+copy_bin "$root/statpoll.tmp" vmtests
+mv "$root/vmtests/statpoll.tmp" "$root/vmtests/statpoll"
+rm -f "$root/statpoll.tmp"
 
 # libcram's discovery and allocation helpers, for part-libcram.sh
 top=$(cd "$here/../.." && pwd)
