@@ -19,7 +19,6 @@
  *    with the current compression ratio and the measured eviction
  *    throughput.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,14 +40,27 @@ static uint64_t permille_of(uint64_t capacity, unsigned int permille)
 	return capacity / 1000 * permille + capacity % 1000 * permille / 1000;
 }
 
-static __attribute__((format(printf, 2, 3)))
-void set_cause(struct cramd_actions *out, const char *fmt, ...)
+/*
+ * The cause of a decision is written out only when someone asks for it
+ * (cramd_actions_cause()): most steps change nothing, and cramd logs those
+ * at debug level only. @fmt is a literal whose conversions all take a
+ * double, in the order of the arguments; unused arguments are ignored.
+ */
+static void set_cause(struct cramd_actions *out, const char *fmt, double a,
+		      double b, double c)
 {
-	va_list ap;
+	out->cause_fmt = fmt;
+	out->cause_arg[0] = a;
+	out->cause_arg[1] = b;
+	out->cause_arg[2] = c;
+}
 
-	va_start(ap, fmt);
-	vsnprintf(out->cause, sizeof(out->cause), fmt, ap);
-	va_end(ap);
+/* A cause that needs a string: written out at once (the rare paths). */
+static void set_cause_str(struct cramd_actions *out, const char *prefix,
+			  const char *what)
+{
+	snprintf(out->cause, sizeof(out->cause), "%s%s", prefix, what);
+	out->cause_fmt = NULL;
 }
 
 static double used_percent(const struct cramd_sample *s)
@@ -130,14 +142,14 @@ static void decide_static(const struct cramd_config *cfg,
 
 	if (used >= cramd_watermark_bytes(cap, high)) {
 		out->gate_closed = true;
-		set_cause(out, "phys used %.1f%% >= high watermark %u%%", pct, high);
+		set_cause(out, "phys used %.1f%% >= high watermark %.0f%%", pct, high, 0);
 	} else if (used <= cramd_watermark_bytes(cap, low)) {
 		out->gate_closed = false;
-		set_cause(out, "phys used %.1f%% <= low watermark %u%%", pct, low);
+		set_cause(out, "phys used %.1f%% <= low watermark %.0f%%", pct, low, 0);
 	} else {
 		out->gate_closed = st->gate_closed;
-		set_cause(out, "phys used %.1f%% between low watermark %u%% "
-			  "and high watermark %u%%", pct, low, high);
+		set_cause(out, "phys used %.1f%% between low watermark %.0f%% "
+			  "and high watermark %.0f%%", pct, low, high);
 	}
 }
 
@@ -201,15 +213,15 @@ static void adaptive_gate(const struct cramd_config *cfg,
 		if (p->fbudget <= 0) {
 			out->gate_closed = true;
 			set_cause(out, "forecast use reaches the reserve within %.2f s",
-				  p->react_s);
+				  p->react_s, 0, 0);
 		} else if (p->rate < p->min_rate &&
 			   held >= a->min_gate_open_ms * NS_PER_MS) {
 			out->gate_closed = true;
-			set_cause(out, "allowed rate %.0f KiB/s below minimum %u KiB/s",
-				  p->rate / 1024, a->min_rate_kib);
+			set_cause(out, "allowed rate %.0f KiB/s below minimum %.0f KiB/s",
+				  p->rate / 1024, a->min_rate_kib, 0);
 		} else {
 			set_cause(out, "budget %.0f KiB, allowed rate %.0f KiB/s",
-				  p->budget / 1024, p->rate / 1024);
+				  p->budget / 1024, p->rate / 1024, 0);
 		}
 		return;
 	}
@@ -217,9 +229,9 @@ static void adaptive_gate(const struct cramd_config *cfg,
 	    held >= a->min_gate_closed_ms * NS_PER_MS) {
 		out->gate_closed = false;
 		set_cause(out, "budget %.0f KiB back above %.0f KiB",
-			  p->budget / 1024, reopen / 1024);
+			  p->budget / 1024, reopen / 1024, 0);
 	} else {
-		set_cause(out, "budget %.0f KiB, reopening at %.0f KiB after %u ms",
+		set_cause(out, "budget %.0f KiB, reopening at %.0f KiB after %.0f ms",
 			  p->budget / 1024, reopen / 1024, a->min_gate_closed_ms);
 	}
 }
@@ -344,8 +356,8 @@ static void on_fresh(const struct cramd_config *cfg,
 	if (st->degraded && --st->fresh_needed > 0) {
 		out->gate_closed = true;
 		out->degraded = true;
-		set_cause(out, "recovering: %u more fresh sample(s) needed",
-			  st->fresh_needed);
+		set_cause(out, "recovering: %.0f more fresh sample(s) needed",
+			  st->fresh_needed, 0, 0);
 		return;
 	}
 	st->degraded = false;
@@ -364,19 +376,34 @@ static void on_not_fresh(const struct cramd_config *cfg,
 	out->degraded = st->degraded;
 	if (now - st->last_fresh_ns > window_ns) {
 		fail_safe(cfg, st, out);
-		set_cause(out, "telemetry stale: no fresh sample for %llu ms",
-			  (unsigned long long)((now - st->last_fresh_ns) / NS_PER_MS));
+		set_cause(out, "telemetry stale: no fresh sample for %.0f ms",
+			  (double)((now - st->last_fresh_ns) / NS_PER_MS), 0, 0);
 	} else {
-		set_cause(out, "no fresh sample yet: no change");
+		set_cause(out, "no fresh sample yet: no change", 0, 0, 0);
 	}
 }
 
-static void describe(const struct cramd_policy_state *st,
-		     struct cramd_actions *out)
+const char *cramd_actions_cause(struct cramd_actions *out)
+{
+	if (out->cause_fmt) {
+		/* set_cause()'s literals, each taking doubles only */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(out->cause, sizeof(out->cause), out->cause_fmt,
+			 out->cause_arg[0], out->cause_arg[1], out->cause_arg[2]);
+#pragma GCC diagnostic pop
+		out->cause_fmt = NULL;
+	}
+	return out->cause;
+}
+
+const char *cramd_actions_reason(struct cramd_actions *out)
 {
 	char more[160] = "";
 	size_t n = 0;
 
+	if (out->reason[0])
+		return out->reason;
 	if (out->set_rate)
 		n += (size_t)snprintf(more + n, sizeof(more) - n,
 				      ", rate limit %llu B/s",
@@ -388,11 +415,13 @@ static void describe(const struct cramd_policy_state *st,
 	if (out->evict && n < sizeof(more))
 		snprintf(more + n, sizeof(more) - n, ", evict %llu bytes",
 			 (unsigned long long)out->evict_bytes);
-	snprintf(out->reason, sizeof(out->reason), "%s: %s%s%s", out->cause,
+	snprintf(out->reason, sizeof(out->reason), "%s: %s%s%s",
+		 cramd_actions_cause(out),
 		 out->gate_changed ? (out->gate_closed ? "closing gate" :
 				      "opening gate") :
 		 (out->gate_closed ? "gate stays closed" : "gate stays open"),
 		 more, out->degraded ? " (fail-safe, degraded)" : "");
+	return out->reason;
 }
 
 void cramd_policy_step(const struct cramd_config *cfg,
@@ -413,10 +442,10 @@ void cramd_policy_step(const struct cramd_config *cfg,
 	st->last_now_ns = now;
 	if (!s->valid) {
 		fail_safe(cfg, st, out);
-		set_cause(out, "telemetry invalid: %s", s->why ? s->why : "unreadable");
+		set_cause_str(out, "telemetry invalid: ", s->why ? s->why : "unreadable");
 	} else if (s->phys_capacity_bytes == 0) {
 		fail_safe(cfg, st, out);
-		set_cause(out, "phys capacity is 0");
+		set_cause(out, "phys capacity is 0", 0, 0, 0);
 	} else if (is_fresh(st, s, now, window)) {
 		on_fresh(cfg, st, s, now, window, out);
 	} else {
@@ -428,5 +457,4 @@ void cramd_policy_step(const struct cramd_config *cfg,
 		st->gate_since_ns = now;
 		st->gate_changes++;
 	}
-	describe(st, out);
 }

@@ -72,8 +72,10 @@ struct cramd_policy_state {
  * @set_rate, @rate_limit: write demote_rate_limit_bytes (0 = unlimited)
  * @set_capacity, @capacity_pages: write capacity_pages
  * @evict, @evict_bytes: write evict_bytes
- * @cause: why, e.g. "phys used 91.2% >= high watermark 90%"
- * @reason: @cause followed by the actions taken
+ * @cause_fmt, @cause_arg: the cause, not yet written out
+ * @cause, @reason: read them with cramd_actions_cause() and
+ *	cramd_actions_reason(), which write them out on first use: a step
+ *	that changes nothing costs no formatting unless someone looks
  */
 struct cramd_actions {
 	bool gate_closed;
@@ -85,9 +87,27 @@ struct cramd_actions {
 	uint64_t capacity_pages;
 	bool evict;
 	uint64_t evict_bytes;
+	const char *cause_fmt;
+	double cause_arg[3];
 	char cause[CRAMD_REASON_MAX];
 	char reason[CRAMD_REASON_MAX + 256];
 };
+
+/**
+ * cramd_actions_cause - why the step decided what it did
+ *
+ * E.g. "phys used 91.2% >= high watermark 90%". Valid until the next step
+ * with the same @actions.
+ */
+const char *cramd_actions_cause(struct cramd_actions *actions);
+
+/**
+ * cramd_actions_reason - the cause followed by the actions taken
+ *
+ * E.g. "phys used 91.2% >= high watermark 90%: closing gate". Valid until
+ * the next step with the same @actions.
+ */
+const char *cramd_actions_reason(struct cramd_actions *actions);
 
 /**
  * cramd_watermark_bytes - @percent of @capacity, rounded down

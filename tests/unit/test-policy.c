@@ -89,7 +89,7 @@ static void test_open_stays_open_below_high(void **state)
 	decide(&cfg, false, CAP, 850000);
 	assert_false(d.gate_closed);
 	assert_false(d.gate_changed);
-	assert_contains(d.reason, "gate stays open");
+	assert_contains(cramd_actions_reason(&d), "gate stays open");
 	decide(&cfg, false, CAP, 899999);
 	assert_false(d.gate_closed);
 }
@@ -103,11 +103,11 @@ static void test_close_at_high_boundary(void **state)
 	assert_true(d.gate_closed);
 	assert_true(d.gate_changed);
 	assert_false(d.degraded);
-	assert_string_equal(d.cause, "phys used 90.0% >= high watermark 90%");
-	assert_string_equal(d.reason,
+	assert_string_equal(cramd_actions_cause(&d), "phys used 90.0% >= high watermark 90%");
+	assert_string_equal(cramd_actions_reason(&d),
 			    "phys used 90.0% >= high watermark 90%: closing gate");
 	decide(&cfg, false, CAP, 912000);
-	assert_string_equal(d.reason,
+	assert_string_equal(cramd_actions_reason(&d),
 			    "phys used 91.2% >= high watermark 90%: closing gate");
 	/* Over full (the data-loss case) closes too. */
 	decide(&cfg, false, CAP, CAP + 1);
@@ -115,7 +115,7 @@ static void test_close_at_high_boundary(void **state)
 	decide(&cfg, true, CAP, CAP);
 	assert_true(d.gate_closed);
 	assert_false(d.gate_changed);
-	assert_contains(d.reason, "gate stays closed");
+	assert_contains(cramd_actions_reason(&d), "gate stays closed");
 }
 
 static void test_hysteresis(void **state)
@@ -127,7 +127,7 @@ static void test_hysteresis(void **state)
 	decide(&cfg, true, CAP, 850000);
 	assert_true(d.gate_closed);
 	assert_false(d.gate_changed);
-	assert_contains(d.cause, "between low watermark 80% and high watermark 90%");
+	assert_contains(cramd_actions_cause(&d), "between low watermark 80% and high watermark 90%");
 	decide(&cfg, true, CAP, 800001);
 	assert_true(d.gate_closed);
 	decide(&cfg, false, CAP, 800001);
@@ -136,7 +136,7 @@ static void test_hysteresis(void **state)
 	decide(&cfg, true, CAP, 800000);
 	assert_false(d.gate_closed);
 	assert_true(d.gate_changed);
-	assert_string_equal(d.reason,
+	assert_string_equal(cramd_actions_reason(&d),
 			    "phys used 80.0% <= low watermark 80%: opening gate");
 	decide(&cfg, false, CAP, 800000);
 	assert_false(d.gate_closed);
@@ -207,7 +207,7 @@ static void test_invalid_sample(void **state)
 	assert_true(d.gate_closed);
 	assert_true(d.gate_changed);
 	assert_true(d.degraded);
-	assert_string_equal(d.reason, "telemetry invalid: cannot read /sys/x/cram/stat: "
+	assert_string_equal(cramd_actions_reason(&d), "telemetry invalid: cannot read /sys/x/cram/stat: "
 			    "Invalid argument: closing gate (fail-safe, degraded)");
 	decide_sample(&cfg, true, &s);
 	assert_true(d.gate_closed);
@@ -218,7 +218,7 @@ static void test_invalid_sample(void **state)
 	s.phys_capacity_bytes = CAP;
 	decide_sample(&cfg, false, &s);
 	assert_true(d.gate_closed);
-	assert_contains(d.reason, "telemetry invalid: unreadable");
+	assert_contains(cramd_actions_reason(&d), "telemetry invalid: unreadable");
 }
 
 static void test_zero_capacity(void **state)
@@ -230,7 +230,7 @@ static void test_zero_capacity(void **state)
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
 	assert_true(d.gate_changed);
-	assert_contains(d.reason, "phys capacity is 0");
+	assert_contains(cramd_actions_reason(&d), "phys capacity is 0");
 	decide(&cfg, true, 0, 12345);
 	assert_true(d.gate_closed);
 	assert_false(d.gate_changed);
@@ -249,7 +249,7 @@ static void test_large_values(void **state)
 	assert_false(d.gate_closed);
 	decide(&cfg, false, cap, high);
 	assert_true(d.gate_closed);
-	assert_contains(d.reason, "phys used 90.0% >= high watermark 90%");
+	assert_contains(cramd_actions_reason(&d), "phys used 90.0% >= high watermark 90%");
 	decide(&cfg, true, cap, low + 1);
 	assert_true(d.gate_closed);
 	decide(&cfg, true, cap, low);
@@ -260,7 +260,7 @@ static void test_large_values(void **state)
 	/* 1 PiB device, 2 TiB in use: far below the watermark. */
 	decide(&cfg, true, 1ULL << 50, 1ULL << 41);
 	assert_false(d.gate_closed);
-	assert_contains(d.reason, "phys used 0.2% <= low watermark 80%");
+	assert_contains(cramd_actions_reason(&d), "phys used 0.2% <= low watermark 80%");
 }
 
 /* ---- adaptive ------------------------------------------------------------- */
@@ -336,7 +336,7 @@ static void test_adaptive_open(void **state)
 			 (r.s.logical_bytes + GIB - GIB / 1000 * 20 -
 			  r.s.phys_used_bytes) / PAGE);
 	assert_false(d.evict);
-	assert_contains(d.reason, "gate stays open, rate limit");
+	assert_contains(cramd_actions_reason(&d), "gate stays open, rate limit");
 }
 
 /* Filling up: the rate limit falls step by step before the gate closes. */
@@ -368,7 +368,7 @@ static void test_adaptive_throttles_first(void **state)
 	assert_true(rate_steps >= 3);
 	assert_true(cap_set >= 1);
 	assert_true(last_rate < 64ULL << 20);
-	assert_contains(d.reason, "closing gate");
+	assert_contains(cramd_actions_reason(&d), "closing gate");
 	assert_int_equal(r.gate_changes, 1);
 }
 
@@ -405,7 +405,7 @@ static void test_adaptive_hold_and_hysteresis(void **state)
 	/* lots of room again at once: held closed for min_gate_closed_ms */
 	rig_set_used(&r, GIB / 2);
 	assert_true(d.gate_closed);
-	assert_contains(d.reason, "gate stays closed");
+	assert_contains(cramd_actions_reason(&d), "gate stays closed");
 	for (i = 0; i < 8; i++)
 		rig_set_used(&r, GIB / 2);
 	assert_true(d.gate_closed);
@@ -420,7 +420,7 @@ static void test_adaptive_hold_and_hysteresis(void **state)
 	}
 	rig_set_used(&r, GIB / 2);	/* 1000 ms after opening */
 	assert_true(d.gate_closed);
-	assert_contains(d.cause, "below minimum 4194304 KiB/s");
+	assert_contains(cramd_actions_cause(&d), "below minimum 4194304 KiB/s");
 }
 
 /* Noise around the close level: one close, no flapping. */
@@ -450,7 +450,7 @@ static void test_adaptive_urgent_close(void **state)
 	assert_false(d.gate_closed);
 	rig_set_used(&r, GIB - 1000);
 	assert_true(d.gate_closed);
-	assert_contains(d.cause, "forecast use reaches the reserve");
+	assert_contains(cramd_actions_cause(&d), "forecast use reaches the reserve");
 }
 
 /* Below the critical headroom: eviction sized by ratio and throughput. */
@@ -478,7 +478,7 @@ static void test_adaptive_evict(void **state)
 	rig_set_used(&r, GIB - GIB / 1000 * 5);
 	assert_true(d.evict);
 	assert_true(d.evict_bytes <= (uint64_t)(40ULL << 20) * 2);
-	assert_contains(d.reason, "evict");
+	assert_contains(cramd_actions_reason(&d), "evict");
 }
 
 /* ---- fail-safe and edge values ------------------------------------------- */
@@ -495,12 +495,12 @@ static void test_failsafe_recovery(void **state)
 	rig_tick(&r, 0, 1);
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
-	assert_contains(d.reason, "telemetry invalid: cannot read x/cram/stat");
+	assert_contains(cramd_actions_reason(&d), "telemetry invalid: cannot read x/cram/stat");
 	r.s.valid = true;
 	rig_tick(&r, 0, 1);		/* first fresh sample: not yet */
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
-	assert_contains(d.cause, "recovering: 1 more");
+	assert_contains(cramd_actions_cause(&d), "recovering: 1 more");
 	rig_tick(&r, 0, 1);		/* second: recovered, but held closed */
 	assert_false(d.degraded);
 	assert_true(d.gate_closed);
@@ -523,13 +523,13 @@ static void test_stale(void **state)
 		cramd_policy_step(&r.cfg, &r.st, &r.s, r.now, &d);
 		assert_false(d.degraded);
 		assert_false(d.gate_closed);
-		assert_contains(d.cause, "no fresh sample yet");
+		assert_contains(cramd_actions_cause(&d), "no fresh sample yet");
 	}
 	r.now += 100 * MS;
 	cramd_policy_step(&r.cfg, &r.st, &r.s, r.now, &d);
 	assert_true(d.degraded);
 	assert_true(d.gate_closed);
-	assert_contains(d.cause, "telemetry stale: no fresh sample for 400 ms");
+	assert_contains(cramd_actions_cause(&d), "telemetry stale: no fresh sample for 400 ms");
 	/* a sample taken long ago is not fresh either */
 	r.s.timestamp_ns = r.now - 100 * MS;
 	r.now += 1000 * MS;
@@ -550,7 +550,7 @@ static void test_adaptive_zero_capacity(void **state)
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
 	assert_false(d.set_rate || d.set_capacity || d.evict);
-	assert_contains(d.reason, "phys capacity is 0");
+	assert_contains(cramd_actions_reason(&d), "phys capacity is 0");
 	/* zero total pages: the capacity knob is left alone */
 	r.s.phys_capacity_bytes = GIB;
 	r.s.total_pages = 0;
