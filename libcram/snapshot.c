@@ -39,14 +39,6 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* One read of the kept-open cram/stat; -errno on failure, unlogged. */
-static int read_stat(struct cram_device *dev, char *buf, size_t len)
-{
-	int fd = cram_device_open_stat(dev);
-
-	return fd < 0 ? fd : cram_sysfs_read_fd(fd, buf, len);
-}
-
 int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
 {
 	uint64_t fields[CRAM_STAT_FIELDS];
@@ -61,12 +53,7 @@ int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
 	rc = snprintf(path, sizeof(path), "%s/stat", cram_device_get_path(dev));
 	if (rc < 0 || (size_t)rc >= sizeof(path))
 		return -ENAMETOOLONG;
-	rc = read_stat(dev, buf, sizeof(buf));
-	if (rc < 0 && rc != -EFBIG && rc != -EINVAL) {
-		/* e.g. ENODEV: the device went away under the open file */
-		cram_device_close_stat(dev);
-		rc = read_stat(dev, buf, sizeof(buf));
-	}
+	rc = cram_device_read_stat(dev, buf, sizeof(buf));
 	if (rc < 0)
 		return cram_sysfs_log_read(ctx, path, rc, sizeof(buf));
 	rc = cram_parse_stat(buf, fields, CRAM_STAT_FIELDS);
