@@ -19,6 +19,21 @@ check() { # NAME DETAILS CMD... : PASS when CMD succeeds
 is_num() { case $1 in ''|*[!0-9]*) return 1 ;; esac; }
 rd() { cat "$1" 2>/dev/null; }
 
+# The errno name in the message of a failed write, or OK when it is empty.
+errname() {
+	# the reason after the file name: a path may hold "memory" itself
+	case ${1##*: } in
+	'') echo OK ;;
+	*"Invalid argument"*) echo EINVAL ;;
+	*"out of range"*) echo ERANGE ;;
+	*"No such device"*) echo ENODEV ;;
+	*"Permission denied"*) echo EACCES ;;
+	*"busy"*) echo EBUSY ;;
+	*"Interrupted"*) echo EINTR ;;
+	*"memory"*) echo ENOMEM ;;
+	*) echo "OTHER($1)" ;;
+	esac
+}
 # Write VALUE (no newline added when $3 is "raw") to FILE; print the errno name
 # of the failure, or OK.
 wr() {
@@ -28,17 +43,7 @@ wr() {
 	else
 		msg=$(printf '%s\n' "$2" | dd of="$1" 2>&1 >/dev/null | grep -v records)
 	fi
-	# the reason after the file name: a path may hold "memory" itself
-	case ${msg##*: } in
-	'') echo OK ;;
-	*"Invalid argument"*) echo EINVAL ;;
-	*"out of range"*) echo ERANGE ;;
-	*"No such device"*) echo ENODEV ;;
-	*"Permission denied"*) echo EACCES ;;
-	*"busy"*) echo EBUSY ;;
-	*"memory"*) echo ENOMEM ;;
-	*) echo "OTHER($msg)" ;;
-	esac
+	errname "$msg"
 }
 expect_wr() { # NAME FILE VALUE WANT [raw]
 	got=$(wr "$2" "$3" "${5:-}")
@@ -256,6 +261,11 @@ reclaim() { # write memory.reclaim; the result (EAGAIN when not all of it went)
 	wr $CG/memory.reclaim "$1" | sed 's/OTHER(.*unavailable.*)/EAGAIN/'
 	sleep 0.3	# one telemetry refresh, more while it compresses arrivals
 	settle
+}
+hog_wait() { # FILE PATTERN: until a line of FILE matches (up to 60 s)
+	i=0
+	while ! grep -q "$2" "$1" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	grep "$2" "$1" | tail -1
 }
 stop_hogs() {
 	for p in $hogs; do kill $p 2>/dev/null; wait $p 2>/dev/null; done

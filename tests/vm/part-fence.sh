@@ -7,12 +7,6 @@
 # field 5) counts it. vmhog checks every page against its pattern after the
 # reads and after the writes.
 
-fence_wait() { # FILE PATTERN: until a line of FILE matches (up to 60 s)
-	i=0
-	while ! grep -q "$2" "$1" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-	grep "$2" "$1" | tail -1
-}
-
 test_fence() {
 	n=$tnode
 	expect_wr ok:fence-online $C/state online OK
@@ -33,7 +27,7 @@ test_fence() {
 
 	# reads alone: nothing moves, the data is intact
 	kill -USR1 $h
-	v=$(fence_wait /tmp/hog.91 '^verify#1 ')
+	v=$(hog_wait /tmp/hog.91 '^verify#1 ')
 	settle
 	on1=$(pages_on $h $n) p1=$(rd $C/promoted_pages)
 	check fence-read "$v hog_pages_on_node$n ${on0}->${on1} promoted_pages ${p0}->${p1}" \
@@ -43,8 +37,8 @@ test_fence() {
 	# was on the node is promoted first, the others stay there
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	kill -USR2 $h
-	w=$(fence_wait /tmp/hog.91 '^write#1 ')
-	v=$(fence_wait /tmp/hog.91 '^verify#2 ')
+	w=$(hog_wait /tmp/hog.91 '^write#1 ')
+	v=$(hog_wait /tmp/hog.91 '^verify#2 ')
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	settle
 	on2=$(pages_on $h $n) p2=$(rd $C/promoted_pages)
@@ -61,7 +55,7 @@ test_fence() {
 
 	# written again: the pages are on DRAM now, nothing more is promoted
 	kill -USR2 $h
-	v=$(fence_wait /tmp/hog.91 '^verify#3 ')
+	v=$(hog_wait /tmp/hog.91 '^verify#3 ')
 	settle
 	on3=$(pages_on $h $n) p3=$(rd $C/promoted_pages)
 	check fence-rewrite "$v hog_pages_on_node$n ${on2}->${on3} promoted_pages ${p2}->${p3}" \
@@ -78,13 +72,13 @@ test_fence() {
 	r=$(reclaim 16M)
 	settle
 	kill -HUP $h
-	ch=$(fence_wait /tmp/hog.93 '^fork#1 ' | sed -n 's/.*child=//p')
+	ch=$(hog_wait /tmp/hog.93 '^fork#1 ' | sed -n 's/.*child=//p')
 	hogs="$hogs $ch"
 	on0=$(pages_on $h $n) c0=$(pages_on "$ch" $n) p0=$(rd $C/promoted_pages)
 	kill -USR2 $h
-	v=$(fence_wait /tmp/hog.93 '^verify#1 ')
+	v=$(hog_wait /tmp/hog.93 '^verify#1 ')
 	kill -USR1 "$ch"
-	cv=$(fence_wait /tmp/hog.93 '^child verify#1 ')
+	cv=$(hog_wait /tmp/hog.93 '^child verify#1 ')
 	settle
 	on1=$(pages_on $h $n) c1=$(pages_on "$ch" $n) p1=$(rd $C/promoted_pages)
 	check fence-fork "reclaim=$r child=$ch parent: $v pages_on_node$n ${on0}->${on1} child: $cv pages_on_node$n ${c0}->${c1} promoted_pages ${p0}->${p1} of $hp" \
@@ -101,7 +95,7 @@ test_fence() {
 		exec numactl --preferred=1 /vmtests/vmhog 16 thp 92 8' >/tmp/hog.92 2>&1 &
 	h=$!
 	hogs="$hogs $h"
-	fence_wait /tmp/hog.92 '^ready' >/dev/null
+	hog_wait /tmp/hog.92 '^ready' >/dev/null
 	hthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$h/smaps)
 	hp=$(sed -n 's/.*pages=\([0-9]*\).*/\1/p' /tmp/hog.92)
 	wp=$((8 * 1024 * 1024 / PAGE))
@@ -109,8 +103,8 @@ test_fence() {
 	settle
 	on0=$(pages_on $h $n) thp0=$(node_kb $n AnonHugePages) p0=$(rd $C/promoted_pages)
 	kill -USR2 $h
-	w=$(fence_wait /tmp/hog.92 '^write#1 ')
-	v=$(fence_wait /tmp/hog.92 '^verify#1 ')
+	w=$(hog_wait /tmp/hog.92 '^write#1 ')
+	v=$(hog_wait /tmp/hog.92 '^verify#1 ')
 	settle
 	on1=$(pages_on $h $n) thp1=$(node_kb $n AnonHugePages) p1=$(rd $C/promoted_pages)
 	dp=$((p1 - p0))

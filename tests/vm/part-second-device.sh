@@ -3,9 +3,9 @@
 # devdax namespaces, which share that node. Checks the ABI's EBUSY rules:
 # binding a device whose target node already holds memory fails, and so does
 # onlining one; a failed online leaves nothing online; a device on a node of
-# its own binds and onlines beside the first one. Offline's EBUSY is not
-# tested: the kernel's offline retries migration until it succeeds or a
-# signal comes, so a pinned page would hang the guest rather than fail.
+# its own binds and onlines beside the first one. Offline's EBUSY is
+# part-offline-busy.sh's: the kernel's offline retries migration until it
+# succeeds or a signal comes, so that test pins pages and sends one.
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so, and
 # the second device's dax devices unbound.
 

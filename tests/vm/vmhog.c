@@ -27,6 +27,12 @@
  *   SIGHUP   forks a child that shares the pages copy-on-write and
  *            answers the same signals, its lines prefixed with "child "
  *            (it dies with its parent): "fork#K child=PID"
+ *   SIGALRM  vmsplices every page of the mapping into a pipe it keeps open
+ *            and never reads: the pipe holds a reference on each page, so
+ *            migration cannot move it, and takes it without a write (no
+ *            write fault). Sent again, closes the pipe and lets the pages
+ *            go (a child forked in between keeps its copy of the pipe):
+ *              "pin#K pages=P" and "unpin#K pages=P"
  *
  * The other signals keep their default action (SIGTERM ends it).
  *
@@ -35,7 +41,9 @@
  * Built by mkinitramfs.sh against the host's liblz4.so.1 (no headers
  * needed: the one function it uses is declared below).
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +51,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define HUGE_SIZE (2ul << 20)
@@ -94,6 +103,32 @@ static void expect_page(unsigned char *ref, long psize, int random_fill,
 	memcpy(ref, &w, 8);
 }
 
+/*
+ * Splice [mem, mem + len) into a new pipe @fd sized to hold all of it; the
+ * pipe's buffers keep a reference on each page. Returns the pages spliced.
+ */
+static unsigned long pin_pages(unsigned char *mem, size_t len, long psize, int fd[2])
+{
+	struct iovec iov = { .iov_base = mem, .iov_len = len };
+	ssize_t n;
+
+	if (pipe(fd)) {
+		perror("vmhog: pipe");
+		fd[0] = fd[1] = -1;
+		return 0;
+	}
+	if (fcntl(fd[1], F_SETPIPE_SZ, (int)len) < 0)
+		perror("vmhog: F_SETPIPE_SZ (fewer pages pinned)");
+	while (iov.iov_len) {
+		n = vmsplice(fd[1], &iov, 1, SPLICE_F_NONBLOCK);
+		if (n <= 0)
+			break;
+		iov.iov_base = (char *)iov.iov_base + n;
+		iov.iov_len -= n;
+	}
+	return (len - iov.iov_len) / psize;
+}
+
 /* Touch the stack this program will use, before it is locked. */
 static int fill_stack(void)
 {
@@ -107,7 +142,8 @@ int main(int argc, char **argv)
 {
 	long psize = sysconf(_SC_PAGESIZE);
 	unsigned long mb, seed, pages, i, lz4 = 0, write_mb, wpages;
-	unsigned long nverify = 0, nwrite = 0, nfork = 0;
+	unsigned long nverify = 0, nwrite = 0, nfork = 0, npin = 0, pinned = 0;
+	int pin_fd[2] = { -1, -1 };
 	const char *who = "";
 	pid_t child;
 	unsigned char *mem, *ref;
@@ -135,6 +171,7 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGUSR1);
 	sigaddset(&sigs, SIGUSR2);
 	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGALRM);
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL))
 		return 1;
 	dst = malloc(2 * psize);
@@ -185,6 +222,19 @@ int main(int argc, char **argv)
 				printf("fork#%lu child=%ld\n", ++nfork, (long)child);
 				fflush(stdout);
 			}
+			continue;
+		}
+		if (sig == SIGALRM) {
+			if (pin_fd[0] < 0) {
+				pinned = pin_pages(mem, pages * psize, psize, pin_fd);
+				printf("%spin#%lu pages=%lu\n", who, ++npin, pinned);
+			} else {
+				close(pin_fd[0]);
+				close(pin_fd[1]);
+				pin_fd[0] = pin_fd[1] = -1;
+				printf("%sunpin#%lu pages=%lu\n", who, npin, pinned);
+			}
+			fflush(stdout);
 			continue;
 		}
 		if (sig == SIGUSR2) {
