@@ -264,6 +264,14 @@ static void adaptive_capacity(struct cramd_policy_state *st,
 		return;
 	if (pages < resident)
 		pages = resident < total ? resident : total;
+	/*
+	 * A raise can wait while the target in force is far above what is
+	 * resident: until then it binds nothing, and the lower value is the
+	 * safer one. Waiting for a quarter of that slack spares a filling
+	 * device a knob write every few polls.
+	 */
+	if (old > resident && pages > old && (old - resident) / 4 > step)
+		step = (old - resident) / 4;
 	if (old && pages != total && pages + step > old && pages < old + step)
 		return;
 	if (pages == old)

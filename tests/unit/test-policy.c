@@ -266,6 +266,7 @@ static void test_large_values(void **state)
 /* ---- adaptive ------------------------------------------------------------- */
 
 #define GIB (1ULL << 30)
+#define MIB (1ULL << 20)
 #define PAGE 4096ULL
 
 /* A device driven step by step: one poll interval per tick. */
@@ -388,6 +389,36 @@ static void test_adaptive_capacity(void **state)
 	rig_set_used(&r, GIB);
 	assert_true(d.set_capacity);
 	assert_int_equal(d.capacity_pages, 3 * GIB / 2 / PAGE);
+}
+
+/*
+ * A raise of the target waits while the target in force is far above the
+ * resident pages (it binds nothing yet); near them it is written at once.
+ */
+static void test_adaptive_capacity_raise_waits(void **state)
+{
+	struct rig r;
+	uint64_t first;
+
+	rig_init(&r);
+	r.s.logical_bytes = GIB;
+	rig_set_used(&r, GIB / 3);
+	assert_true(d.set_capacity);
+	first = d.capacity_pages;
+	/* 96 MiB more at 3:1 raises the wish by 64 MiB, within a quarter of
+	 * the 650 MiB of slack (the usual step is 16 MiB) */
+	rig_tick(&r, 96 * MIB, 3);
+	assert_false(d.set_capacity);
+	/* resident pages 8 MiB short of the target: the raise is written */
+	r.s.logical_bytes = first * PAGE - 8 * MIB;
+	rig_set_used(&r, GIB / 4);
+	assert_true(d.set_capacity);
+	assert_true(d.capacity_pages > first);
+	/* a lowering never waits */
+	first = d.capacity_pages;
+	rig_set_used(&r, GIB / 4 + 64 * MIB);
+	assert_true(d.set_capacity);
+	assert_true(d.capacity_pages < first);
 }
 
 /* Closed gate: minimum hold, then reopen only above the hysteresis band. */
@@ -637,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_adaptive_open),
 		cmocka_unit_test(test_adaptive_throttles_first),
 		cmocka_unit_test(test_adaptive_capacity),
+		cmocka_unit_test(test_adaptive_capacity_raise_waits),
 		cmocka_unit_test(test_adaptive_hold_and_hysteresis),
 		cmocka_unit_test(test_adaptive_no_flaps),
 		cmocka_unit_test(test_adaptive_urgent_close),
