@@ -26,6 +26,9 @@ if [ "${1:-}" = --ns ]; then
 	cram_wait_for 10 grep -q '^CRAM_ACTION=online$' "$out"
 	kill -TERM $pid
 	wait $pid || cram_fail "cramd exit status"
+	# The last datagrams may still sit in the receiver's queue: let it
+	# read them (or time out) before it goes.
+	cram_wait_for 5 grep -q '^MESSAGE=received SIGTERM, exiting$' "$out"
 	kill $recv 2>/dev/null
 	cram_assert_grep '^SYSLOG_IDENTIFIER=cramd$' "$out"
 	cram_assert_grep '^MESSAGE=dax0.0: onlined as private node 1$' "$out"
