@@ -11,6 +11,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "bounded.h"
 #include "commands.h"
 #include "config.h"
 #include "control.h"
@@ -202,11 +203,19 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
 	return 0;
 }
 
+/*
+ * SIGTERM, SIGINT and SIGHUP come through sd-event (signalfd), blocked.
+ * SIGALRM is bounded.c's, blocked as well but never given to sd-event: it
+ * ends the offline writes that would otherwise block forever.
+ */
 static int setup_signals(sd_event *ev, sd_event_source **src, struct daemon_state *st)
 {
 	sigset_t mask;
 	int rc;
 
+	rc = cramd_bounded_setup();
+	if (rc < 0)
+		return rc;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
