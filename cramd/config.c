@@ -26,6 +26,7 @@ enum cramd_key {
 	KEY_DRY_RUN,
 	KEY_OFFLINE_ON_STOP,
 	KEY_OFFLINE_RETRIES,
+	KEY_OFFLINE_TIMEOUT,
 	KEY_POLICY,
 	KEY_HIGH,
 	KEY_LOW,
@@ -81,6 +82,7 @@ void cramd_config_init(struct cramd_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->poll_interval_ms = CRAMD_POLL_MS_DEFAULT;
 	cfg->offline_retries = CRAMD_OFFLINE_RETRIES_DEFAULT;
+	cfg->offline_timeout_ms = CRAMD_OFFLINE_TIMEOUT_MS_DEFAULT;
 	cfg->all_devices = true;
 	cfg->policy = CRAMD_POLICY_ADAPTIVE;
 	cfg->high_watermark_percent = CRAMD_HIGH_PCT_DEFAULT;
@@ -177,6 +179,8 @@ static const struct key_desc keys[KEY_COUNT] = {
 	[KEY_OFFLINE_ON_STOP] = { "global", "offline_on_stop", 0, 0, CFG(offline_on_stop) },
 	[KEY_OFFLINE_RETRIES] = { "global", "offline_retries", 0, CRAMD_OFFLINE_RETRIES_MAX,
 				  CFG(offline_retries) },
+	[KEY_OFFLINE_TIMEOUT] = { "global", "offline_timeout_ms", CRAMD_OFFLINE_TIMEOUT_MS_MIN,
+				  CRAMD_OFFLINE_TIMEOUT_MS_MAX, CFG(offline_timeout_ms) },
 	[KEY_POLICY] = { "policy", "policy", 0, 0, NO_FIELD },
 	[KEY_HIGH] = { "policy", "high_watermark_percent", CRAMD_HIGH_PCT_MIN,
 		       CRAMD_HIGH_PCT_MAX, CFG(high_watermark_percent) },

@@ -25,6 +25,9 @@
 #define CRAMD_POLL_MS_MAX 60000u
 #define CRAMD_OFFLINE_RETRIES_DEFAULT 5u
 #define CRAMD_OFFLINE_RETRIES_MAX 20u
+#define CRAMD_OFFLINE_TIMEOUT_MS_DEFAULT 5000u
+#define CRAMD_OFFLINE_TIMEOUT_MS_MIN 100u
+#define CRAMD_OFFLINE_TIMEOUT_MS_MAX 60000u
 #define CRAMD_HIGH_PCT_DEFAULT 90u
 #define CRAMD_HIGH_PCT_MIN 1u
 #define CRAMD_HIGH_PCT_MAX 100u
@@ -131,6 +134,8 @@ struct cramd_adaptive {
  * @dry_run: decide and log, but write no knob (cramctl pause/resume too)
  * @offline_on_stop: offline every managed device when cramd stops
  * @offline_retries: retries of a refused offline (EBUSY), with backoff
+ * @offline_timeout_ms: bound of each offline write: the kernel retries a
+ *	page it cannot move until the writer gets a signal
  * @policy: the gate policy
  * @high_watermark_percent: close the gate at or above this use
  * @low_watermark_percent: reopen the gate at or below this use
@@ -147,6 +152,7 @@ struct cramd_config {
 	bool dry_run;
 	bool offline_on_stop;
 	unsigned int offline_retries;
+	unsigned int offline_timeout_ms;
 	enum cramd_policy_kind policy;
 	unsigned int high_watermark_percent;
 	unsigned int low_watermark_percent;

@@ -18,6 +18,7 @@
 
 #include <cram/cram.h>
 
+#include "bounded.h"
 #include "discover.h"
 #include "log.h"
 #include "manager.h"
@@ -826,11 +827,49 @@ int cramd_manager_online(struct cramd_manager *m, const char *name,
 	return rc;
 }
 
+static int write_offline(void *dev)
+{
+	return cram_device_set_state(dev, CRAM_DEVICE_OFFLINE);
+}
+
+/*
+ * Write "offline" to @dev within offline_timeout_ms. While a page cannot be
+ * moved the kernel keeps retrying and the write blocks until the writer
+ * gets a signal; the timer's signal then ends it with EBUSY (EINTR when it
+ * came before the driver's work began) and the node stays online. Returns
+ * 0, -ETIMEDOUT when the bound ended the write, or the write's -errno.
+ */
+static int offline_bounded(struct cramd_manager *m, struct cram_device *dev)
+{
+	struct cramd_bound b = { 0, 0 };
+	int rc = cramd_bounded_call(m->cfg.offline_timeout_ms, write_offline, dev, &b);
+
+	cramd_log(LOG_DEBUG, "%s: offline write: %s after %u ms, %u tick%s",
+		  cram_device_get_devname(dev), rc < 0 ? strerror(-rc) : "done",
+		  b.elapsed_ms, b.ticks, b.ticks == 1 ? "" : "s");
+	if ((rc == -EBUSY || rc == -EINTR) && b.ticks)
+		rc = -ETIMEDOUT;
+	return rc;
+}
+
+/* Why an offline failed, for the log and the control socket's reply. */
+static const char *offline_failure(const struct cramd_manager *m, int rc, char *buf,
+				   size_t len)
+{
+	if (rc == -ETIMEDOUT)
+		snprintf(buf, len, "offline timed out after %u ms (a page could not be moved)",
+			 m->cfg.offline_timeout_ms);
+	else
+		snprintf(buf, len, "offline failed: %s", strerror(-rc));
+	return buf;
+}
+
 int cramd_manager_offline(struct cramd_manager *m, const char *name,
 			  char *err, size_t errlen)
 {
 	struct cram_device *dev;
 	struct managed *md;
+	char why[WHY_MAX / 2];
 	int rc;
 
 	cram_rescan(m->cram);
@@ -839,11 +878,20 @@ int cramd_manager_offline(struct cramd_manager *m, const char *name,
 		snprintf(err, errlen, "no cram device %s", name);
 		return -ENODEV;
 	}
-	rc = cram_device_set_state(dev, CRAM_DEVICE_OFFLINE);
+	rc = offline_bounded(m, dev);
 	if (rc < 0) {
-		snprintf(err, errlen, "%s: offline failed: %s%s", name, strerror(-rc),
-			 rc == -EBUSY ? " (the node stays online; retry later)" : "");
-		cramd_log(LOG_WARNING, "%s", err);
+		md = find_managed(m, name);
+		snprintf(err, errlen, "%s: %s%s", name, offline_failure(m, rc, why, sizeof(why)),
+			 rc == -EBUSY || rc == -ETIMEDOUT ?
+			 (md ? "; left online and managed, retry later" :
+			       "; left online, retry later") : "");
+		if (md) {
+			struct cramd_log_fields f = dev_fields(md, "offline", why);
+
+			cramd_log_dev(LOG_WARNING, &f, "%s", err);
+		} else {
+			cramd_log(LOG_WARNING, "%s", err);
+		}
 		return rc;
 	}
 	set_held(m, name, true);
@@ -896,13 +944,17 @@ static void sleep_ms(unsigned int ms)
 
 /*
  * Offline one device, retrying a refusal; returns 0 or the last -errno.
- * A write that went through is confirmed by reading the state again after
- * the backoff delay: the kernel, or another tool, may have put it back.
+ * Each write is bounded by offline_timeout_ms (a timeout is a refusal too),
+ * so the whole takes at most offline_retries + 1 times that plus the
+ * backoff. A write that went through is confirmed by reading the state
+ * again after the backoff delay: the kernel, or another tool, may have put
+ * it back.
  */
 static int offline_with_retries(struct cramd_manager *m, struct managed *md)
 {
 	struct cramd_log_fields f = dev_fields(md, "offline", NULL);
 	unsigned int attempt, delay = OFFLINE_BACKOFF_MS;
+	char why[WHY_MAX / 2];
 	int rc = -ENODEV;
 
 	for (attempt = 0; attempt <= m->cfg.offline_retries; attempt++) {
@@ -910,7 +962,7 @@ static int offline_with_retries(struct cramd_manager *m, struct managed *md)
 
 		cram_rescan(m->cram);
 		dev = cram_device_get_by_name(m->cram, md->devname);
-		rc = dev ? cram_device_set_state(dev, CRAM_DEVICE_OFFLINE) : -ENODEV;
+		rc = dev ? offline_bounded(m, dev) : -ENODEV;
 		if (rc == 0) {
 			sleep_ms(delay);
 			cram_rescan(m->cram);
@@ -920,9 +972,14 @@ static int offline_with_retries(struct cramd_manager *m, struct managed *md)
 		}
 		if (rc == 0 || rc == -ENODEV || attempt == m->cfg.offline_retries)
 			break;
-		cramd_log_dev(LOG_WARNING, &f, "%s: offline refused (%s), retry %u of %u in %u ms",
-			      md->devname, strerror(-rc), attempt + 1, m->cfg.offline_retries,
-			      delay);
+		if (rc == -ETIMEDOUT)
+			cramd_log_dev(LOG_WARNING, &f, "%s: %s, retry %u of %u in %u ms",
+				      md->devname, offline_failure(m, rc, why, sizeof(why)),
+				      attempt + 1, m->cfg.offline_retries, delay);
+		else
+			cramd_log_dev(LOG_WARNING, &f, "%s: offline refused (%s), retry %u of %u in %u ms",
+				      md->devname, strerror(-rc), attempt + 1,
+				      m->cfg.offline_retries, delay);
 		sleep_ms(delay);
 		delay = delay * 2 > OFFLINE_BACKOFF_MAX_MS ? OFFLINE_BACKOFF_MAX_MS : delay * 2;
 	}
@@ -930,8 +987,9 @@ static int offline_with_retries(struct cramd_manager *m, struct managed *md)
 		cramd_log_dev(LOG_INFO, &f, "%s: offlined on stop", md->devname);
 	else
 		cramd_log_dev(LOG_ERR, &f, "%s: still online after %u attempt%s: %s; "
-			      "the node stays online", md->devname, attempt + (rc != -ENODEV),
-			      attempt ? "s" : "", strerror(-rc));
+			      "the node is left online", md->devname, attempt + (rc != -ENODEV),
+			      attempt ? "s" : "", rc == -ETIMEDOUT ?
+			      offline_failure(m, rc, why, sizeof(why)) : strerror(-rc));
 	return rc;
 }
 

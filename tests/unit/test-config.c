@@ -54,6 +54,10 @@ static void assert_defaults(const struct cramd_config *cfg)
 	assert_int_equal(cfg->poll_interval_ms, 1000);
 	assert_true(cfg->all_devices);
 	assert_int_equal(cfg->n_devices, 0);
+	assert_false(cfg->dry_run);
+	assert_false(cfg->offline_on_stop);
+	assert_int_equal(cfg->offline_retries, 5);
+	assert_int_equal(cfg->offline_timeout_ms, 5000);
 	assert_int_equal(cfg->policy, CRAMD_POLICY_ADAPTIVE);
 	assert_int_equal(cfg->high_watermark_percent, 90);
 	assert_int_equal(cfg->low_watermark_percent, 80);
@@ -96,6 +100,10 @@ static void test_good_file(void **state)
 	assert_string_equal(cfg.devices[0], "dax0.0");
 	assert_string_equal(cfg.devices[1], "region3");
 	assert_string_equal(cfg.devices[2], "dax12.1");
+	assert_true(cfg.dry_run);
+	assert_true(cfg.offline_on_stop);
+	assert_int_equal(cfg.offline_retries, 2);
+	assert_int_equal(cfg.offline_timeout_ms, 1500);
 	assert_int_equal(cfg.policy, CRAMD_POLICY_STATIC);
 	assert_int_equal(cfg.high_watermark_percent, 95);
 	assert_int_equal(cfg.low_watermark_percent, 70);
@@ -155,6 +163,49 @@ static void test_poll_interval(void **state)
 		     "value 18446744073709551616 out of range");
 	expect_error("[global]\npoll_interval_ms = 99999999999999999999999999\n",
 		     "out of range");
+}
+
+/* What stopping does, and how long one offline write may block. */
+static void test_offline_keys(void **state)
+{
+	struct cramd_config cfg;
+
+	expect_ok("[global]\noffline_on_stop = yes\noffline_retries = 0\n"
+		  "offline_timeout_ms = 100\n", &cfg);
+	assert_true(cfg.offline_on_stop);
+	assert_int_equal(cfg.offline_retries, 0);
+	assert_int_equal(cfg.offline_timeout_ms, 100);
+	expect_ok("[global]\noffline_retries = 20\noffline_timeout_ms = 60000\n", &cfg);
+	assert_false(cfg.offline_on_stop);
+	assert_int_equal(cfg.offline_retries, 20);
+	assert_int_equal(cfg.offline_timeout_ms, 60000);
+	expect_ok("[global]\noffline_timeout_ms = 2500 ; a bigger node\n", &cfg);
+	assert_int_equal(cfg.offline_timeout_ms, 2500);
+	assert_int_equal(cfg.offline_retries, 5);
+
+	expect_error("[global]\noffline_timeout_ms = 99\n",
+		     "t.conf:2: [global] offline_timeout_ms: value 99 out of range 100..60000");
+	expect_error("[global]\noffline_timeout_ms = 60001\n", "out of range 100..60000");
+	expect_error("[global]\noffline_timeout_ms = 0\n", "out of range 100..60000");
+	expect_error("[global]\n\noffline_timeout_ms = 3s\n",
+		     "t.conf:3: [global] offline_timeout_ms: invalid number '3s', "
+		     "expected an unsigned decimal in 100..60000");
+	expect_error("[global]\noffline_timeout_ms =\n",
+		     "t.conf:2: [global] offline_timeout_ms: empty value, expected a number "
+		     "in 100..60000");
+	expect_error("[global]\noffline_timeout_ms = -3000\n", "invalid number '-3000'");
+	expect_error("[global]\noffline_timeout_ms = 18446744073709551616\n", "out of range");
+	expect_error("[global]\noffline_timeout_ms = 500\noffline_timeout_ms = 600\n",
+		     "t.conf:3: [global] offline_timeout_ms: duplicate key (first set on line 2)");
+	expect_error("[policy]\noffline_timeout_ms = 500\n",
+		     "t.conf:2: [policy] offline_timeout_ms: unknown key");
+	expect_error("[device dax0.0]\noffline_timeout_ms = 500\n",
+		     "t.conf:2: [device dax0.0] offline_timeout_ms: unknown key");
+	expect_error("[global]\noffline_retries = 21\n",
+		     "t.conf:2: [global] offline_retries: value 21 out of range 0..20");
+	expect_error("[global]\noffline_on_stop = sometimes\n",
+		     "t.conf:2: [global] offline_on_stop: invalid value 'sometimes', "
+		     "expected yes or no");
 }
 
 static void test_watermarks(void **state)
@@ -424,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_shipped_file),
 		cmocka_unit_test(test_poll_interval),
+		cmocka_unit_test(test_offline_keys),
 		cmocka_unit_test(test_watermarks),
 		cmocka_unit_test(test_low_not_below_high),
 		cmocka_unit_test(test_policy),
