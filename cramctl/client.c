@@ -8,10 +8,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "../cramd/config.h"
 #include "client.h"
 
 #define REPLY_MAX (1024 * 1024)
 #define TIMEOUT_MS 5000
+/*
+ * online and offline wait for the kernel: cramd answers an offline after
+ * at most its offline_timeout_ms and the kernel's rollback, and an online
+ * after its discovery helper (at most 10 s) and the online write.
+ */
+#define KERNEL_TIMEOUT_MS (CRAMD_OFFLINE_TIMEOUT_MS_MAX + 15000)
 
 const char *client_socket_path(void)
 {
@@ -20,13 +27,13 @@ const char *client_socket_path(void)
 	return p && *p ? p : RUNSTATEDIR "/cramd/cramd.sock";
 }
 
-static int wait_fd(int fd, short events)
+static int wait_fd(int fd, short events, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = events };
 	int rc;
 
 	do
-		rc = poll(&pfd, 1, TIMEOUT_MS);
+		rc = poll(&pfd, 1, timeout_ms);
 	while (rc < 0 && errno == EINTR);
 	if (rc < 0)
 		return -errno;
@@ -48,8 +55,11 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Reads up to EOF or a newline. Returns the malloc'ed text or NULL (errno set). */
-static char *recv_line(int fd)
+/*
+ * Reads up to EOF or a newline, waiting at most @timeout_ms for each part.
+ * Returns the malloc'ed text or NULL (errno set).
+ */
+static char *recv_line(int fd, int timeout_ms)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
@@ -69,7 +79,7 @@ static char *recv_line(int fd)
 			buf = nb;
 			cap *= 2;
 		}
-		rc = wait_fd(fd, POLLIN);
+		rc = wait_fd(fd, POLLIN, timeout_ms);
 		if (rc < 0) {
 			free(buf);
 			errno = -rc;
@@ -92,7 +102,7 @@ static char *recv_line(int fd)
 }
 
 /* Sends the request line of @request and reads the reply line; see client_call(). */
-static int exchange(struct json_object *request, struct json_object **reply)
+static int exchange(struct json_object *request, int timeout_ms, struct json_object **reply)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = client_socket_path();
@@ -119,7 +129,7 @@ static int exchange(struct json_object *request, struct json_object **reply)
 		close(fd);
 		return rc;
 	}
-	line = recv_line(fd);
+	line = recv_line(fd, timeout_ms);
 	rc = line ? 0 : -errno;
 	close(fd);
 	if (rc < 0)
@@ -145,7 +155,8 @@ int client_call(const char *command, const char *device, struct json_object **re
 	json_object_object_add(req, "command", json_object_new_string(command));
 	if (device)
 		json_object_object_add(req, "device", json_object_new_string(device));
-	rc = exchange(req, reply);
+	rc = exchange(req, strcmp(command, "online") && strcmp(command, "offline") ?
+			   TIMEOUT_MS : KERNEL_TIMEOUT_MS, reply);
 	json_object_put(req);
 	return rc;
 }
