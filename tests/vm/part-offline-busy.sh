@@ -5,7 +5,8 @@
 # shell that handles SIGUSR1 (unhandled, it would end the writer), blocks
 # until that signal and then fails with EBUSY; the node is left online as
 # it was (memory, blocks, pages, data, demotion). With the pipe closed the
-# same write succeeds.
+# same write succeeds. cramd's timer that bounds the write:
+# part-offline-timeout.sh.
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so.
 
 busy_blocks() { # NODE -> its memory blocks online

@@ -1,0 +1,156 @@
+# cramd's bounded offline: the kernel's offline retries a page it cannot
+# move until the writer gets a signal, and cramd takes its signals through
+# a signalfd, blocked, so it bounds each offline write with its own timer
+# (offline_timeout_ms). vmhog's pages are demoted and spliced into a pipe
+# (as in part-offline-busy.sh) while cramd manages the device:
+# `cramctl offline` comes back with the timeout within the bound, the node
+# stays online with its pages and cramd keeps answering; SIGTERM with
+# offline_on_stop = yes gives up after offline_retries + 1 bounded
+# attempts and exits 1, the device left online. With the pipe closed,
+# `cramctl offline` through a new cramd moves every page out.
+# Sourced by guest-tests.sh with $dax bound and offline; leaves it so.
+
+TO_MS=${TO_MS:-1500}		# offline_timeout_ms of the guest's cramd
+TO_RETRIES=${TO_RETRIES:-2}	# offline_retries
+TO_SLACK_MS=${TO_SLACK_MS:-1000}	# per write: the kernel's rollback under TCG
+
+to_ms() { # T0 T1 (uptime seconds) -> milliseconds between them
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 + 0.5 }'
+}
+to_node() { # NODE -> MemTotal and whether it is listed as private
+	echo "MemTotal=$(node_kb $1 MemTotal)kB private=$(in_list "$(rd $NODES/has_private_memory)" $1 && echo yes || echo no)"
+}
+# to_cramd CONF LOG: start cramd on CONF, wait for its socket and the device
+# online; sets cramd_pid
+to_cramd() {
+	rm -f $sock
+	cramd -v -c "$1" -s $sock >"$2" 2>&1 &
+	cramd_pid=$!
+	i=0
+	while { [ ! -S $sock ] || ! grep -q "ready:" "$2"; } && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+# to_wait_exit: wait (up to 60 s) for cramd to exit; sets rc
+to_wait_exit() {
+	i=0
+	while kill -0 $cramd_pid 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL $cramd_pid 2>/dev/null	# still there: the bound did not hold
+	wait $cramd_pid
+	rc=$?
+}
+
+test_offline_timeout() {
+	n=$tnode
+	sock=/tmp/cramd-to.sock
+	export CRAMD_SOCKET=$sock
+	hi0=$(rd $C/high_threshold_bytes) lo0=$(rd $C/low_threshold_bytes)
+	cat >/tmp/cramd-to.conf <<-EOF
+	# the bound of each offline write, and offline on stop
+	[global]
+	poll_interval_ms = 200
+	devices = $dax
+	offline_on_stop = yes
+	offline_retries = $TO_RETRIES
+	offline_timeout_ms = $TO_MS
+	EOF
+
+	# the hog demoted whole and pinned, then cramd adopts the device
+	expect_wr ok:timeout-online $C/state online OK
+	settle
+	rm -f /tmp/hog.71
+	start_hog 8 random 71
+	h=$hog
+	hp=$(sed -n 's/.*pages=\([0-9]*\).*/\1/p' /tmp/hog.71)
+	r=$(reclaim 8M)
+	settle
+	kill -ALRM $h
+	pin=$(hog_wait /tmp/hog.71 '^pin#1 ')
+	np=${pin##*=}
+	to_cramd /tmp/cramd-to.conf /tmp/cramd-to.log
+	on0=$(pages_on $h $n) node0=$(to_node $n)
+	check timeout-pinned "reclaim=$r hog_pages_on_node$n=$on0 of $hp $pin cramd pid=$cramd_pid: $(grep "$dax: already online" /tmp/cramd-to.log | head -n 1 | sed 's/^cramd: //')" \
+		eval '[ "$on0" -ge $((hp - 8)) ] && [ "${np:-0}" = "$hp" ] &&
+		grep -q "$dax: already online" /tmp/cramd-to.log && [ -S $sock ]'
+
+	# cramctl offline: an error within the bound, the node as it was
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	out=$(cramctl offline $dax 2>&1)
+	orc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	el=$(to_ms $t0 $t1)
+	st=$(rd $C/state)
+	on1=$(pages_on $h $n) node1=$(to_node $n)
+	check cramd-offline-timeout "rc=$orc elapsed=${el}ms (bound ${TO_MS}ms) reply='$out' state=$st node$n: $node0 -> $node1 hog_pages_on_node$n ${on0}->${on1}" \
+		eval '[ $orc = 1 ] &&
+		echo "$out" | grep -q "$dax: offline timed out after $TO_MS ms (a page could not be moved); left online and managed" &&
+		[ "$el" -ge "$TO_MS" ] && [ "$el" -le $((TO_MS + TO_SLACK_MS)) ] &&
+		[ "$st" = online ] && [ "$node1" = "$node0" ] && [ "$on1" = "$on0" ]'
+
+	# cramd still answers, and still manages the device
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	so=$(cramctl status 2>&1)
+	src=$?
+	dump=$(cramctl dump 2>&1)
+	drc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	row=$(echo "$so" | grep "^$dax ")
+	dline=$(echo "$dump" | grep " $dax  *offline " | tail -n 1)
+	check cramd-offline-timeout-serving "status rc=$src row='$(echo $row)' note='$(echo "$so" | grep cramd)' dump rc=$drc '$(echo $dline)' in $(to_ms $t0 $t1)ms" \
+		eval '[ $src = 0 ] && echo "$row" | grep -q " online " && ! echo "$so" | grep -q cramd &&
+		[ $drc = 0 ] && echo "$dline" | grep -q "timed out after $TO_MS ms"'
+
+	# SIGTERM with offline_on_stop: every attempt bounded, then exit 1
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	kill -TERM $cramd_pid
+	to_wait_exit
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	el=$(to_ms $t0 $t1)
+	tries=$((TO_RETRIES + 1))
+	bo=0 d=100 k=0
+	while [ $k -lt $TO_RETRIES ]; do bo=$((bo + d)); d=$((d * 2)); k=$((k + 1)); done
+	bound=$((tries * TO_MS + bo))
+	last=$(grep "$dax: still online" /tmp/cramd-to.log | tail -n 1 | sed 's/^cramd: //')
+	nt=$(grep -c "$dax: offline timed out after $TO_MS ms .*, retry [0-9]* of $TO_RETRIES" /tmp/cramd-to.log)
+	grep -E "offline (write|timed)|still online|stopped" /tmp/cramd-to.log | tail -n 10 |
+		sed "s/^/VMINFO cramd-timeout log: /"
+	on2=$(pages_on $h $n) node2=$(to_node $n)
+	check cramd-offline-timeout-stop "exit=$rc elapsed=${el}ms (bound ${bound}ms: $tries x ${TO_MS}ms + ${bo}ms backoff) retries_logged=$nt log='$last' state=$(rd $C/state) node$n: $node2 hog_pages_on_node$n ${on1}->${on2}" \
+		eval '[ $rc = 1 ] && [ "$nt" = $TO_RETRIES ] && [ "$el" -ge $((tries * TO_MS)) ] &&
+		[ "$el" -le $((bound + tries * TO_SLACK_MS)) ] &&
+		echo "$last" | grep -q "still online after $tries attempts: offline timed out after $TO_MS ms (a page could not be moved); the node is left online" &&
+		[ "$(rd $C/state)" = online ] && [ "$node2" = "$node0" ] && [ "$on2" = "$on0" ]'
+
+	# unpinned: a new cramd, with the default bound, adopts the device and
+	# its offline moves every page
+	kill -ALRM $h
+	u=$(hog_wait /tmp/hog.71 '^unpin#1 ')
+	sed -i -e 's/^offline_on_stop = yes/offline_on_stop = no/' \
+		-e '/^offline_timeout_ms/d' /tmp/cramd-to.conf
+	to_cramd /tmp/cramd-to.conf /tmp/cramd-to2.log
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	out=$(cramctl offline $dax 2>&1)
+	orc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	on3=$(pages_on $h $n) dram=$(($(pages_on $h 0) + $(pages_on $h 1)))
+	kill -USR1 $h
+	v=$(hog_wait /tmp/hog.71 '^verify#1 ')
+	kill -TERM $cramd_pid
+	to_wait_exit
+	check cramd-offline-unpinned "$u rc=$orc reply='$out' in $(to_ms $t0 $t1)ms state=$(rd $C/state) node$n: $(to_node $n) hog_pages_on_node$n ${on2}->${on3} hog_pages_on_dram=$dram (mapping $hp) $v cramd exit=$rc" \
+		eval '[ $orc = 0 ] && [ "$(rd $C/state)" = offline ] && [ "$on3" = 0 ] &&
+		[ "$dram" -ge "$hp" ] && echo "$v" | grep -q " bad=0$" && [ $rc = 0 ]'
+
+	stop_hogs
+	kill -KILL $cramd_pid 2>/dev/null
+	# failed above: the pages are gone with the hog, nothing holds them now
+	[ "$(rd $C/state)" = offline ] || wr $C/state offline >/dev/null
+	# the thresholds cramd programmed go back to what the suite had
+	expect_wr ok:timeout-low0 $C/low_threshold_bytes 0 OK
+	expect_wr ok:timeout-high-restore $C/high_threshold_bytes "$hi0" OK
+	expect_wr ok:timeout-low-restore $C/low_threshold_bytes "$lo0" OK
+	unset CRAMD_SOCKET
+}
+
+test_offline_timeout
