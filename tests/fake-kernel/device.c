@@ -97,6 +97,7 @@ int fk_model_online(struct fk_model *m)
 	sim_device_set(&m->sim, SIM_RATE, 0);
 	sim_device_set(&m->sim, SIM_EVICT, 0);
 	m->sim.demote_carry = 0;
+	m->sim.overhead = m->overhead;
 	fk_sync(m);
 	reset_arming(m);
 	return 1;
@@ -109,6 +110,7 @@ int fk_model_offline(struct fk_model *m)
 		return 0;
 	sim_device_evict_all(&m->sim);
 	sim_device_set(&m->sim, SIM_GATE, 1);
+	m->sim.overhead = 0;
 	m->online = false;
 	fk_sync(m);
 	return 1;
@@ -194,6 +196,19 @@ int fk_model_set_latency(struct fk_model *m, uint64_t ns)
 	if (ns > FK_LATENCY_MAX_NS)
 		return -ERANGE;
 	m->latency_ns = ns;
+	return 0;
+}
+
+/* Writable in both states; shows in phys_used_bytes while online. */
+int fk_model_set_overhead(struct fk_model *m, uint64_t bytes)
+{
+	if (bytes > m->total_pages * FK_PAGE_SIZE)
+		return -ERANGE;
+	m->overhead = bytes;
+	if (m->online) {
+		m->sim.overhead = bytes;
+		fk_sync(m);
+	}
 	return 0;
 }
 

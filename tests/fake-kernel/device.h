@@ -40,6 +40,7 @@ struct fk_model {
 	/* simulation parameters */
 	uint32_t ratio;			/* per-mille */
 	uint64_t latency_ns;
+	uint64_t overhead;		/* bytes, charged while online */
 
 	/* knobs */
 	bool online;
@@ -89,6 +90,8 @@ int fk_model_set_high_threshold(struct fk_model *m, uint64_t bytes);
 int fk_model_set_low_threshold(struct fk_model *m, uint64_t bytes);
 int fk_model_set_ratio(struct fk_model *m, uint64_t permille);
 int fk_model_set_latency(struct fk_model *m, uint64_t ns);
+/* 0..total_pages * FK_PAGE_SIZE, in phys_used_bytes while online */
+int fk_model_set_overhead(struct fk_model *m, uint64_t bytes);
 void fk_model_set_inflow(struct fk_model *m, uint64_t bytes_per_s);
 void fk_model_set_promote(struct fk_model *m, uint64_t bytes_per_s);
 

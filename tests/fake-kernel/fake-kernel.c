@@ -70,6 +70,8 @@ static void usage(FILE *f)
 		"  --phys BYTES           physical capacity per device (default size / 2)\n"
 		"  --abi v1|p3|none       private-node discovery files (default v1)\n"
 		"  --ratio PERMILLE       initial sim/compress_ratio (default 3000)\n"
+		"  --overhead BYTES       initial sim/overhead_bytes of each device\n"
+		"                         (default 0; at most the device's size)\n"
 		"  --inflow BYTES_PER_SEC demotion demand per device (default size / 10)\n"
 		"  --evict-bw BYTES_PER_SEC eviction bandwidth (default size / 10)\n"
 		"  --tick-ms MS           simulation step (default 50)\n"
@@ -115,6 +117,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case 'p': rc = parse_opt_u64("phys", arg, 1, 1ULL << 50, &o->phys); break;
 	case 'i': rc = parse_opt_u64("inflow", arg, 0, 1ULL << 50, &o->cfg.inflow); break;
 	case 'e': rc = parse_opt_u64("evict-bw", arg, 0, 1ULL << 50, &o->cfg.evict_bw); break;
+	case 'o': rc = parse_opt_u64("overhead", arg, 0, 1ULL << 50, &o->cfg.overhead); break;
 	case 't': rc = parse_opt_u64("tick-ms", arg, 1, 10000, &o->tick_ms); break;
 	case 'r':
 		rc = parse_opt_u64("ratio", arg, FK_RATIO_MIN, FK_RATIO_MAX, &v);
@@ -145,6 +148,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "phys", required_argument, NULL, 'p' },
 		{ "abi", required_argument, NULL, 'a' },
 		{ "ratio", required_argument, NULL, 'r' },
+		{ "overhead", required_argument, NULL, 'o' },
 		{ "inflow", required_argument, NULL, 'i' },
 		{ "evict-bw", required_argument, NULL, 'e' },
 		{ "tick-ms", required_argument, NULL, 't' },

@@ -40,7 +40,7 @@ enum fk_attr {
 	A_ABI_VERSION, A_STATE, A_NODE, A_TOTAL_PAGES, A_PHYS_CAPACITY,
 	A_PHYS_USED, A_LOGICAL, A_CAPACITY_PAGES, A_NO_ALLOC, A_RATE_LIMIT,
 	A_EVICT, A_HIGH, A_LOW, A_DEMOTED, A_PROMOTED, A_EVICTED, A_BALLOONED,
-	A_STAT, A_RATIO, A_LATENCY, A_COUNT
+	A_STAT, A_RATIO, A_LATENCY, A_OVERHEAD, A_COUNT
 };
 
 struct attr_desc {
@@ -71,6 +71,7 @@ static const struct attr_desc attrs[A_COUNT] = {
 	[A_STAT]		= { "stat", false, false, true },
 	[A_RATIO]		= { "compress_ratio", true, true, false },
 	[A_LATENCY]		= { "latency_ns", true, true, false },
+	[A_OVERHEAD]		= { "overhead_bytes", true, true, false },
 };
 
 enum node_abi { ABI_NONE, ABI_V1, ABI_P3 };
@@ -382,6 +383,7 @@ static void show(struct fk_device *d, enum fk_attr a, char *buf, size_t size)
 	case A_BALLOONED: v = m->ballooned_pages; break;
 	case A_RATIO: v = m->ratio; break;
 	case A_LATENCY: v = m->latency_ns; break;
+	case A_OVERHEAD: v = m->overhead; break;
 	case A_STAT:
 		snprintf(buf, size, "%llu %llu %llu %llu %llu %llu %llu\n",
 			 (unsigned long long)m->phys_capacity,
@@ -716,6 +718,7 @@ static int store(struct fk_device *d, enum fk_attr a, const char *val,
 	case A_LOW: return fk_model_set_low_threshold(&d->m, v);
 	case A_RATIO: return fk_model_set_ratio(&d->m, v);
 	case A_LATENCY: return fk_model_set_latency(&d->m, v);
+	case A_OVERHEAD: return fk_model_set_overhead(&d->m, v);
 	default: return -EACCES;
 	}
 }
@@ -1203,6 +1206,9 @@ static int device_init(struct fk_provider *p, struct fk_device *d)
 	if (rc < 0)
 		return rc;
 	d->model_ready = true;
+	/* like the kernel parameter: the default, clamped to the device */
+	if (fk_model_set_overhead(&d->m, p->cfg.overhead) < 0)
+		fk_model_set_overhead(&d->m, total * FK_PAGE_SIZE);
 	for (a = 0; a < A_COUNT; a++)
 		publish(p, d, (enum fk_attr)a, true);
 	return device_watch(p, d);

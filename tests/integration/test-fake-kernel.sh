@@ -17,6 +17,13 @@ inner() {
 	cram_assert_eq "$total" 65536 "total_pages of 256 MiB"
 	cram_assert_eq "$(value phys_capacity_bytes)" 134217728 "phys_capacity_bytes"
 	cram_assert_eq "$(value sim/compress_ratio)" 3000 "initial compress_ratio"
+	cram_assert_eq "$(value sim/overhead_bytes)" 1048576 "initial overhead_bytes"
+
+	# sim/ is writable offline; the overhead counts only while online.
+	echo 2097152 >$c/sim/overhead_bytes
+	cram_wait_for 5 sh -c "[ \$(cat $c/sim/overhead_bytes) = 2097152 ]"
+	sleep 0.1
+	cram_assert_eq "$(value phys_used_bytes)" 0 "phys_used_bytes offline"
 
 	# Knobs are refused while offline (ENODEV), thresholds are not.
 	echo 1 >$c/no_alloc
@@ -33,14 +40,16 @@ inner() {
 	cram_assert_eq "$(cat $nodes/has_memory)" 0 "a private node is not in has_memory"
 	cram_assert_grep '^CRAM_EVENT=online$' /sys/bus/dax/devices/dax0.0/uevent
 
-	# The device fills: physical use grows, compressed about 3:1.
+	# The device fills: physical use grows, the data compressed about 3:1
+	# on top of the overhead.
 	p1=$(value phys_used_bytes)
 	cram_wait_for 5 sh -c "[ \$(cat $c/phys_used_bytes) -gt $p1 ]"
 	# shellcheck disable=SC2046 # split the line into its fields
 	set -- $(value stat)
 	[ $# -eq 7 ] || cram_fail "stat has $# fields: $*"
-	if [ "$3" -lt $(($2 * 29 / 10)) ] || [ "$3" -gt $(($2 * 31 / 10)) ]; then
-		cram_fail "logical $3 vs physical $2 is not 3:1"
+	data=$(($2 - 2097152))
+	if [ "$3" -lt $((data * 29 / 10)) ] || [ "$3" -gt $((data * 31 / 10)) ]; then
+		cram_fail "logical $3 vs physical $2 - 2 MiB overhead is not 3:1"
 	fi
 
 	# The gate: no_alloc=1 stops demotion.
@@ -51,6 +60,14 @@ inner() {
 	sleep 0.3
 	cram_assert_eq "$(value logical_bytes)" "$l1" "logical_bytes with no_alloc=1"
 
+	# With the data still, a new overhead moves phys_used_bytes by the
+	# difference, on this device only.
+	p1=$(value phys_used_bytes)
+	echo 3145728 >$c/sim/overhead_bytes
+	cram_wait_for 5 sh -c "[ \$(cat $c/phys_used_bytes) = $((p1 + 1048576)) ]"
+	cram_assert_eq "$(cat /sys/bus/dax/devices/dax1.0/cram/sim/overhead_bytes)" \
+		1048576 "dax1.0 keeps its overhead"
+
 	# A bad write is put back; so are out-of-range values and RO writes.
 	echo abc >$c/no_alloc
 	cram_wait_for 5 grep -qx 1 $c/no_alloc
@@ -58,6 +75,10 @@ inner() {
 	cram_wait_for 5 grep -qx "$total" $c/capacity_pages
 	echo 999 >$c/sim/compress_ratio
 	cram_wait_for 5 grep -qx 3000 $c/sim/compress_ratio
+	echo 268435457 >$c/sim/overhead_bytes
+	cram_wait_for 5 grep -qx 3145728 $c/sim/overhead_bytes
+	echo 0x10 >$c/sim/overhead_bytes
+	cram_wait_for 5 grep -qx 3145728 $c/sim/overhead_bytes
 	echo 5 >$c/phys_used_bytes
 	cram_wait_for 5 sh -c "[ \$(cat $c/phys_used_bytes) -ne 5 ]"
 	# A write that is not truncated and ends in NUL, as libcxl does it.
@@ -100,6 +121,7 @@ inner() {
 	cram_wait_for 5 sh -c "[ ! -d $nodes/node1 ]"
 	cram_assert_eq "$(value logical_bytes)" 0 "logical_bytes after offline"
 	cram_assert_eq "$(value phys_used_bytes)" 0 "phys_used_bytes after offline"
+	cram_assert_eq "$(value sim/overhead_bytes)" 3145728 "overhead_bytes after offline"
 	cram_assert_eq "$(cat $nodes/online)" 0,2 "online nodes after offline"
 	cram_assert_grep '^CRAM_EVENT=offline$' /sys/bus/dax/devices/dax0.0/uevent
 	exit 0
@@ -112,7 +134,7 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cram_run_testbed --devices 2 --size 268435456 --phys 134217728 --tick-ms 20 \
-	-- sh "$0" --inner 2>"$log"
+	--overhead 1048576 -- sh "$0" --inner 2>"$log"
 rc=$?
 cat "$log" >&2
 cram_assert_eq $rc 0 "exit status of the scenario"
@@ -120,6 +142,8 @@ cram_assert_grep "^fake-kernel: dax0.0/cram/no_alloc: rejected 'abc': EINVAL$" "
 cram_assert_grep "^fake-kernel: dax0.0/cram/no_alloc: rejected '1': ENODEV$" "$log"
 cram_assert_grep "^fake-kernel: dax0.0/cram/capacity_pages: rejected '65537': ERANGE$" "$log"
 cram_assert_grep "^fake-kernel: dax0.0/cram/sim/compress_ratio: rejected '999': ERANGE$" "$log"
+cram_assert_grep "^fake-kernel: dax0.0/cram/sim/overhead_bytes: rejected '268435457': ERANGE$" "$log"
+cram_assert_grep "^fake-kernel: dax0.0/cram/sim/overhead_bytes: rejected '0x10': EINVAL$" "$log"
 cram_assert_grep "^fake-kernel: dax0.0/cram/phys_used_bytes: rejected '5': EACCES$" "$log"
 
 # Exit status and signals pass through.

@@ -149,7 +149,8 @@ static void step_demote(struct sim_device *d, const struct sim_phase *ph,
 		pages = room;
 	for (n = 0; n < pages; n++) {
 		size = next_size(d, ratio);
-		if (d->perfect && d->phys + phys + size > (double)d->t->phys_bytes)
+		if (d->perfect && d->phys + (double)d->overhead + phys + size >
+				  (double)d->t->phys_bytes)
 			break;
 		phys += size;
 		if (ratio > 0 && !d->perfect) {	/* all pages alike */
@@ -261,7 +262,8 @@ static void record(struct sim_device *d)
 
 static void account(struct sim_device *d, double dt_s)
 {
-	int64_t headroom = (int64_t)d->t->phys_bytes - (int64_t)llround(d->phys);
+	int64_t headroom = (int64_t)d->t->phys_bytes - (int64_t)llround(d->phys) -
+			   (int64_t)d->overhead;
 
 	if (headroom < d->min_headroom)
 		d->min_headroom = headroom;
@@ -294,7 +296,7 @@ void sim_device_step(struct sim_device *d)
 void sim_device_state(const struct sim_device *d, struct sim_state *s)
 {
 	s->time_ns = d->now_ns;
-	s->phys_used = d->phys > 0 ? (uint64_t)llround(d->phys) : 0;
+	s->phys_used = (d->phys > 0 ? (uint64_t)llround(d->phys) : 0) + d->overhead;
 	s->logical = d->logical_pages * SIM_PAGE;
 	s->demoted_pages = d->demoted;
 	s->promoted_pages = d->promoted;

@@ -57,6 +57,7 @@ struct sim_device {
 	size_t head, tail, cap_ext;
 	uint64_t logical_pages;
 	double phys;
+	uint64_t overhead;	/* bytes used besides the data; traces: 0 */
 	/* counters and rests */
 	uint64_t demoted, promoted, evicted;
 	double demote_carry, promote_carry, evict_carry;

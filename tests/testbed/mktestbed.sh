@@ -387,6 +387,7 @@ add_device() {
 	a $C/stat "$phys 0 0 0 0 0 0"
 	a $C/sim/compress_ratio 1000
 	a $C/sim/latency_ns 0
+	a $C/sim/overhead_bytes 0
 }
 
 k=0
