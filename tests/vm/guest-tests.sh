@@ -105,18 +105,18 @@ test_bind() {
 ATTRS="abi_version state node total_pages phys_capacity_bytes phys_used_bytes logical_bytes
 capacity_pages no_alloc demote_rate_limit_bytes evict_bytes high_threshold_bytes
 low_threshold_bytes demoted_pages promoted_pages evicted_pages ballooned_pages stat
-sim/compress_ratio sim/latency_ns"
+sim/compress_ratio sim/latency_ns sim/overhead_bytes"
 RO_ATTRS="abi_version node total_pages phys_capacity_bytes phys_used_bytes logical_bytes
 demoted_pages promoted_pages evicted_pages ballooned_pages stat"
 U64_KNOBS="capacity_pages demote_rate_limit_bytes evict_bytes high_threshold_bytes
-low_threshold_bytes sim/compress_ratio sim/latency_ns"
+low_threshold_bytes sim/compress_ratio sim/latency_ns sim/overhead_bytes"
 
 test_formats() {
 	n=0 missing=
 	for a in $ATTRS; do
 		if [ -f $C/$a ]; then n=$((n + 1)); else missing="$missing $a"; fi
 	done
-	check attrs-exist "present=$n of 20 missing=[${missing# }]" [ $n = 20 ]
+	check attrs-exist "present=$n of 21 missing=[${missing# }]" [ $n = 21 ]
 	for a in $ATTRS; do
 		case $a in state|stat) continue ;; esac
 		v=$(rd $C/$a)
@@ -133,8 +133,9 @@ test_formats() {
 	pc=$(rd $C/phys_capacity_bytes)
 	check format:stat "stat='$st' fields=$nf phys_capacity=$pc" \
 		eval '[ "$nf" = 7 ] && [ "${st%% *}" = "$pc" ]'
-	check format:sim_defaults "compress_ratio=$(rd $C/sim/compress_ratio) latency_ns=$(rd $C/sim/latency_ns)" \
-		eval '[ "$(rd $C/sim/compress_ratio)" = 1000 ] && [ "$(rd $C/sim/latency_ns)" = 0 ]'
+	check format:sim_defaults "compress_ratio=$(rd $C/sim/compress_ratio) latency_ns=$(rd $C/sim/latency_ns) overhead_bytes=$(rd $C/sim/overhead_bytes)" \
+		eval '[ "$(rd $C/sim/compress_ratio)" = 1000 ] && [ "$(rd $C/sim/latency_ns)" = 0 ] &&
+		[ "$(rd $C/sim/overhead_bytes)" = 1048576 ]'
 }
 
 test_bad_input_offline() {
@@ -166,6 +167,12 @@ test_bad_input_offline() {
 	expect_wr "ok:compress_ratio:3000" $C/sim/compress_ratio 3000 OK
 	expect_wr "ok:compress_ratio:raw" $C/sim/compress_ratio 1000 OK raw
 	expect_wr "erange:latency_ns" $C/sim/latency_ns 1000000001 ERANGE
+	sz=$(($(rd $C/total_pages) * PAGE))
+	expect_wr "erange:overhead_bytes:size+1" $C/sim/overhead_bytes $((sz + 1)) ERANGE
+	expect_wr "ok:overhead_bytes:size" $C/sim/overhead_bytes $sz OK
+	check readback:overhead_bytes "value=$(rd $C/sim/overhead_bytes) want=$sz phys_used=$(rd $C/phys_used_bytes)" \
+		eval '[ "$(rd $C/sim/overhead_bytes)" = "$sz" ] && [ "$(rd $C/phys_used_bytes)" = 0 ]'
+	expect_wr "ok:overhead_bytes:raw" $C/sim/overhead_bytes 1048576 OK raw
 	expect_wr "ok:offline-again" $C/state offline OK
 }
 

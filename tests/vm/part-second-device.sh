@@ -38,6 +38,50 @@ second_setup() {
 	}
 }
 
+# until DEV's phys_used_bytes differs from VALUE (up to 5 s), then settle
+used_moves() { # CRAMDIR VALUE
+	i=0
+	while [ "$(rd $1/phys_used_bytes)" = "$2" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	settle
+}
+
+# Each device's sim/overhead_bytes: with pages demoted into $dax and both
+# gates closed, so that no page comes or goes, a new overhead moves that
+# device's phys_used_bytes by exactly the difference, and the other
+# device's not at all.
+second_overhead() {
+	expect_wr ok:overhead-a-gate $A/no_alloc 1 OK
+	start_hog 8 random 51
+	r=$(reclaim 8M)
+	expect_wr ok:overhead-gate $C/no_alloc 1 OK
+	settle
+	oc=$(rd $C/sim/overhead_bytes) oa=$(rd $A/sim/overhead_bytes)
+	pc0=$(rd $C/phys_used_bytes) lc0=$(rd $C/logical_bytes) pa0=$(rd $A/phys_used_bytes)
+	x=5255225
+	expect_wr ok:overhead-set $C/sim/overhead_bytes $x OK
+	used_moves $C "$pc0"
+	pc1=$(rd $C/phys_used_bytes) lc1=$(rd $C/logical_bytes) pa1=$(rd $A/phys_used_bytes)
+	check second:overhead "reclaim=$r $dax: logical_bytes ${lc0}->${lc1} overhead_bytes ${oc}->$(rd $C/sim/overhead_bytes) phys_used_bytes ${pc0}->${pc1} (+$((pc1 - pc0)), want +$((x - oc))); $da: overhead_bytes=$(rd $A/sim/overhead_bytes) phys_used_bytes ${pa0}->${pa1}" \
+		eval '[ "$lc0" -ge $((1024 * PAGE)) ] && [ "$lc1" = "$lc0" ] &&
+		[ $((pc1 - pc0)) = $((x - oc)) ] && [ "$oa" = 1048576 ] &&
+		[ "$(rd $A/sim/overhead_bytes)" = "$oa" ] && [ "$pa1" = "$pa0" ]'
+	y=123456
+	expect_wr ok:overhead-set-second $A/sim/overhead_bytes $y OK
+	used_moves $A "$pa1"
+	pa2=$(rd $A/phys_used_bytes) pc2=$(rd $C/phys_used_bytes)
+	check second:overhead-own "$da: overhead_bytes ${oa}->$(rd $A/sim/overhead_bytes) phys_used_bytes ${pa1}->${pa2} ($((pa2 - pa1)), want $((y - oa))); $dax: overhead_bytes=$(rd $C/sim/overhead_bytes) phys_used_bytes ${pc1}->${pc2}" \
+		eval '[ $((pa2 - pa1)) = $((y - oa)) ] && [ "$pc2" = "$pc1" ] &&
+		[ "$(rd $C/sim/overhead_bytes)" = "$x" ]'
+	stop_hogs
+	expect_wr ok:overhead-restore $C/sim/overhead_bytes "$oc" OK
+	expect_wr ok:overhead-restore-second $A/sim/overhead_bytes "$oa" OK
+	expect_wr ok:overhead-gate-open $C/no_alloc 0 OK
+	expect_wr ok:overhead-a-gate-open $A/no_alloc 0 OK
+	settle
+}
+
 test_second_device() {
 	second_setup || return
 	A=$DAXBUS/devices/$da/cram B=$DAXBUS/devices/$db/cram
@@ -56,6 +100,7 @@ test_second_device() {
 	check second:online-own-node "write=$got has_private_memory=[$priv] node${na}_MemTotal=${ka}kB total_pages=$tpa node${tnode}_MemTotal=$(node_kb $tnode MemTotal)kB" \
 		eval '[ "$got" = OK ] && in_list "$priv" "$na" && in_list "$priv" "$tnode" &&
 		[ "${ka:-0}" = $((tpa * PAGE / 1024)) ]'
+	second_overhead
 
 	# bind: the node of the other namespace already holds private memory
 	wr $DAXBUS/drivers/cram/new_id "$db" >/dev/null	# an id only: still device_dax's
