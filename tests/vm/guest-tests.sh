@@ -274,6 +274,19 @@ hog_wait() { # FILE PATTERN: until a line of FILE matches (up to 60 s)
 	while ! grep -q "$2" "$1" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 	grep "$2" "$1" | tail -1
 }
+pin_hog() { # SEED: an 8 MiB random hog, demoted and then pinned (vmhog's
+	# SIGALRM); sets h (its pid), hp (its pages), r (the reclaim's result),
+	# pin (its "pin#1 pages=N" line) and np (N)
+	rm -f /tmp/hog.$1
+	start_hog 8 random $1
+	h=$hog
+	hp=$(sed -n 's/.*pages=\([0-9]*\).*/\1/p' /tmp/hog.$1)
+	r=$(reclaim 8M)
+	settle
+	kill -ALRM $h
+	pin=$(hog_wait /tmp/hog.$1 '^pin#1 ')
+	np=${pin##*=}
+}
 stop_hogs() {
 	for p in $hogs; do kill $p 2>/dev/null; wait $p 2>/dev/null; done
 	hogs=

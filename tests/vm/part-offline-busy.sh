@@ -26,15 +26,8 @@ test_offline_busy() {
 	n=$tnode
 	expect_wr ok:busy-online $C/state online OK
 	settle
-	rm -f /tmp/hog.61 /tmp/hog.62
-	start_hog 8 random 61
-	h=$hog
-	hp=$(sed -n 's/.*pages=\([0-9]*\).*/\1/p' /tmp/hog.61)
-	r=$(reclaim 8M)
-	settle
-	kill -ALRM $h
-	pin=$(hog_wait /tmp/hog.61 '^pin#1 ')
-	np=${pin##*=}
+	rm -f /tmp/hog.62
+	pin_hog 61
 	on0=$(pages_on $h $n) node0=$(busy_node $n)
 	ev0=$(grep -c "^change $dax offline" /tmp/uevents)
 	check busy-pinned "reclaim=$r hog_pages_on_node$n=$on0 of $hp $pin" \

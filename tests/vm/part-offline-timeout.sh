@@ -59,15 +59,7 @@ test_offline_timeout() {
 	# the hog demoted whole and pinned, then cramd adopts the device
 	expect_wr ok:timeout-online $C/state online OK
 	settle
-	rm -f /tmp/hog.71
-	start_hog 8 random 71
-	h=$hog
-	hp=$(sed -n 's/.*pages=\([0-9]*\).*/\1/p' /tmp/hog.71)
-	r=$(reclaim 8M)
-	settle
-	kill -ALRM $h
-	pin=$(hog_wait /tmp/hog.71 '^pin#1 ')
-	np=${pin##*=}
+	pin_hog 71
 	to_cramd /tmp/cramd-to.conf /tmp/cramd-to.log
 	on0=$(pages_on $h $n) node0=$(to_node $n)
 	check timeout-pinned "reclaim=$r hog_pages_on_node$n=$on0 of $hp $pin cramd pid=$cramd_pid: $(grep "$dax: already online" /tmp/cramd-to.log | head -n 1 | sed 's/^cramd: //')" \
