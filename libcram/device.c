@@ -232,7 +232,6 @@ static int open_stat(struct cram_device *dev)
 	if (rc < 0)
 		return -errno;
 	dev->stat_fd = rc;
-	dev->stat_last_len = 0;
 	return rc;
 }
 

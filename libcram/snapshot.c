@@ -39,6 +39,13 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The path of @dev's cram/stat, for messages: built only when one is due. */
+static const char *stat_path(struct cram_device *dev, char *path, size_t len)
+{
+	snprintf(path, len, "%s/stat", cram_device_get_path(dev));
+	return path;
+}
+
 int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
 {
 	uint64_t fields[CRAM_STAT_FIELDS];
@@ -50,15 +57,13 @@ int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
 	if (!dev || !snap || !SNAP_HAS(snap, timestamp_ns))
 		return -EINVAL;
 	ctx = cram_device_get_ctx(dev);
-	rc = snprintf(path, sizeof(path), "%s/stat", cram_device_get_path(dev));
-	if (rc < 0 || (size_t)rc >= sizeof(path))
-		return -ENAMETOOLONG;
 	rc = cram_device_read_stat(dev, buf, sizeof(buf));
 	if (rc < 0)
-		return cram_sysfs_log_read(ctx, path, rc, sizeof(buf));
+		return cram_sysfs_log_read(ctx, stat_path(dev, path, sizeof(path)), rc,
+					   sizeof(buf));
 	rc = cram_parse_stat(buf, fields, CRAM_STAT_FIELDS);
 	if (rc < 0)
-		return cram_sysfs_bad_value(ctx, path, buf, rc);
+		return cram_sysfs_bad_value(ctx, stat_path(dev, path, sizeof(path)), buf, rc);
 	snap->timestamp_ns = monotonic_ns();
 	for (i = 0; i < CRAM_STAT_FIELDS; i++) {
 		if (snap->size >= stat_offsets[i] + sizeof(uint64_t))
