@@ -18,9 +18,8 @@
 #
 # The testbed models sysfs: as root the script puts it on a private tmpfs
 # (sysfs lives in memory; a disk-backed /tmp adds journaling to every knob
-# write), and the fake kernel rewrites cram/stat in place (--stat-in-place)
-# the way a sysfs attribute keeps its inode, so that cramd's kept-open
-# descriptor reads it as it would on a kernel. cramd still runs under
+# write); libcram opens cram/stat afresh for every snapshot, on a testbed
+# as on a kernel. cramd still runs under
 # umockdev's preload library, which adds an access() and signal masking
 # to every open(). PERF=1: also profile cramd for 5 s with perf and print
 # the share of its CPU time per library. A benchmark, not a test: it
@@ -105,7 +104,7 @@ script=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 err=$(mktemp) || exit 2
 trap 'rm -f "$err"' EXIT
 run="umockdev-wrapper $fk --devices $DEVICES --size 268435456 --ratio 2500 \
-	--inflow $INFLOW --tick-ms 50 --stat-in-place \
+	--inflow $INFLOW --tick-ms 50 \
 	-- sh $script --inner $builddir ${DURATION_S:-20}"
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1; then
 	tmp=$(mktemp -d) || exit 2

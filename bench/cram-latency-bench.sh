@@ -16,9 +16,6 @@
 #           pass on it (target: p99 <= 1 ms)
 #   poll    no threshold uevents: cramd notices at its next poll
 #
-# The fake kernel rewrites cram/stat in place (--stat-in-place), as sysfs
-# keeps an attribute's inode, so cramd's kept-open descriptor reads it
-# without the reopen a replaced testbed file needs.
 # Prints count, p50, p99 and max per run, in microseconds. For the uevent
 # run twice: from the crossing, and from the moment the fake kernel hands
 # the uevent to umockdev, after it wrote the event's properties into the
@@ -98,7 +95,7 @@ for mode in uevent poll; do
 	# shellcheck disable=SC2086 # $opt is one word or none
 	umockdev-wrapper "$fk" --devices 1 --size 268435456 --phys 67108864 \
 		--ratio 1000 --inflow 268435456 --evict-bw 268435456 --tick-ms 10 \
-		--stat-in-place --latency-log "$tmp/$mode.log" $opt \
+		--latency-log "$tmp/$mode.log" $opt \
 		-- sh "$0" --inner "$builddir" "$poll" "$duration" 2>"$tmp/$mode.err" ||
 		{ cat "$tmp/$mode.err" >&2; exit 1; }
 	if [ $mode = uevent ]; then

@@ -26,14 +26,10 @@ struct cram_device {
 	char *devname;
 	char *region;
 	char *path;
-	int stat_fd;		/* cram/stat kept open for snapshots, or -1 */
-	char stat_last[192];	/* what the last read of it returned */
-	size_t stat_last_len;	/* 0: nothing to compare with */
 };
 
 static void device_free(struct cram_device *dev)
 {
-	cram_device_close_stat(dev);
 	free(dev->devname);
 	free(dev->region);
 	free(dev->path);
@@ -141,7 +137,6 @@ static int add_device(struct cram_ctx *ctx, const char *name)
 	}
 	dev->ctx = ctx;
 	dev->path = path;
-	dev->stat_fd = -1;
 	memcpy(dev->num, num, sizeof(num));
 	dev->devname = strdup(name);
 	if (!dev->devname || find_region(dev) < 0) {
@@ -218,76 +213,15 @@ const char *cram_device_get_path(struct cram_device *dev)
 	return dev ? dev->path : NULL;
 }
 
-static int open_stat(struct cram_device *dev)
+int cram_device_read_stat(struct cram_device *dev, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	int rc;
 
-	if (dev->stat_fd >= 0)
-		return dev->stat_fd;
 	rc = snprintf(path, sizeof(path), "%s/stat", dev->path);
 	if (rc < 0 || (size_t)rc >= sizeof(path))
 		return -ENAMETOOLONG;
-	rc = open(path, O_RDONLY | O_CLOEXEC);
-	if (rc < 0)
-		return -errno;
-	dev->stat_fd = rc;
-	return rc;
-}
-
-static int read_stat(struct cram_device *dev, char *buf, size_t len)
-{
-	int fd = open_stat(dev);
-
-	return fd < 0 ? fd : cram_sysfs_read_fd(fd, buf, len);
-}
-
-/* True when @buf holds what the last read returned; remembers @buf. */
-static bool stat_unchanged(struct cram_device *dev, const char *buf, int n)
-{
-	bool same = n > 0 && (size_t)n == dev->stat_last_len &&
-		    memcmp(buf, dev->stat_last, (size_t)n) == 0;
-
-	if ((size_t)n <= sizeof(dev->stat_last)) {
-		memcpy(dev->stat_last, buf, (size_t)n);
-		dev->stat_last_len = (size_t)n;
-	} else {
-		dev->stat_last_len = 0;
-	}
-	return same;
-}
-
-static bool stat_unlinked(struct cram_device *dev)
-{
-	struct stat st;
-
-	return fstat(dev->stat_fd, &st) == 0 && st.st_nlink == 0;
-}
-
-int cram_device_read_stat(struct cram_device *dev, char *buf, size_t len)
-{
-	int rc = read_stat(dev, buf, len);
-
-	if (rc < 0 && rc != -EFBIG && rc != -EINVAL) {
-		/* e.g. ENODEV: the device went away under the open file */
-		cram_device_close_stat(dev);
-		return read_stat(dev, buf, len);
-	}
-	if (rc >= 0 && stat_unchanged(dev, buf, rc) && stat_unlinked(dev)) {
-		cram_device_close_stat(dev);
-		rc = read_stat(dev, buf, len);
-		if (rc >= 0)
-			stat_unchanged(dev, buf, rc);
-	}
-	return rc;
-}
-
-void cram_device_close_stat(struct cram_device *dev)
-{
-	if (dev->stat_fd >= 0)
-		close(dev->stat_fd);
-	dev->stat_fd = -1;
-	dev->stat_last_len = 0;
+	return cram_sysfs_read(path, buf, len);
 }
 
 struct cram_device *cram_device_get_by_name(struct cram_ctx *ctx, const char *devname)

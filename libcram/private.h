@@ -60,15 +60,10 @@ void cram_nodes_free(struct cram_ctx *ctx);
 void cram_devices_free(struct cram_ctx *ctx);
 
 /*
- * device.c: reads the device's cram/stat into @buf (as cram_sysfs_read_fd)
- * through a descriptor opened on first use and kept open between reads.
- * A failed read opens the file anew once (ENODEV after an unplug). A sysfs
- * attribute is never replaced, but a testbed's file may be replaced or
- * removed, and its old descriptor then reads the same bytes forever: when
- * a read returns what the last one did, a file with no links left is
- * opened anew. Returns bytes or -errno. close drops the descriptor.
+ * device.c: reads the device's cram/stat into @buf (as cram_sysfs_read()),
+ * in one read of a freshly opened file, so that every read sees one
+ * consistent record. Returns bytes or -errno.
  */
 int cram_device_read_stat(struct cram_device *dev, char *buf, size_t len);
-void cram_device_close_stat(struct cram_device *dev);
 
 #endif /* _LIBCRAM_PRIVATE_H_ */

@@ -77,9 +77,6 @@ static void usage(FILE *f)
 		"  --tick-ms MS           simulation step (default 50)\n"
 		"  --verbose              log every applied write\n"
 		"  --no-threshold-uevents send no CRAM_EVENT=high/low uevents\n"
-		"  --stat-in-place        rewrite cram/stat in place, like a sysfs\n"
-		"                         attribute keeps its inode (readers may see\n"
-		"                         a torn value: for benchmarks only)\n"
 		"  --latency-log FILE     log \"DEV EVENT ATTR NS\": time from each\n"
 		"                         threshold crossing to the first knob write\n"
 		"                         that changes a value\n");
@@ -132,7 +129,6 @@ static int parse_one(struct options *o, int c, const char *arg)
 		break;
 	case 'v': o->cfg.verbose = true; break;
 	case 'U': o->cfg.no_threshold_uevents = true; break;
-	case 'S': o->cfg.stat_in_place = true; break;
 	case 'L': o->cfg.latency_log = arg; break;
 	default: rc = -EINVAL; break;
 	}
@@ -154,7 +150,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "tick-ms", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-threshold-uevents", no_argument, NULL, 'U' },
-		{ "stat-in-place", no_argument, NULL, 'S' },
 		{ "latency-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

@@ -91,7 +91,6 @@ struct fk_device {
 	const char *crossing;		/* its CRAM_EVENT, "high" or "low" */
 	uint64_t uevent_ns;		/* when its uevent went to umockdev */
 	uint64_t busy;			/* offline writes still to refuse (EBUSY) */
-	int stat_fd;			/* cram/stat open for in-place updates */
 	struct fk_model m;
 	char shown[A_COUNT][VAL_MAX];	/* what the provider last wrote */
 	char meminfo[VAL_MAX * 2];
@@ -399,49 +398,18 @@ static void show(struct fk_device *d, enum fk_attr a, char *buf, size_t size)
 	snprintf(buf, size, "%llu\n", v);
 }
 
-/*
- * With cfg.stat_in_place, cram/stat is rewritten in place when its length
- * does not change, through a descriptor the provider keeps open (so inotify
- * reports no close), the way a sysfs attribute keeps its inode: a reader
- * that keeps it open then reads it afresh without a path lookup, as on a
- * real kernel. The price is that a reader racing the write can see a torn
- * value, which is why only benchmarks ask for it. Returns 0, or 1 when the
- * caller must replace the file instead.
- */
-static int publish_in_place(struct fk_device *d, const char *path, const char *buf)
-{
-	size_t len = strlen(buf);
-
-	if (strlen(d->shown[A_STAT]) != len)
-		return 1;
-	if (d->stat_fd < 0)
-		d->stat_fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (d->stat_fd < 0 || pwrite(d->stat_fd, buf, len, 0) != (ssize_t)len)
-		return -errno;
-	return 0;
-}
-
 /* Write attribute @a when its content changed (or always with @force). */
 static void publish(struct fk_provider *p, struct fk_device *d, enum fk_attr a,
 		    bool force)
 {
 	char buf[VAL_MAX], path[PATH_MAX];
-
-	int rc = 1;
+	int rc;
 
 	show(d, a, buf, sizeof(buf));
 	if (!force && !strcmp(buf, d->shown[a]))
 		return;
 	attr_path(p, d, a, path);
-	if (a == A_STAT && p->cfg.stat_in_place && !force)
-		rc = publish_in_place(d, path, buf);
-	if (rc > 0) {
-		rc = write_atomic(path, buf);
-		if (a == A_STAT && d->stat_fd >= 0) {	/* a new inode now */
-			close(d->stat_fd);
-			d->stat_fd = -1;
-		}
-	}
+	rc = write_atomic(path, buf);
 	if (rc < 0) {
 		fk_log("cannot write %s: %s", path, strerror(-rc));
 		return;
@@ -1248,7 +1216,6 @@ static int find_devices(struct fk_provider *p)
 		p->devs = devs;
 		memset(&devs[p->ndevs], 0, sizeof(*devs));
 		devs[p->ndevs].wd = devs[p->ndevs].wd_sim = -1;
-		devs[p->ndevs].stat_fd = -1;
 		strcpy(devs[p->ndevs].name, de->d_name);
 		p->ndevs++;
 	}
@@ -1363,8 +1330,6 @@ void fk_provider_free(struct fk_provider *p)
 			       (unsigned long long)d->m.phys_capacity);
 		if (d->model_ready)
 			fk_model_free(&d->m);
-		if (d->stat_fd >= 0)
-			close(d->stat_fd);
 		free(d->devpath);
 		free(d->uevent_base);
 	}

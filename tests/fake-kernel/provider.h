@@ -24,7 +24,6 @@ struct fk_config {
 	uint64_t evict_bw;	/* bytes/s per device, FK_DEFAULT: size / 10 */
 	bool verbose;		/* log every applied write */
 	bool no_threshold_uevents;	/* crossings send no CRAM_EVENT uevent */
-	bool stat_in_place;	/* rewrite cram/stat in place (benchmarks) */
 	const char *latency_log;	/* NULL, or where to log responses */
 };
 

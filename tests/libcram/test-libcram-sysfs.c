@@ -420,10 +420,10 @@ static void test_garbage_stat(void **state)
 }
 
 /*
- * cram/stat stays open between snapshots. A file replaced under it (the
- * fake kernel renames a new one over it) or removed is reopened, so a
- * snapshot never returns a stale value. rename() and unlink() go to the
- * testbed directly: umockdev redirects only open() and friends.
+ * Every snapshot reads cram/stat afresh: rewritten in place, replaced by a
+ * new file or removed, a snapshot never returns a stale value. rename()
+ * and unlink() go to the testbed directly: umockdev redirects only open()
+ * and friends.
  */
 static void tb_replace(const char *name, const char *value)
 {
@@ -443,7 +443,7 @@ static void tb_replace(const char *name, const char *value)
 	}
 }
 
-static void test_stat_kept_open(void **state)
+static void test_stat_read_afresh(void **state)
 {
 	struct cram_device *dev = the_device(*state);
 	struct cram_snapshot snap = { .size = sizeof(snap) };
@@ -457,7 +457,7 @@ static void test_stat_kept_open(void **state)
 	put(CRAM_DIR "/stat", "20 2 0 0 0 0 0\n");
 	assert_int_equal(cram_device_snapshot(dev, &snap), 0);
 	assert_true(snap.phys_capacity_bytes == 20 && snap.phys_used_bytes == 2);
-	/* a new file in its place: reopened */
+	/* a new file in its place */
 	tb_replace("stat", "30 3 0 0 0 0 0\n");
 	assert_int_equal(cram_device_snapshot(dev, &snap), 0);
 	assert_true(snap.phys_capacity_bytes == 30 && snap.phys_used_bytes == 3);
@@ -587,7 +587,7 @@ int main(int argc, char **argv)
 		T(test_setters),
 		T(test_garbage_attrs),
 		T(test_garbage_stat),
-		T(test_stat_kept_open),
+		T(test_stat_read_afresh),
 		T(test_garbage_nodelists),
 		T(test_garbage_meminfo),
 		T(test_garbage_abi_version_skips),

@@ -4,9 +4,9 @@
  *
  *   statpoll FILE SECONDS INTERVAL_MS [MIN_FIELDS]
  *
- * Reads FILE (kept open, re-read from offset 0 like libcram reads
- * cram/stat) every INTERVAL_MS milliseconds for SECONDS seconds and prints
- * one line
+ * Reads FILE (kept open and re-read from offset 0, which has sysfs
+ * generate the attribute afresh) every INTERVAL_MS milliseconds for
+ * SECONDS seconds and prints one line
  *
  *   samples=N hz=H max_gap_ms=G bad=B
  *
