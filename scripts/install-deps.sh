@@ -8,12 +8,13 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libudev-dev libinih-dev"
 TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
 # Building the Debian packages (scripts/build-debs.sh, run by CI).
-PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot"
+PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot lintian"
 # libFuzzer targets (scripts/fuzz.sh, run by CI).
 FUZZ_DEPS="clang libclang-rt-14-dev"
 # The patched test kernel and the QEMU VM tests (kernel-abi/, tests/vm/).
 VM_DEPS="linux-source-6.12 bc bison flex libelf-dev libssl-dev cpio kmod dwarves
-	xz-utils qemu-system-x86 busybox-static ndctl daxctl numactl liblz4-1"
+	xz-utils qemu-system-x86 busybox-static ndctl daxctl numactl liblz4-1
+	systemd udev dbus"
 
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
