@@ -18,6 +18,18 @@
 extern "C" {
 #endif
 
+/*
+ * The version of libcram this header belongs to. CRAM_VERSION compares as
+ * a number: #if CRAM_VERSION >= CRAM_VERSION_NUMBER(0, 2, 0).
+ */
+#define CRAM_VERSION_MAJOR 0
+#define CRAM_VERSION_MINOR 1
+#define CRAM_VERSION_MICRO 0
+#define CRAM_VERSION_NUMBER(major, minor, micro) \
+	(((major) << 16) | ((minor) << 8) | (micro))
+#define CRAM_VERSION \
+	CRAM_VERSION_NUMBER(CRAM_VERSION_MAJOR, CRAM_VERSION_MINOR, CRAM_VERSION_MICRO)
+
 struct cram_ctx;
 struct cram_node;
 struct cram_device;
@@ -77,7 +89,7 @@ void *cram_get_userdata(struct cram_ctx *ctx);
 enum cram_abi {
 	CRAM_ABI_NONE = 0,
 	CRAM_ABI_V1 = 1,
-	CRAM_ABI_P3 = 3,
+	CRAM_ABI_P3 = 3
 };
 
 /**
@@ -149,7 +161,7 @@ struct cram_device *cram_device_get_by_name(struct cram_ctx *ctx,
 
 enum cram_device_state {
 	CRAM_DEVICE_OFFLINE = 0,
-	CRAM_DEVICE_ONLINE = 1,
+	CRAM_DEVICE_ONLINE = 1
 };
 
 /**
@@ -287,7 +299,7 @@ int cram_snapshot_time_to_full(const struct cram_snapshot *older,
  */
 enum cram_feature {
 	CRAM_FEATURE_PRIVATE_NODES = 1,
-	CRAM_FEATURE_USER_PLACEMENT = 2,
+	CRAM_FEATURE_USER_PLACEMENT = 2
 };
 
 /**
