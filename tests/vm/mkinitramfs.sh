@@ -1,12 +1,21 @@
 #!/bin/bash
-# Build the busybox initramfs of the cram VM tests.
-# usage: mkinitramfs.sh BUILD_DIR OUT.cpio.gz
+# Build the initramfs of the cram VM tests.
+# usage: mkinitramfs.sh [--systemd DEBS_DIR] BUILD_DIR OUT.cpio.gz
 # BUILD_DIR is a configured and built cram tree (cramd, cramctl, libcram).
 # Dynamic binaries are copied with the libraries ldd lists for them.
+# By default busybox's sh is /init and runs guest-tests.sh. With --systemd,
+# the host's systemd is /init (PID 1) with journald, udevd and the D-Bus
+# daemon, cram is installed from the Debian packages in DEBS_DIR as an
+# operator would install it, and cram-vmtest.service runs systemd-tests.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
-[ $# = 2 ] || die "usage: mkinitramfs.sh BUILD_DIR OUT.cpio.gz"
+debs=
+if [ "${1:-}" = --systemd ]; then
+	debs=$(cd "${2:?}" && pwd) || die "no packages dir '$2'"
+	shift 2
+fi
+[ $# = 2 ] || die "usage: mkinitramfs.sh [--systemd DEBS_DIR] BUILD_DIR OUT.cpio.gz"
 build=$(cd "$1" && pwd) || die "no build dir '$1'"
 out=$2
 
@@ -17,13 +26,20 @@ ldd "$busybox" >/dev/null 2>&1 && die "$busybox is dynamic; install busybox-stat
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,usr/bin,usr/lib,vmtests}
+mkdir -p "$root"/{etc,proc,sys,dev,tmp,run,usr/bin,usr/sbin,usr/lib,usr/lib64,vmtests}
+if [ -n "$debs" ]; then
+	# the host's merged /usr, so that units and packages find their paths
+	for d in bin sbin lib lib64; do ln -s usr/$d "$root/$d"; done
+else
+	mkdir -p "$root"/{bin,sbin}
+fi
 cp "$busybox" "$root/bin/busybox"
 
 # copy_bin FILE DEST_DIR: the binary plus every library ldd finds for it.
 copy_bin() {
 	local f=$1 dest=$2 lib
 	[ -x "$f" ] || die "$f missing (build the project first)"
+	mkdir -p "$root/$dest"
 	cp -L "$f" "$root/$dest/"
 	for lib in $(LD_LIBRARY_PATH=$build/libcram/.libs ldd "$f" | grep -oE '/[^ ]+'); do
 		[ -e "$root$lib" ] && continue
@@ -38,29 +54,34 @@ copy_bin() {
 for t in cxl ndctl daxctl numactl; do
 	copy_bin "$(command -v $t)" usr/bin
 done
-# libtool keeps the real binaries in .libs/ and the library in libcram/.libs
-for t in cramctl/cramctl cramd/cramd; do
-	if [ -x "$build/$(dirname $t)/.libs/$(basename $t)" ]; then
-		copy_bin "$build/$(dirname $t)/.libs/$(basename $t)" usr/bin
-	else
-		copy_bin "$build/$t" usr/bin
-	fi
-done
-# cramd's discovery helper, where the built cramd looks for it when
-# CRAMD_DISCOVER is not set (the pkglibexecdir it was configured with)
-cramd_bin=$build/cramd/.libs/cramd
-[ -x "$cramd_bin" ] || cramd_bin=$build/cramd/cramd
-# (awk reads all of strings' output: an early exit would SIGPIPE it, and
-# pipefail would call that a failure)
-helper=$(strings -a "$cramd_bin" | awk '/^\/.*\/cram-discover$/ && !n++')
-[ -n "$helper" ] || die "$cramd_bin: no cram-discover path in it"
-disc=$build/cramd/.libs/cram-discover
-[ -x "$disc" ] || disc=$build/cramd/cram-discover
-mkdir -p "$root$(dirname "$helper")"
-copy_bin "$disc" "$(dirname "${helper#/}")"
-# libcram where the loader looks by default
-mkdir -p "$root/lib/x86_64-linux-gnu"
-cp -L "$build"/libcram/.libs/libcram.so.? "$root/lib/x86_64-linux-gnu/"
+if [ -n "$debs" ]; then
+	. "$here/initramfs-systemd.sh"
+	add_systemd_and_cram
+else
+	# libtool keeps the real binaries in .libs/ and the library in libcram/.libs
+	for t in cramctl/cramctl cramd/cramd; do
+		if [ -x "$build/$(dirname $t)/.libs/$(basename $t)" ]; then
+			copy_bin "$build/$(dirname $t)/.libs/$(basename $t)" usr/bin
+		else
+			copy_bin "$build/$t" usr/bin
+		fi
+	done
+	# cramd's discovery helper, where the built cramd looks for it when
+	# CRAMD_DISCOVER is not set (the pkglibexecdir it was configured with)
+	cramd_bin=$build/cramd/.libs/cramd
+	[ -x "$cramd_bin" ] || cramd_bin=$build/cramd/cramd
+	# (awk reads all of strings' output: an early exit would SIGPIPE it, and
+	# pipefail would call that a failure)
+	helper=$(strings -a "$cramd_bin" | awk '/^\/.*\/cram-discover$/ && !n++')
+	[ -n "$helper" ] || die "$cramd_bin: no cram-discover path in it"
+	disc=$build/cramd/.libs/cram-discover
+	[ -x "$disc" ] || disc=$build/cramd/cram-discover
+	mkdir -p "$root$(dirname "$helper")"
+	copy_bin "$disc" "$(dirname "${helper#/}")"
+	# libcram where the loader looks by default
+	mkdir -p "$root/lib/x86_64-linux-gnu"
+	cp -L "$build"/libcram/.libs/libcram.so.? "$root/lib/x86_64-linux-gnu/"
+fi
 
 # the anonymous-memory workload, linked to the host's liblz4 by path
 # (liblz4-1 ships no development symlink)
@@ -86,8 +107,9 @@ copy_bin "$root/libcram-probe.tmp" vmtests
 mv "$root/vmtests/libcram-probe.tmp" "$root/vmtests/libcram-probe"
 rm -f "$root/libcram-probe.tmp"
 
-cp "$here/init" "$root/init"
-cp "$here/guest-tests.sh" "$here/uevent-log.sh" "$root/vmtests/"
+cp "$here/guest-lib.sh" "$here/guest-tests.sh" "$here/uevent-log.sh" \
+	"$here/systemd-tests.sh" "$root/vmtests/"
+[ -n "$debs" ] || cp "$here/init" "$root/init"
 # the test parts guest-tests.sh sources, one file per concern
 for part in "$here"/part-*.sh; do
 	[ -e "$part" ] && cp "$part" "$root/vmtests/"

@@ -4,8 +4,11 @@
 # count their results. The last line is "vm: N passed, N failed"; the exit
 # status is 0 only when nothing failed.
 #
-# usage: tests/vm/run.sh [--build-dir DIR] [--kernel BZIMAGE] [--keep] [--timeout S]
+# usage: tests/vm/run.sh [--build-dir DIR] [--systemd DEBS_DIR] [--kernel BZIMAGE]
+#                         [--keep] [--timeout S]
 #   --build-dir  configured and built cram tree (default: $top_builddir, else ./)
+#   --systemd    boot systemd as PID 1 with cram installed from the Debian
+#                packages in DEBS_DIR, and run systemd-tests.sh instead
 #   --kernel     use this bzImage instead of kernel-abi/build-kernel.sh
 #   --keep       keep the work dir (serial log, initramfs) and print its path
 #   --timeout    seconds the guest may run (default 600)
@@ -16,8 +19,10 @@ build=${top_builddir:-$PWD}
 kernel=
 keep=0
 timeout=600
+debs=
 
 say() { echo "vm: $*" >&2; }
+. "$here/qemu-cxl.sh"
 finish() { # PASSED FAILED
 	echo "vm: $1 passed, $2 failed"
 	[ "$2" = 0 ] && exit 0
@@ -28,9 +33,10 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--build-dir) build=${2:?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
+	--systemd) debs=${2:?}; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
-	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
 	*) say "unknown argument '$1'"; finish 0 1 ;;
 	esac
 done
@@ -52,40 +58,18 @@ if [ -z "$kernel" ]; then
 fi
 [ -r "$kernel" ] || { say "no kernel image '$kernel'"; finish 0 1; }
 
-"$here/mkinitramfs.sh" "$build" "$work/initrd.gz" || { say "initramfs failed"; finish 0 1; }
+if [ -n "$debs" ]; then
+	"$here/mkinitramfs.sh" --systemd "$debs" "$build" "$work/initrd.gz" ||
+		{ say "initramfs failed"; finish 0 1; }
+	# systemd's own progress stays off the console the results are read from
+	cmdline="systemd.show_status=false systemd.log_level=warning"
+else
+	"$here/mkinitramfs.sh" "$build" "$work/initrd.gz" || { say "initramfs failed"; finish 0 1; }
+	cmdline=
+fi
 
-# Two DRAM nodes (node 1 memory-only) and two CXL type-3 pmem devices, each
-# behind its own CXL host bridge and fixed memory window; a region of the
-# first becomes the devdax namespace dax0.0 for the provider, the second is
-# for part-second-device.sh. Linux gives each window a NUMA node of its own
-# (nodes 2 and 3). One host bridge per device: QEMU 7.2 emulates one HDM
-# decoder per host bridge, so two regions cannot share one. QEMU 7.2 has no
-# volatile CXL memory, hence pmem. pcie_ports=compat: the 6.12 cxl_pci needs
-# it to probe under QEMU 7.2.
-# The kernel keeps a copy of a device's whole label area (LSA) in guest RAM:
-# 1 MiB each holds the few labels the tests write.
-truncate -s 512M "$work/cxl-pmem0.raw" "$work/cxl-pmem1.raw"
-truncate -s 1M "$work/cxl-lsa0.raw" "$work/cxl-lsa1.raw"
 t_boot=$(date +%s.%N)
-timeout --foreground -k 5 "$timeout" qemu-system-x86_64 -accel tcg -M q35,cxl=on -smp 2 \
-	-m 1G,maxmem=8G,slots=4 \
-	-object memory-backend-ram,id=m0,size=512M \
-	-object memory-backend-ram,id=m1,size=512M \
-	-numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,memdev=m1 \
-	-object memory-backend-file,id=cxl-mem0,share=on,mem-path="$work/cxl-pmem0.raw",size=512M \
-	-object memory-backend-file,id=cxl-lsa0,share=on,mem-path="$work/cxl-lsa0.raw",size=1M \
-	-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1 \
-	-device cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2 \
-	-device cxl-type3,bus=root_port13,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0 \
-	-object memory-backend-file,id=cxl-mem1,share=on,mem-path="$work/cxl-pmem1.raw",size=512M \
-	-object memory-backend-file,id=cxl-lsa1,share=on,mem-path="$work/cxl-lsa1.raw",size=1M \
-	-device pxb-cxl,bus_nr=222,bus=pcie.0,id=cxl.2 \
-	-device cxl-rp,port=0,bus=cxl.2,id=root_port223,chassis=0,slot=3 \
-	-device cxl-type3,bus=root_port223,memdev=cxl-mem1,lsa=cxl-lsa1,id=cxl-pmem1 \
-	-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G,cxl-fmw.1.targets.0=cxl.2,cxl-fmw.1.size=4G \
-	-kernel "$kernel" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 panic=-1 quiet pcie_ports=compat" \
-	-nographic -no-reboot -serial mon:stdio </dev/null >"$work/serial.log" 2>&1
+boot_cxl_guest "$kernel" "$work/initrd.gz" "$work" "$timeout" "$cmdline"
 qrc=$?
 t_end=$(date +%s.%N)
 tr -d '\r' <"$work/serial.log" >"$work/guest.log"

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Helpers of the cram VM tests, sourced by every guest test script (busybox
+# sh): the result lines the host counts, sysfs reads and writes with their
+# errno names, and the setup of the CXL region's dax device.
+DAXBUS=/sys/bus/dax
+NODES=/sys/devices/system/node
+PAGE=$(getconf PAGESIZE 2>/dev/null || echo 4096)
+
+result() { # NAME PASS|FAIL DETAILS...
+	name=$1 verdict=$2
+	shift 2
+	echo "VMTEST $name $verdict $*"
+}
+check() { # NAME DETAILS CMD... : PASS when CMD succeeds
+	name=$1 details=$2
+	shift 2
+	if "$@"; then result "$name" PASS "$details"; else result "$name" FAIL "$details"; fi
+}
+is_num() { case $1 in ''|*[!0-9]*) return 1 ;; esac; }
+rd() { cat "$1" 2>/dev/null; }
+
+# The errno name in the message of a failed write, or OK when it is empty.
+errname() {
+	# the reason after the file name: a path may hold "memory" itself
+	case ${1##*: } in
+	'') echo OK ;;
+	*"Invalid argument"*) echo EINVAL ;;
+	*"out of range"*) echo ERANGE ;;
+	*"No such device"*) echo ENODEV ;;
+	*"Permission denied"*) echo EACCES ;;
+	*"busy"*) echo EBUSY ;;
+	*"Interrupted"*) echo EINTR ;;
+	*"memory"*) echo ENOMEM ;;
+	*) echo "OTHER($1)" ;;
+	esac
+}
+# Write VALUE (no newline added when $3 is "raw") to FILE; print the errno name
+# of the failure, or OK.
+wr() {
+	# dd, not the shell's printf: busybox printf ignores write errors
+	if [ "${3:-}" = raw ]; then
+		msg=$(printf '%s' "$2" | dd of="$1" 2>&1 >/dev/null | grep -v records)
+	else
+		msg=$(printf '%s\n' "$2" | dd of="$1" 2>&1 >/dev/null | grep -v records)
+	fi
+	errname "$msg"
+}
+expect_wr() { # NAME FILE VALUE WANT [raw]
+	got=$(wr "$2" "$3" "${5:-}")
+	v=$(printf '%s' "$3" | cut -c1-24)
+	check "$1" "attr=${2##*/cram/} value='$v' want=$4 got=$got" [ "$got" = "$4" ]
+}
+# node list (%*pbl) contains node N?
+in_list() {
+	for part in $(echo "$1" | tr ',' ' '); do
+		lo=${part%-*} hi=${part#*-}
+		[ "$2" -ge "$lo" ] && [ "$2" -le "$hi" ] && return 0
+	done
+	return 1
+}
+node_kb() { # NODE FIELD -> kB from nodeN/meminfo
+	awk -v f="$2:" '$3 == f { print $4 }' "$NODES/node$1/meminfo" 2>/dev/null
+}
+
+# ---- setup: CXL pmem region -> devdax namespace -> daxX.Y -----------------
+# The first CXL device sits behind host bridge pci0000:0c (bus_nr=12 in
+# run.sh), the window of decoder0.0. cxl_pci probes asynchronously, so which
+# of the two devices is mem0 varies: pick it by its host bridge.
+cxl_mem_under() { # HOST_BRIDGE -> memN
+	for m in /sys/bus/cxl/devices/mem*; do
+		case $(readlink -f $m) in */$1/*) echo ${m##*/}; return ;; esac
+	done
+}
+setup() {
+	i=0
+	while [ "$(ls -d /sys/bus/cxl/devices/mem* 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	mem=$(cxl_mem_under pci0000:0c)
+	cxl create-region -m -d decoder0.0 -w 1 -t pmem ${mem:-mem0} >/tmp/setup.log 2>&1
+	ndctl create-namespace -m devdax -r region0 >>/tmp/setup.log 2>&1
+	dax=
+	for d in $DAXBUS/devices/dax*; do [ -e "$d" ] && dax=${d##*/} && break; done
+	if [ -z "$dax" ]; then
+		result setup FAIL "no dax device; log: $(tr '\n' ' ' </tmp/setup.log | cut -c1-300)"
+		return 1
+	fi
+	D=$DAXBUS/devices/$dax
+	C=$D/cram
+	size=$(rd $D/size)
+	tnode=$(rd $D/target_node)
+	result setup PASS "dax=$dax size=$size target_node=$tnode uptime=$(cut -d' ' -f1 /proc/uptime)"
+}
+
