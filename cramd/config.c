@@ -859,6 +859,41 @@ int cramd_config_load_dropins(struct cramd_config *cfg, const char *path,
 	return rc;
 }
 
+/* The policy's view of @c. */
+static void params_of(const struct cramd_config *c, struct cramd_policy_params *p)
+{
+	*p = (struct cramd_policy_params){
+		.kind = c->policy,
+		.poll_interval_ms = c->poll_interval_ms,
+		.high_watermark_percent = c->high_watermark_percent,
+		.low_watermark_percent = c->low_watermark_percent,
+		.stale_intervals = c->stale_intervals,
+		.recover_samples = c->recover_samples,
+		.adaptive = c->adaptive,
+	};
+}
+
+void cramd_config_default_params(struct cramd_policy_params *p)
+{
+	struct cramd_config c;
+
+	cramd_config_init(&c);
+	params_of(&c, p);
+}
+
+size_t cramd_config_policy_params(const struct cramd_config *cfg,
+				  const struct cramd_device_ids *ids,
+				  struct cramd_policy_params *out)
+{
+	struct cramd_config c;
+	size_t n = 0;
+
+	if (ids)
+		n = cramd_config_for_device(cfg, ids, &c);
+	params_of(ids ? &c : cfg, out);
+	return n;
+}
+
 bool cramd_config_wants_device(const struct cramd_config *cfg,
 			       const char *devname, const char *region)
 {

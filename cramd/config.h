@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "policy.h"
+
 /* At most this many names in [global] devices. */
 #define CRAMD_CONFIG_MAX_DEVICES 64
 /* Longest accepted device name ("dax123456789.123456789"), plus NUL. */
@@ -93,38 +95,6 @@ struct cramd_device_ids {
 	unsigned long long serial;
 };
 
-enum cramd_policy_kind {
-	CRAMD_POLICY_STATIC = 0,	/* "static", alias "watermark" */
-	CRAMD_POLICY_ADAPTIVE = 1,	/* "adaptive", the default */
-};
-
-/**
- * struct cramd_adaptive - tuning of the adaptive policy (see cramd.conf(5))
- * @reserve_permille: physical headroom the policy never plans to fill
- * @hysteresis_permille: a closed gate reopens only with this much more
- * @critical_permille: below this headroom, eviction is requested
- * @evict_target_permille: eviction restores this much headroom
- * @actuation_lag_ms: assumed delay from a knob write to its effect
- * @min_gate_open_ms: an opened gate stays open this long (unless unsafe)
- * @min_gate_closed_ms: a closed gate stays closed this long
- * @min_rate_kib: below this demotion rate limit (KiB/s) the gate closes
- * @evict_window_ms: an eviction request is at most what the device was
- *	measured to evict in this time
- * @smoothing_percent: weight of the newest sample in the rate averages
- */
-struct cramd_adaptive {
-	unsigned int reserve_permille;
-	unsigned int hysteresis_permille;
-	unsigned int critical_permille;
-	unsigned int evict_target_permille;
-	unsigned int actuation_lag_ms;
-	unsigned int min_gate_open_ms;
-	unsigned int min_gate_closed_ms;
-	unsigned int min_rate_kib;
-	unsigned int evict_window_ms;
-	unsigned int smoothing_percent;
-};
-
 /**
  * struct cramd_config - everything cramd.conf can set
  * @poll_interval_ms: telemetry poll period
@@ -165,6 +135,26 @@ struct cramd_config {
 
 /** cramd_config_init - fill @cfg with the built-in defaults. */
 void cramd_config_init(struct cramd_config *cfg);
+
+/** cramd_config_default_params - the built-in [policy] defaults. */
+void cramd_config_default_params(struct cramd_policy_params *p);
+
+/**
+ * cramd_config_policy_params - the policy parameters of one device
+ * @ids: the device; NULL for the [policy] values alone
+ * @out: [policy] (and poll_interval_ms of [global]) with every matching
+ *	[device NAME] section applied, in the order they were read (a later
+ *	one wins)
+ *
+ * The values were validated when the file was parsed, so this cannot fail.
+ * Each section is consistent with [policy] on its own (checked at parse
+ * time); when several match and together break a rule (low watermark
+ * below high, eviction target above critical), only the last one applies.
+ * Returns the number of sections that matched.
+ */
+size_t cramd_config_policy_params(const struct cramd_config *cfg,
+				  const struct cramd_device_ids *ids,
+				  struct cramd_policy_params *out);
 
 /**
  * cramd_config_parse_file - parse an already open configuration stream

@@ -47,7 +47,7 @@ struct managed {
 	char memdevs[CRAMD_MEMDEVS_MAX];
 	bool has_serial;
 	unsigned long long serial;
-	struct cramd_config cfg;
+	struct cramd_policy_params params;
 };
 
 struct cramd_manager {
@@ -136,9 +136,9 @@ static void set_thresholds(struct cramd_manager *m, struct managed *md,
 			   struct cram_device *dev, uint64_t capacity)
 {
 	uint64_t high = cramd_watermark_bytes(capacity,
-					      md->cfg.high_watermark_percent);
+					      md->params.high_watermark_percent);
 	uint64_t low = cramd_watermark_bytes(capacity,
-					     md->cfg.low_watermark_percent);
+					     md->params.low_watermark_percent);
 	struct cramd_log_fields f = dev_fields(md, "thresholds", NULL);
 	int rc;
 
@@ -161,8 +161,8 @@ static void set_thresholds(struct cramd_manager *m, struct managed *md,
 	cramd_log_dev(LOG_INFO, &f,
 		      "%s: thresholds high %" PRIu64 " low %" PRIu64
 		      " bytes (%u%%/%u%% of %" PRIu64 " bytes physical)",
-		      md->devname, high, low, md->cfg.high_watermark_percent,
-		      md->cfg.low_watermark_percent, capacity);
+		      md->devname, high, low, md->params.high_watermark_percent,
+		      md->params.low_watermark_percent, capacity);
 }
 
 /* ---- one policy pass ------------------------------------------------------- */
@@ -344,7 +344,7 @@ static void run_pass(struct cramd_manager *m, struct managed *md)
 		kind = read_sample(m, md, dev, &s, why, sizeof(why));
 	if (kind == 0 && s.phys_capacity_bytes == 0)
 		kind = 1;
-	cramd_policy_step(&md->cfg, &md->pol, &s, now_ns(), &d);
+	cramd_policy_step(&md->params, &md->pol, &s, now_ns(), &d);
 	track_degraded(md, &d, kind);
 	check_overfull(md, &s);
 	if (m->paused) {
@@ -417,7 +417,7 @@ static int bring_online(struct managed *md, struct cram_device *dev)
 	return 0;
 }
 
-/* The configuration for @md: the global one with its [device] sections applied. */
+/* The policy parameters of @md: [policy] with its [device] sections applied. */
 static void resolve_config(struct cramd_manager *m, struct managed *md)
 {
 	struct cramd_device_ids ids = {
@@ -426,10 +426,10 @@ static void resolve_config(struct cramd_manager *m, struct managed *md)
 		.has_serial = md->has_serial, .serial = md->serial,
 	};
 
-	if (cramd_config_for_device(&m->cfg, &ids, &md->cfg))
+	if (cramd_config_policy_params(&m->cfg, &ids, &md->params))
 		cramd_log(LOG_INFO, "%s: [device] sections apply: policy %s, watermarks %u%%/%u%%",
-			  md->devname, cramd_config_policy_name(md->cfg.policy),
-			  md->cfg.high_watermark_percent, md->cfg.low_watermark_percent);
+			  md->devname, cramd_config_policy_name(md->params.kind),
+			  md->params.high_watermark_percent, md->params.low_watermark_percent);
 }
 
 static int setup_device(struct cramd_manager *m, const struct cramd_candidate *c)

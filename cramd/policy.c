@@ -109,12 +109,12 @@ static bool counter_delta(uint64_t now, uint64_t before, uint64_t *delta)
 	return *delta < (1ULL << 62);
 }
 
-static void update_rates(const struct cramd_config *cfg,
+static void update_rates(const struct cramd_policy_params *prm,
 			 struct cramd_policy_state *st,
 			 const struct cramd_sample *s, uint64_t window_ns)
 {
 	const struct cramd_sample *p = &st->prev;
-	unsigned int w = cfg->adaptive.smoothing_percent;
+	unsigned int w = prm->adaptive.smoothing_percent;
 	uint64_t dt = s->timestamp_ns - p->timestamp_ns, d;
 	double secs = (double)dt / NS_PER_S;
 	double page = (double)page_size(s);
@@ -131,12 +131,12 @@ static void update_rates(const struct cramd_config *cfg,
 
 /* ---- the static policy --------------------------------------------------------- */
 
-static void decide_static(const struct cramd_config *cfg,
+static void decide_static(const struct cramd_policy_params *prm,
 			  struct cramd_policy_state *st,
 			  const struct cramd_sample *s, struct cramd_actions *out)
 {
-	unsigned int high = cfg->high_watermark_percent;
-	unsigned int low = cfg->low_watermark_percent;
+	unsigned int high = prm->high_watermark_percent;
+	unsigned int low = prm->low_watermark_percent;
 	uint64_t cap = s->phys_capacity_bytes, used = s->phys_used_bytes;
 	double pct = used_percent(s);
 
@@ -166,11 +166,11 @@ struct plan {
 	double hysteresis;
 };
 
-static void make_plan(const struct cramd_config *cfg,
+static void make_plan(const struct cramd_policy_params *prm,
 		      const struct cramd_policy_state *st,
 		      const struct cramd_sample *s, struct plan *p)
 {
-	const struct cramd_adaptive *a = &cfg->adaptive;
+	const struct cramd_adaptive *a = &prm->adaptive;
 	uint64_t cap = s->phys_capacity_bytes;
 	double limit = (double)(cap - permille_of(cap, a->reserve_permille));
 	double growth = st->growth_bps > 0 ? st->growth_bps : 0;
@@ -179,7 +179,7 @@ static void make_plan(const struct cramd_config *cfg,
 	p->used = (double)s->phys_used_bytes;
 	p->logical = (double)s->logical_bytes;
 	p->page = (double)page_size(s);
-	p->react_s = (cfg->poll_interval_ms + a->actuation_lag_ms) / 1000.0;
+	p->react_s = (prm->poll_interval_ms + a->actuation_lag_ms) / 1000.0;
 	p->budget = limit - p->used;
 	p->fbudget = limit - (p->used + growth * p->react_s);
 	/* half the budget per reaction time: a steady fill never alarms */
@@ -200,11 +200,11 @@ static uint64_t quantize(uint64_t v)
 	return v & ~((1ULL << (bit - 2)) - 1);
 }
 
-static void adaptive_gate(const struct cramd_config *cfg,
+static void adaptive_gate(const struct cramd_policy_params *prm,
 			  struct cramd_policy_state *st, const struct plan *p,
 			  uint64_t now, struct cramd_actions *out)
 {
-	const struct cramd_adaptive *a = &cfg->adaptive;
+	const struct cramd_adaptive *a = &prm->adaptive;
 	uint64_t held = now - st->gate_since_ns;
 	double reopen = p->hysteresis + 2 * p->min_rate * p->react_s;
 
@@ -282,12 +282,12 @@ static void adaptive_capacity(struct cramd_policy_state *st,
 }
 
 /* Headroom below the critical level: ask for enough to reach the target. */
-static void adaptive_evict(const struct cramd_config *cfg,
+static void adaptive_evict(const struct cramd_policy_params *prm,
 			   struct cramd_policy_state *st,
 			   const struct cramd_sample *s, const struct plan *p,
 			   uint64_t now, struct cramd_actions *out)
 {
-	const struct cramd_adaptive *a = &cfg->adaptive;
+	const struct cramd_adaptive *a = &prm->adaptive;
 	double growth = st->growth_bps > 0 ? st->growth_bps : 0;
 	double crit = (double)permille_of(s->phys_capacity_bytes,
 					  a->critical_permille);
@@ -317,29 +317,29 @@ static void adaptive_evict(const struct cramd_config *cfg,
 	st->evict_at_ns = now;
 }
 
-static void decide_adaptive(const struct cramd_config *cfg,
+static void decide_adaptive(const struct cramd_policy_params *prm,
 			    struct cramd_policy_state *st,
 			    const struct cramd_sample *s, uint64_t now,
 			    struct cramd_actions *out)
 {
 	struct plan p;
 
-	make_plan(cfg, st, s, &p);
-	adaptive_gate(cfg, st, &p, now, out);
+	make_plan(prm, st, s, &p);
+	adaptive_gate(prm, st, &p, now, out);
 	adaptive_rate(st, &p, out);
 	adaptive_capacity(st, s, &p, out);
-	adaptive_evict(cfg, st, s, &p, now, out);
+	adaptive_evict(prm, st, s, &p, now, out);
 }
 
 /* ---- the fail-safe and the step --------------------------------------------------- */
 
-static void fail_safe(const struct cramd_config *cfg,
+static void fail_safe(const struct cramd_policy_params *prm,
 		      struct cramd_policy_state *st, struct cramd_actions *out)
 {
 	out->gate_closed = true;
 	out->degraded = true;
 	st->degraded = true;
-	st->fresh_needed = cfg->recover_samples;
+	st->fresh_needed = prm->recover_samples;
 }
 
 static bool is_fresh(const struct cramd_policy_state *st,
@@ -351,13 +351,13 @@ static bool is_fresh(const struct cramd_policy_state *st,
 	return s->timestamp_ns <= now && now - s->timestamp_ns <= window_ns;
 }
 
-static void on_fresh(const struct cramd_config *cfg,
+static void on_fresh(const struct cramd_policy_params *prm,
 		     struct cramd_policy_state *st,
 		     const struct cramd_sample *s, uint64_t now,
 		     uint64_t window_ns, struct cramd_actions *out)
 {
 	st->last_fresh_ns = now;
-	update_rates(cfg, st, s, window_ns);
+	update_rates(prm, st, s, window_ns);
 	st->prev = *s;
 	st->prev.why = NULL;
 	st->have_prev = true;
@@ -369,21 +369,21 @@ static void on_fresh(const struct cramd_config *cfg,
 		return;
 	}
 	st->degraded = false;
-	if (cfg->policy == CRAMD_POLICY_STATIC)
-		decide_static(cfg, st, s, out);
+	if (prm->kind == CRAMD_POLICY_STATIC)
+		decide_static(prm, st, s, out);
 	else
-		decide_adaptive(cfg, st, s, now, out);
+		decide_adaptive(prm, st, s, now, out);
 }
 
 /* Neither sane nor fresh: keep everything, unless it has been too long. */
-static void on_not_fresh(const struct cramd_config *cfg,
+static void on_not_fresh(const struct cramd_policy_params *prm,
 			 struct cramd_policy_state *st, uint64_t now,
 			 uint64_t window_ns, struct cramd_actions *out)
 {
 	out->gate_closed = st->gate_closed;
 	out->degraded = st->degraded;
 	if (now - st->last_fresh_ns > window_ns) {
-		fail_safe(cfg, st, out);
+		fail_safe(prm, st, out);
 		set_cause(out, "telemetry stale: no fresh sample for %.0f ms",
 			  (double)((now - st->last_fresh_ns) / NS_PER_MS), 0, 0);
 	} else {
@@ -432,13 +432,13 @@ const char *cramd_actions_reason(struct cramd_actions *out)
 	return out->reason;
 }
 
-void cramd_policy_step(const struct cramd_config *cfg,
+void cramd_policy_step(const struct cramd_policy_params *prm,
 		       struct cramd_policy_state *st,
 		       const struct cramd_sample *s, uint64_t now,
 		       struct cramd_actions *out)
 {
-	uint64_t window = (uint64_t)cfg->stale_intervals *
-			  cfg->poll_interval_ms * NS_PER_MS;
+	uint64_t window = (uint64_t)prm->stale_intervals *
+			  prm->poll_interval_ms * NS_PER_MS;
 
 	memset(out, 0, sizeof(*out));
 	if (now < st->last_now_ns) {	/* the clock jumped back: start over */
@@ -449,15 +449,15 @@ void cramd_policy_step(const struct cramd_config *cfg,
 	}
 	st->last_now_ns = now;
 	if (!s->valid) {
-		fail_safe(cfg, st, out);
+		fail_safe(prm, st, out);
 		set_cause_str(out, "telemetry invalid: ", s->why ? s->why : "unreadable");
 	} else if (s->phys_capacity_bytes == 0) {
-		fail_safe(cfg, st, out);
+		fail_safe(prm, st, out);
 		set_cause(out, "phys capacity is 0", 0, 0, 0);
 	} else if (is_fresh(st, s, now, window)) {
-		on_fresh(cfg, st, s, now, window, out);
+		on_fresh(prm, st, s, now, window, out);
 	} else {
-		on_not_fresh(cfg, st, now, window, out);
+		on_not_fresh(prm, st, now, window, out);
 	}
 	out->gate_changed = out->gate_closed != st->gate_closed;
 	if (out->gate_changed) {

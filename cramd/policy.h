@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cramd policy engine: a pure module. Per device it keeps a small state;
- * each step takes the configuration, one telemetry sample and the time
+ * each step takes the device's policy parameters, one telemetry sample and the time
  * "now" (both given by the caller: the engine has no clock and does no
  * I/O) and returns the actions for the device's four knobs, each with a
  * reason. cramd and the simulator (tests/sim, cram-bench) run this code.
@@ -12,7 +12,59 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
+enum cramd_policy_kind {
+	CRAMD_POLICY_STATIC = 0,	/* "static", alias "watermark" */
+	CRAMD_POLICY_ADAPTIVE = 1,	/* "adaptive", the default */
+};
+
+/**
+ * struct cramd_adaptive - tuning of the adaptive policy (see cramd.conf(5))
+ * @reserve_permille: physical headroom the policy never plans to fill
+ * @hysteresis_permille: a closed gate reopens only with this much more
+ * @critical_permille: below this headroom, eviction is requested
+ * @evict_target_permille: eviction restores this much headroom
+ * @actuation_lag_ms: assumed delay from a knob write to its effect
+ * @min_gate_open_ms: an opened gate stays open this long (unless unsafe)
+ * @min_gate_closed_ms: a closed gate stays closed this long
+ * @min_rate_kib: below this demotion rate limit (KiB/s) the gate closes
+ * @evict_window_ms: an eviction request is at most what the device was
+ *	measured to evict in this time
+ * @smoothing_percent: weight of the newest sample in the rate averages
+ */
+struct cramd_adaptive {
+	unsigned int reserve_permille;
+	unsigned int hysteresis_permille;
+	unsigned int critical_permille;
+	unsigned int evict_target_permille;
+	unsigned int actuation_lag_ms;
+	unsigned int min_gate_open_ms;
+	unsigned int min_gate_closed_ms;
+	unsigned int min_rate_kib;
+	unsigned int evict_window_ms;
+	unsigned int smoothing_percent;
+};
+
+/**
+ * struct cramd_policy_params - everything the engine reads of the
+ *	configuration, for one device (cramd.conf(5): [policy] with the
+ *	device's [device NAME] sections applied; see config.h)
+ * @kind: the gate policy
+ * @poll_interval_ms: how often the caller steps the engine
+ * @high_watermark_percent: static: close the gate at or above this use
+ * @low_watermark_percent: static: reopen the gate at or below this use
+ * @stale_intervals: telemetry older than this many poll intervals is stale
+ * @recover_samples: fresh samples needed to leave the degraded state
+ * @adaptive: the adaptive policy's tuning
+ */
+struct cramd_policy_params {
+	enum cramd_policy_kind kind;
+	unsigned int poll_interval_ms;
+	unsigned int high_watermark_percent;
+	unsigned int low_watermark_percent;
+	unsigned int stale_intervals;
+	unsigned int recover_samples;
+	struct cramd_adaptive adaptive;
+};
 
 /* Room for any reason the policy writes, including the trailing NUL. */
 #define CRAMD_REASON_MAX 320
@@ -141,10 +193,10 @@ void cramd_policy_forget_knobs(struct cramd_policy_state *st);
  * @now_ns: the caller's clock, same base as the sample timestamps
  *
  * Fail-safe: an invalid sample, a zero capacity or no fresh sample for
- * cfg->stale_intervals poll intervals close the gate and set @degraded;
- * the device recovers after cfg->recover_samples fresh, sane samples.
+ * p->stale_intervals poll intervals close the gate and set @degraded;
+ * the device recovers after p->recover_samples fresh, sane samples.
  */
-void cramd_policy_step(const struct cramd_config *cfg,
+void cramd_policy_step(const struct cramd_policy_params *p,
 		       struct cramd_policy_state *st,
 		       const struct cramd_sample *sample, uint64_t now_ns,
 		       struct cramd_actions *out);

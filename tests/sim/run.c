@@ -2,6 +2,7 @@
 /* Playing a trace against a policy in virtual time. */
 #include <string.h>
 
+#include "../../cramd/config.h"
 #include "../../cramd/policy.h"
 #include "model.h"
 #include "run.h"
@@ -21,10 +22,10 @@ const char *sim_policy_name(enum sim_policy p)
 
 /* cramd's configuration for the run: the defaults, polling as the trace. */
 static void run_config(const struct sim_trace *t, enum sim_policy p,
-		       struct cramd_config *cfg)
+		       struct cramd_policy_params *cfg)
 {
-	cramd_config_init(cfg);
-	cfg->policy = p == SIM_STATIC ? CRAMD_POLICY_STATIC : CRAMD_POLICY_ADAPTIVE;
+	cramd_config_default_params(cfg);
+	cfg->kind = p == SIM_STATIC ? CRAMD_POLICY_STATIC : CRAMD_POLICY_ADAPTIVE;
 	cfg->poll_interval_ms = (unsigned int)(t->poll_ns / 1000000);
 }
 
@@ -46,7 +47,7 @@ static void to_sample(const struct sim_device *d, const struct sim_state *s,
 }
 
 /* One policy pass: sample, decide, send the writes on their way. */
-static int poll_once(struct sim_device *d, const struct cramd_config *cfg,
+static int poll_once(struct sim_device *d, const struct cramd_policy_params *cfg,
 		     struct cramd_policy_state *st, struct sim_result *r)
 {
 	struct sim_state s;
@@ -73,7 +74,7 @@ static int poll_once(struct sim_device *d, const struct cramd_config *cfg,
 int sim_run(const struct sim_trace *t, enum sim_policy p, struct sim_result *r)
 {
 	struct sim_device d;
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	struct cramd_policy_state st;
 	uint64_t end = sim_trace_duration_ns(t), next_poll = t->poll_ns;
 	int rc = sim_device_init(&d, t, p == SIM_ORACLE);

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "../../cramd/config.h"
 #include "../../cramd/policy.h"
 
 #define CAP 1000000ULL		/* 90% = 900000, 80% = 800000 */
@@ -22,7 +23,7 @@
 static struct cramd_actions d;
 
 /* One step of a fresh engine in state @closed: the static tests. */
-static void decide_sample(const struct cramd_config *cfg, bool closed,
+static void decide_sample(const struct cramd_policy_params *cfg, bool closed,
 			  const struct cramd_sample *s)
 {
 	struct cramd_policy_state st;
@@ -31,7 +32,7 @@ static void decide_sample(const struct cramd_config *cfg, bool closed,
 	cramd_policy_step(cfg, &st, s, T0, &d);
 }
 
-static void decide(const struct cramd_config *cfg, bool closed,
+static void decide(const struct cramd_policy_params *cfg, bool closed,
 		   uint64_t cap, uint64_t used)
 {
 	struct cramd_sample s = {
@@ -48,10 +49,10 @@ static void decide(const struct cramd_config *cfg, bool closed,
 }
 
 /* The static tests: the watermark policy. */
-static void defaults(struct cramd_config *cfg)
+static void defaults(struct cramd_policy_params *cfg)
 {
-	cramd_config_init(cfg);
-	cfg->policy = CRAMD_POLICY_STATIC;
+	cramd_config_default_params(cfg);
+	cfg->kind = CRAMD_POLICY_STATIC;
 }
 
 static void assert_contains(const char *s, const char *needle)
@@ -79,7 +80,7 @@ static void test_watermark_bytes(void **state)
 
 static void test_open_stays_open_below_high(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	decide(&cfg, false, CAP, 0);
@@ -96,7 +97,7 @@ static void test_open_stays_open_below_high(void **state)
 
 static void test_close_at_high_boundary(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	decide(&cfg, false, CAP, 900000);	/* exactly the high watermark */
@@ -120,7 +121,7 @@ static void test_close_at_high_boundary(void **state)
 
 static void test_hysteresis(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	/* In the band the gate keeps whatever state it has. */
@@ -148,7 +149,7 @@ static void test_hysteresis(void **state)
 /* A full up-and-down cycle only flips at the two watermarks. */
 static void test_cycle(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	bool closed = false;
 	uint64_t used;
 	int flips = 0;
@@ -175,7 +176,7 @@ static void test_cycle(void **state)
 
 static void test_extreme_watermarks(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	cfg.high_watermark_percent = 100;
@@ -198,7 +199,7 @@ static void test_extreme_watermarks(void **state)
 
 static void test_invalid_sample(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	struct cramd_sample s = { .valid = false,
 				  .why = "cannot read /sys/x/cram/stat: Invalid argument" };
 
@@ -223,7 +224,7 @@ static void test_invalid_sample(void **state)
 
 static void test_zero_capacity(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	decide(&cfg, false, 0, 0);
@@ -239,7 +240,7 @@ static void test_zero_capacity(void **state)
 
 static void test_large_values(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	uint64_t cap = UINT64_MAX - 7;
 	uint64_t high = cramd_watermark_bytes(cap, 90);
 	uint64_t low = cramd_watermark_bytes(cap, 80);
@@ -271,7 +272,7 @@ static void test_large_values(void **state)
 
 /* A device driven step by step: one poll interval per tick. */
 struct rig {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	struct cramd_policy_state st;
 	struct cramd_sample s;
 	uint64_t now;
@@ -281,7 +282,7 @@ struct rig {
 static void rig_init(struct rig *r)
 {
 	memset(r, 0, sizeof(*r));
-	cramd_config_init(&r->cfg);
+	cramd_config_default_params(&r->cfg);
 	r->cfg.poll_interval_ms = 100;
 	r->now = T0;
 	cramd_policy_init(&r->st, false, r->now);
@@ -311,11 +312,11 @@ static void rig_set_used(struct rig *r, uint64_t used)
 
 static void test_adaptive_default(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
-	cramd_config_init(&cfg);
-	assert_int_equal(cfg.policy, CRAMD_POLICY_ADAPTIVE);
-	assert_string_equal(cramd_config_policy_name(cfg.policy), "adaptive");
+	cramd_config_default_params(&cfg);
+	assert_int_equal(cfg.kind, CRAMD_POLICY_ADAPTIVE);
+	assert_string_equal(cramd_config_policy_name(cfg.kind), "adaptive");
 	assert_string_equal(cramd_config_policy_name(CRAMD_POLICY_STATIC), "static");
 }
 
