@@ -2,6 +2,8 @@
 /* What each control-socket command does; see commands.h. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "commands.h"
@@ -42,10 +44,10 @@ static void add_dump(struct cramd_commands *c, struct json_object *reply)
 	size_t i;
 
 	for (i = 0; list && i < c->history->count; i++) {
-		const struct cramd_history_entry *e = cramd_history_get(c->history, i);
+		const struct cramd_record *r = cramd_history_get(c->history, i);
 		struct json_object *d = json_object_new_object();
-		time_t t = (time_t)(e->realtime_usec / 1000000);
-		char when[32];
+		time_t t = (time_t)(r->realtime_usec / 1000000);
+		char when[32], msg[CRAMD_REASON_MAX + 128];
 		struct tm tm;
 
 		if (!d)
@@ -53,12 +55,71 @@ static void add_dump(struct cramd_commands *c, struct json_object *reply)
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		json_object_object_add(d, "time", json_object_new_string(when));
-		json_object_object_add(d, "device", json_object_new_string(e->device));
-		json_object_object_add(d, "action", json_object_new_string(e->action));
-		json_object_object_add(d, "reason", json_object_new_string(e->message));
+		json_object_object_add(d, "device", json_object_new_string(r->device));
+		json_object_object_add(d, "action", json_object_new_string(r->action));
+		if (r->kind <= CRAMD_REC_RECOVERED)
+			json_object_object_add(d, "cause",
+					       json_object_new_string(cramd_cause_name(r->cause)));
+		json_object_object_add(d, "reason",
+				       json_object_new_string(cramd_record_message(r, msg,
+										   sizeof(msg))));
 		json_object_array_add(list, d);
 	}
 	json_object_object_add(reply, "decisions", list);
+}
+
+/*
+ * The manager's online and offline complete through a callback, possibly
+ * later from the loop. Until the control socket can send a reply later,
+ * an offline under way when the call returns is waited for here, and an
+ * online (waiting for its discovery) is answered at once: its outcome is
+ * logged.
+ */
+struct op_result {
+	bool done, orphaned;
+	int rc;
+	char err[256];
+};
+
+static void op_done(void *userdata, int rc, const char *err)
+{
+	struct op_result *res = userdata;
+
+	if (res->orphaned) {
+		free(res);
+		return;
+	}
+	res->done = true;
+	res->rc = rc;
+	if (rc)
+		snprintf(res->err, sizeof(res->err), "%s", err ? err : strerror(-rc));
+}
+
+static int run_op(struct cramd_commands *c, const struct cramd_request *req, char *err,
+		  size_t errlen)
+{
+	struct op_result *res = calloc(1, sizeof(*res));
+	int rc;
+
+	if (!res) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (req->command == CRAMD_CMD_ONLINE)
+		cramd_manager_online(c->manager, req->device, op_done, res);
+	else
+		cramd_manager_offline(c->manager, req->device, op_done, res);
+	if (!res->done)
+		cramd_manager_settle(c->manager);
+	if (!res->done) {
+		res->orphaned = true;
+		return 0;
+	}
+	rc = res->rc;
+	if (rc)
+		snprintf(err, errlen, "%s", res->err);
+	free(res);
+	return rc;
 }
 
 int cramd_commands_handle(void *userdata, const struct cramd_request *req,
@@ -82,9 +143,7 @@ int cramd_commands_handle(void *userdata, const struct cramd_request *req,
 		break;
 	case CRAMD_CMD_ONLINE:
 	case CRAMD_CMD_OFFLINE:
-		rc = req->command == CRAMD_CMD_ONLINE ?
-			cramd_manager_online(c->manager, req->device, err, errlen) :
-			cramd_manager_offline(c->manager, req->device, err, errlen);
+		rc = run_op(c, req, err, errlen);
 		if (rc == 0)
 			json_object_object_add(reply, "device",
 					       json_object_new_string(req->device));

@@ -270,12 +270,11 @@ static int run(const struct cramd_config *cfg, const struct options *o)
 	sd_event *ev = NULL;
 	int rc;
 
-	cramd_log_set_sink(cramd_history_log_sink, &history);
 	rc = sd_event_default(&ev);
 	if (rc >= 0)
 		rc = setup_signals(ev, sig, &st);
 	if (rc >= 0)
-		rc = cramd_manager_new(&m, cfg, ev, on_status, &st);
+		rc = cramd_manager_new(&m, cfg, ev, &history, on_status, &st);
 	if (rc >= 0) {
 		cmds.manager = m;
 		st.manager = m;
@@ -297,7 +296,6 @@ static int run(const struct cramd_config *cfg, const struct options *o)
 		cramd_log(LOG_ERR, "fatal: %s", strerror(-rc));
 	cramd_control_free(ctl);
 	cramd_manager_free(m);
-	cramd_log_set_sink(NULL, NULL);
 	for (size_t i = 0; i < 3; i++)
 		sd_event_source_unref(sig[i]);
 	sd_event_unref(ev);
