@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../shared/control-protocol.h"
+
 /* At most this many names in [global] devices. */
 #define CRAMD_CONFIG_MAX_DEVICES 64
 /* Longest accepted device name ("dax123456789.123456789"), plus NUL. */
@@ -27,7 +29,8 @@
 #define CRAMD_OFFLINE_RETRIES_MAX 20u
 #define CRAMD_OFFLINE_TIMEOUT_MS_DEFAULT 5000u
 #define CRAMD_OFFLINE_TIMEOUT_MS_MIN 100u
-#define CRAMD_OFFLINE_TIMEOUT_MS_MAX 60000u
+/* cramctl waits for an offline this long: the bound is part of the protocol. */
+#define CRAMD_OFFLINE_TIMEOUT_MS_MAX CRAM_CONTROL_OFFLINE_TIMEOUT_MS_MAX
 #define CRAMD_HIGH_PCT_DEFAULT 90u
 #define CRAMD_HIGH_PCT_MIN 1u
 #define CRAMD_HIGH_PCT_MAX 100u

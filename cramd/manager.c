@@ -791,8 +791,8 @@ void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
 	info->degraded = md->degraded;
 }
 
-int cramd_manager_online(struct cramd_manager *m, const char *name,
-			 char *err, size_t errlen)
+/* Synchronous for now: @done is called before returning. */
+static int manager_online(struct cramd_manager *m, const char *name, char *err, size_t errlen)
 {
 	struct cramd_discovery d;
 	const struct cramd_candidate *c;
@@ -864,8 +864,17 @@ static const char *offline_failure(const struct cramd_manager *m, int rc, char *
 	return buf;
 }
 
-int cramd_manager_offline(struct cramd_manager *m, const char *name,
-			  char *err, size_t errlen)
+void cramd_manager_online(struct cramd_manager *m, const char *name,
+			  cramd_manager_done_fn done, void *userdata)
+{
+	char err[WHY_MAX];
+	int rc = manager_online(m, name, err, sizeof(err));
+
+	done(userdata, rc, rc < 0 ? err : NULL);
+}
+
+/* Synchronous for now: @done is called before returning. */
+static int manager_offline(struct cramd_manager *m, const char *name, char *err, size_t errlen)
 {
 	struct cram_device *dev;
 	struct managed *md;
@@ -902,6 +911,15 @@ int cramd_manager_offline(struct cramd_manager *m, const char *name,
 		cramd_log(LOG_NOTICE, "%s: offlined on request", name);
 	notify_status(m);
 	return 0;
+}
+
+void cramd_manager_offline(struct cramd_manager *m, const char *name,
+			   cramd_manager_done_fn done, void *userdata)
+{
+	char err[WHY_MAX];
+	int rc = manager_offline(m, name, err, sizeof(err));
+
+	done(userdata, rc, rc < 0 ? err : NULL);
 }
 
 int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config *cfg)

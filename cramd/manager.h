@@ -88,19 +88,28 @@ bool cramd_manager_paused(const struct cramd_manager *m);
 void cramd_manager_set_paused(struct cramd_manager *m, bool paused);
 
 /*
- * cramd_manager_online - online @name (daxX.Y) and manage it, whatever
- * the configured device list says. Returns 0, or -errno with @err set.
+ * The completion of an online or offline: called exactly once, either
+ * before cramd_manager_online()/_offline() returns or later from the event
+ * loop (at the latest from cramd_manager_free()). @rc is 0 or -errno; @err
+ * is a one-line reason when @rc < 0 (NULL when 0), valid during the call
+ * only.
  */
-int cramd_manager_online(struct cramd_manager *m, const char *name,
-			 char *err, size_t errlen);
+typedef void (*cramd_manager_done_fn)(void *userdata, int rc, const char *err);
+
+/*
+ * cramd_manager_online - online @name (daxX.Y) and manage it, whatever
+ * the configured device list says; @done reports the outcome.
+ */
+void cramd_manager_online(struct cramd_manager *m, const char *name,
+			  cramd_manager_done_fn done, void *userdata);
 
 /*
  * cramd_manager_offline - offline @name and stop managing it; it stays
  * offline (rediscovery leaves it alone) until cramd_manager_online().
- * -EBUSY from the kernel leaves the node online. Returns 0 or -errno with
- * @err set.
+ * -EBUSY from the kernel leaves the node online. @done reports the
+ * outcome.
  */
-int cramd_manager_offline(struct cramd_manager *m, const char *name,
-			  char *err, size_t errlen);
+void cramd_manager_offline(struct cramd_manager *m, const char *name,
+			   cramd_manager_done_fn done, void *userdata);
 
 #endif

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* What each control-socket command does; see commands.h. */
+/* What each control-socket command does; see control-commands.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <time.h>
 
-#include "commands.h"
+#include "control-commands.h"
 
 static void add_status(struct cramd_commands *c, struct json_object *reply)
 {
@@ -13,12 +13,12 @@ static void add_status(struct cramd_commands *c, struct json_object *reply)
 	size_t i, n = cramd_manager_device_count(c->manager);
 
 	cramd_manager_get_counts(c->manager, &counts);
-	json_object_object_add(reply, "version", json_object_new_string(PACKAGE_VERSION));
-	json_object_object_add(reply, "paused",
+	json_object_object_add(reply, CRAM_KEY_VERSION, json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(reply, CRAM_KEY_PAUSED,
 			       json_object_new_boolean(cramd_manager_paused(c->manager)));
-	json_object_object_add(reply, "managed", json_object_new_uint64(counts.managed));
-	json_object_object_add(reply, "gates_closed", json_object_new_uint64(counts.gates_closed));
-	json_object_object_add(reply, "degraded", json_object_new_uint64(counts.degraded));
+	json_object_object_add(reply, CRAM_KEY_MANAGED, json_object_new_uint64(counts.managed));
+	json_object_object_add(reply, CRAM_KEY_GATES_CLOSED, json_object_new_uint64(counts.gates_closed));
+	json_object_object_add(reply, CRAM_KEY_DEGRADED, json_object_new_uint64(counts.degraded));
 	for (i = 0; devs && i < n; i++) {
 		struct json_object *d = json_object_new_object();
 		struct cramd_device_info info;
@@ -26,14 +26,14 @@ static void add_status(struct cramd_commands *c, struct json_object *reply)
 		if (!d)
 			break;
 		cramd_manager_device_info(c->manager, i, &info);
-		json_object_object_add(d, "device", json_object_new_string(info.devname));
-		json_object_object_add(d, "node", json_object_new_int(info.node));
-		json_object_object_add(d, "gate",
-				       json_object_new_string(info.gate_closed ? "closed" : "open"));
-		json_object_object_add(d, "degraded", json_object_new_boolean(info.degraded));
+		json_object_object_add(d, CRAM_KEY_DEVICE, json_object_new_string(info.devname));
+		json_object_object_add(d, CRAM_KEY_NODE, json_object_new_int(info.node));
+		json_object_object_add(d, CRAM_KEY_GATE,
+				       json_object_new_string(info.gate_closed ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN));
+		json_object_object_add(d, CRAM_KEY_DEGRADED, json_object_new_boolean(info.degraded));
 		json_object_array_add(devs, d);
 	}
-	json_object_object_add(reply, "devices", devs);
+	json_object_object_add(reply, CRAM_KEY_DEVICES, devs);
 }
 
 static void add_dump(struct cramd_commands *c, struct json_object *reply)
@@ -61,12 +61,22 @@ static void add_dump(struct cramd_commands *c, struct json_object *reply)
 	json_object_object_add(reply, "decisions", list);
 }
 
-int cramd_commands_handle(void *userdata, const struct cramd_request *req,
-			  struct json_object *reply, char *err, size_t errlen)
+/* The manager's completion of an online or offline: the deferred reply. */
+static void op_done(void *reply, int rc, const char *err)
+{
+	cramd_control_reply_done(reply, rc, err);
+}
+
+void cramd_commands_handle(void *userdata, const struct cramd_request *req,
+			   struct cramd_control_reply *r)
 {
 	struct cramd_commands *c = userdata;
-	int rc = 0;
+	struct json_object *reply = cramd_control_reply_object(r);
 
+	if (!reply) {
+		cramd_control_reply_done(r, -ENOMEM, NULL);
+		return;
+	}
 	switch (req->command) {
 	case CRAMD_CMD_STATUS:
 		add_status(c, reply);
@@ -77,21 +87,21 @@ int cramd_commands_handle(void *userdata, const struct cramd_request *req,
 	case CRAMD_CMD_PAUSE:
 	case CRAMD_CMD_RESUME:
 		cramd_manager_set_paused(c->manager, req->command == CRAMD_CMD_PAUSE);
-		json_object_object_add(reply, "paused",
+		json_object_object_add(reply, CRAM_KEY_PAUSED,
 				       json_object_new_boolean(cramd_manager_paused(c->manager)));
 		break;
 	case CRAMD_CMD_ONLINE:
 	case CRAMD_CMD_OFFLINE:
-		rc = req->command == CRAMD_CMD_ONLINE ?
-			cramd_manager_online(c->manager, req->device, err, errlen) :
-			cramd_manager_offline(c->manager, req->device, err, errlen);
-		if (rc == 0)
-			json_object_object_add(reply, "device",
-					       json_object_new_string(req->device));
-		break;
+		/* Answered when the manager is done, maybe after this returns. */
+		json_object_object_add(reply, CRAM_KEY_DEVICE, json_object_new_string(req->device));
+		if (req->command == CRAMD_CMD_ONLINE)
+			cramd_manager_online(c->manager, req->device, op_done, r);
+		else
+			cramd_manager_offline(c->manager, req->device, op_done, r);
+		return;
 	default:
-		snprintf(err, errlen, "unsupported command");
-		rc = -EINVAL;
+		cramd_control_reply_done(r, -EINVAL, "unsupported command");
+		return;
 	}
-	return rc;
+	cramd_control_reply_done(r, 0, NULL);
 }
