@@ -180,16 +180,18 @@ static void client_send(struct client *cl, struct json_object *reply)
 	client_flush(cl);
 }
 
-/* {"ok": false, "error": @msg}, @msg escaped: printable, valid UTF-8. */
+/* {"ok": false, "error": @msg}, @msg escaped unless it is printable UTF-8 already. */
 static struct json_object *error_reply(const char *msg)
 {
 	struct json_object *reply = json_object_new_object();
+	size_t len = strlen(msg);
 	char safe[512];
 
-	cramd_utf8_escape(safe, sizeof(safe), msg, strlen(msg), sizeof(safe));
+	if (!cramd_utf8_printable(msg, len))
+		msg = cramd_utf8_escape(safe, sizeof(safe), msg, len, sizeof(safe));
 	if (reply) {
 		json_object_object_add(reply, CRAM_KEY_OK, json_object_new_boolean(false));
-		json_object_object_add(reply, CRAM_KEY_ERROR, json_object_new_string(safe));
+		json_object_object_add(reply, CRAM_KEY_ERROR, json_object_new_string(msg));
 	}
 	return reply;
 }

@@ -55,6 +55,16 @@ bool cramd_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+bool cramd_utf8_printable(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return cramd_utf8_valid(s, len);
+}
+
 char *cramd_utf8_escape(char *out, size_t outlen, const char *s, size_t len,
 			size_t max_chars)
 {

@@ -22,6 +22,12 @@ size_t cramd_utf8_char(const char *s, size_t len);
 bool cramd_utf8_valid(const char *s, size_t len);
 
 /*
+ * cramd_utf8_printable - true when @s is strict UTF-8 without a control
+ * character or DEL: safe to log and to reply as it is.
+ */
+bool cramd_utf8_printable(const char *s, size_t len);
+
+/*
  * cramd_utf8_escape - copy @len bytes of untrusted @s into @out (NUL-
  * terminated, at most @outlen bytes) as printable, valid UTF-8: a control
  * character, DEL or a byte that is not strict UTF-8 becomes \n, \t, \r or
