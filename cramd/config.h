@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../shared/control-protocol.h"
 #include "policy.h"
 
 /* At most this many names in [global] devices. */
@@ -29,7 +30,8 @@
 #define CRAMD_OFFLINE_RETRIES_MAX 20u
 #define CRAMD_OFFLINE_TIMEOUT_MS_DEFAULT 5000u
 #define CRAMD_OFFLINE_TIMEOUT_MS_MIN 100u
-#define CRAMD_OFFLINE_TIMEOUT_MS_MAX 60000u
+/* cramctl waits for an offline this long: the bound is part of the protocol. */
+#define CRAMD_OFFLINE_TIMEOUT_MS_MAX CRAM_CONTROL_OFFLINE_TIMEOUT_MS_MAX
 #define CRAMD_HIGH_PCT_DEFAULT 90u
 #define CRAMD_HIGH_PCT_MIN 1u
 #define CRAMD_HIGH_PCT_MAX 100u

@@ -16,6 +16,8 @@
 
 #include <systemd/sd-event.h>
 
+#include "../shared/control-protocol.h"
+
 #define CRAMD_DEVNAME_MAX 32
 #define CRAMD_MEMDEVS_MAX 64
 
@@ -54,7 +56,8 @@ struct cramd_discovery {
 #define CRAMD_DISCOVER_PATH "/usr/libexec/cram/cram-discover"
 #endif
 /* How long the helper may take, and how much it may print on stdout. */
-#define CRAMD_DISCOVER_TIMEOUT_MS 10000
+/* (cramctl waits for an online accordingly: the bound is part of the protocol.) */
+#define CRAMD_DISCOVER_TIMEOUT_MS CRAM_CONTROL_DISCOVERY_TIMEOUT_MS
 #define CRAMD_DISCOVER_MAX_OUTPUT (256 * 1024)
 
 struct cramd_discover_run;

@@ -209,14 +209,3 @@ void cramd_manager_offline(struct cramd_manager *m, const char *name,
 	}
 }
 
-
-void cramd_manager_settle(struct cramd_manager *m)
-{
-	struct pending *p, *next;
-
-	for (p = m->pending; p; p = next) {
-		next = p->next;
-		if (p->off)
-			cramd_offline_finish(p->off);
-	}
-}

@@ -116,11 +116,4 @@ void cramd_manager_online(struct cramd_manager *m, const char *name,
 void cramd_manager_offline(struct cramd_manager *m, const char *name,
 			   cramd_manager_done_fn done, void *userdata);
 
-/*
- * cramd_manager_settle - wait for the offlines under way (each bounded by
- * offline_timeout_ms); onlines wait for their discovery in the loop. For
- * a control socket that cannot yet send a reply later.
- */
-void cramd_manager_settle(struct cramd_manager *m);
-
 #endif
