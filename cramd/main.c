@@ -128,17 +128,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 static int read_config(const struct options *o, struct cramd_config *cfg,
 		       bool *absent, char *err, size_t errlen)
 {
-	int rc = cramd_config_load(cfg, o->config, err, errlen);
+	int rc = cramd_config_load(cfg, o->config, o->explicit_config ? 0 : CRAMD_CONFIG_OPTIONAL,
+				   err, errlen);
 
-	*absent = false;
-	if (rc == -ENOENT && !o->explicit_config) {
-		cramd_config_init(cfg);
-		*absent = true;
-		rc = 0;
-	}
-	if (rc == 0)
-		rc = cramd_config_load_dropins(cfg, o->config, err, errlen);
-	return rc;
+	*absent = rc == 1;
+	return rc < 0 ? rc : 0;
 }
 
 /* Returns 0 with @cfg loaded, or 1 after printing one line on stderr. */
@@ -197,7 +191,7 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
 		cramd_manager_set_config(st->manager, &cfg);
 		cramd_log(LOG_NOTICE, "reloaded %s%s: poll %u ms, policy %s, devices %s%s",
 			  st->opts->config, absent ? " (absent: built-in defaults)" : "",
-			  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy),
+			  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy.kind),
 			  cfg.all_devices ? "all" : "as listed", cfg.dry_run ? ", dry-run" : "");
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=%s", st->status);
@@ -347,8 +341,8 @@ int main(int argc, char **argv)
 	cramd_log(LOG_INFO, "cramd %s starting: config %s%s, poll %u ms, "
 		  "policy %s %u%%/%u%%, devices %s", PACKAGE_VERSION, o.config,
 		  absent ? " (absent: built-in defaults)" : "",
-		  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy),
-		  cfg.high_watermark_percent, cfg.low_watermark_percent,
+		  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy.kind),
+		  cfg.policy.high_watermark_percent, cfg.policy.low_watermark_percent,
 		  cfg.all_devices ? "all" : "as listed");
 	return run(&cfg, &o);
 }

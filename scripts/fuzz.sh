@@ -16,8 +16,9 @@ clang $cflags -o "$out/fuzz-request" "$top/tests/fuzz/fuzz-request.c" "$top/cram
 	"$top/cramd/utf8.c" "$top/cramd/names.c" \
 	$(pkg-config --cflags --libs json-c)
 # shellcheck disable=SC2086
-clang $cflags -o "$out/fuzz-config" "$top/tests/fuzz/fuzz-config.c" "$top/cramd/config.c" "$top/cramd/names.c" \
-	$(pkg-config --cflags --libs inih)
+clang $cflags -o "$out/fuzz-config" "$top/tests/fuzz/fuzz-config.c" "$top/cramd/config.c" \
+	"$top/cramd/config-reader.c" "$top/cramd/config-keys.c" "$top/cramd/config-device.c" \
+	"$top/cramd/names.c"
 # shellcheck disable=SC2086
 clang $cflags -o "$out/fuzz-discover" "$top/tests/fuzz/fuzz-discover.c" \
 	"$top/cramd/discover-format.c" "$top/cramd/names.c" $(pkg-config --cflags --libs json-c)
