@@ -234,15 +234,26 @@ static void adaptive_rate(struct cramd_policy_state *st, const struct plan *p,
 	st->rate_limit = q;
 }
 
-static void adaptive_capacity(struct cramd_policy_state *st,
-			      const struct cramd_telemetry *t,
-			      const struct plan *p, struct cramd_actions *out)
+/*
+ * The capacity target, for both policies: the limits cramd leaves in the
+ * kernel must be safe without it (stopped, hung, restarting). Data never
+ * takes more physical space than its logical size, so admitting at most
+ * the budget (capacity minus reserve minus use) more logical bytes cannot
+ * push physical use past the reserve, even at 1:1. The target is the
+ * resident data plus that budget; a lower target is always written, a
+ * raise only when it is worth a write.
+ */
+static void safe_capacity(const struct cramd_policy_params *prm,
+			  struct cramd_policy_state *st,
+			  const struct cramd_telemetry *t, struct cramd_actions *out)
 {
 	const struct cram_snapshot *s = t->snap;
+	uint64_t cap = s->phys_capacity_bytes, page = page_size(t);
+	double limit = (double)(cap - permille_of(cap, prm->adaptive.reserve_permille));
+	double budget = limit - (double)s->phys_used_bytes;
 	uint64_t total = t->total_pages, old = st->capacity_pages;
-	uint64_t resident = (s->logical_bytes + (uint64_t)p->page - 1) /
-			    (uint64_t)p->page;
-	double want = (p->logical + (p->budget > 0 ? p->budget : 0)) / p->page;
+	uint64_t resident = (s->logical_bytes + page - 1) / page;
+	double want = ((double)s->logical_bytes + (budget > 0 ? budget : 0)) / (double)page;
 	uint64_t pages = want >= (double)total ? total : (uint64_t)want;
 	uint64_t step = total / 256 ? total / 256 : 1;
 
@@ -258,7 +269,7 @@ static void adaptive_capacity(struct cramd_policy_state *st,
 	 */
 	if (old > resident && pages > old && (old - resident) / 4 > step)
 		step = (old - resident) / 4;
-	if (old && pages != total && pages + step > old && pages < old + step)
+	if (old && pages != total && pages > old && pages < old + step)
 		return;
 	if (pages == old)
 		return;
@@ -313,7 +324,6 @@ static void decide_adaptive(const struct cramd_policy_params *prm,
 	make_plan(prm, st, t, &p);
 	adaptive_gate(prm, st, &p, now, out);
 	adaptive_rate(st, &p, out);
-	adaptive_capacity(st, t, &p, out);
 	adaptive_evict(prm, st, t->snap, &p, now, out);
 }
 
@@ -357,6 +367,7 @@ static void on_fresh(const struct cramd_policy_params *prm,
 		decide_static(prm, st, t->snap, out);
 	else
 		decide_adaptive(prm, st, t, now, out);
+	safe_capacity(prm, st, t, out);
 }
 
 /* Neither sane nor fresh: keep everything, unless it has been too long. */
@@ -376,6 +387,18 @@ static void on_not_fresh(const struct cramd_policy_params *prm,
 }
 
 /* ---- causes, written out ----------------------------------------------------------- */
+
+const char *cramd_attr_name(enum cramd_attr attr)
+{
+	switch (attr) {
+	case CRAMD_ATTR_ABI_VERSION:
+		return "abi_version";
+	case CRAMD_ATTR_STATE:
+		return "state";
+	default:
+		return "stat";
+	}
+}
 
 const char *cramd_cause_name(enum cramd_cause cause)
 {
@@ -404,8 +427,8 @@ const char *cramd_cause_format(char *buf, size_t len, enum cramd_cause cause,
 {
 	switch (cause) {
 	case CRAMD_CAUSE_UNREADABLE:
-		snprintf(buf, len, "telemetry invalid: cannot read cram/stat: %s",
-			 strerror((int)n[0]));
+		snprintf(buf, len, "telemetry invalid: cannot read cram/%s: %s",
+			 cramd_attr_name((enum cramd_attr)n[1]), strerror((int)n[0]));
 		break;
 	case CRAMD_CAUSE_NO_CAPACITY:
 		snprintf(buf, len, "phys capacity is 0");
@@ -495,7 +518,7 @@ void cramd_policy_step(const struct cramd_policy_params *prm,
 	st->last_now_ns = now;
 	if (!s) {
 		fail_safe(prm, st, out);
-		set_cause(out, CRAMD_CAUSE_UNREADABLE, -t->error, 0, 0);
+		set_cause(out, CRAMD_CAUSE_UNREADABLE, -t->error, t->attr, 0);
 	} else if (s->phys_capacity_bytes == 0) {
 		fail_safe(prm, st, out);
 		set_cause(out, CRAMD_CAUSE_NO_CAPACITY, 0, 0, 0);

@@ -74,13 +74,21 @@ struct cramd_policy_params {
  * @snap: libcram's snapshot (cram/stat at one instant, timestamped with the
  *	caller's monotonic clock), or NULL when it could not be read
  * @error: with !@snap, libcram's -errno: the failure's detail
+ * @attr: with !@snap, the attribute that failed
  * @total_pages: logical capacity of the device in pages (cram/total_pages),
  *	0 when unknown
  * @page_size: bytes per page
  */
+enum cramd_attr {
+	CRAMD_ATTR_STAT,		/* cram/stat, the snapshot */
+	CRAMD_ATTR_ABI_VERSION,		/* cram/abi_version: no longer ours */
+	CRAMD_ATTR_STATE,		/* cram/state */
+};
+
 struct cramd_telemetry {
 	const struct cram_snapshot *snap;
 	int error;
+	enum cramd_attr attr;
 	uint64_t total_pages;
 	uint64_t page_size;
 };
@@ -91,7 +99,7 @@ struct cramd_telemetry {
  * one table.
  */
 enum cramd_cause {
-	CRAMD_CAUSE_UNREADABLE,		/* num[0]: errno of the read */
+	CRAMD_CAUSE_UNREADABLE,		/* num[0]: errno of the read, num[1]: enum cramd_attr */
 	CRAMD_CAUSE_NO_CAPACITY,	/* phys capacity is 0 */
 	CRAMD_CAUSE_STALE,		/* num[0]: ms since the last fresh sample */
 	CRAMD_CAUSE_NOT_FRESH,		/* no new sample yet */
@@ -159,6 +167,9 @@ struct cramd_actions {
 	enum cramd_cause cause;
 	double num[3];
 };
+
+/** cramd_attr_name - the attribute's file name in the device's cram/, e.g. "stat". */
+const char *cramd_attr_name(enum cramd_attr attr);
 
 /** cramd_cause_name - a short stable name of @cause, e.g. "high-watermark". */
 const char *cramd_cause_name(enum cramd_cause cause);

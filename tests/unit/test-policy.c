@@ -143,11 +143,12 @@ static void test_close_at_high_boundary(void **state)
 	assert_true(d.gate_changed);
 	assert_false(d.degraded);
 	assert_string_equal(cause(&d), "phys used 90.0% >= high watermark 90%");
+	/* (2700000 + 980000 - 900000) / 4096: the capacity target both policies keep */
 	assert_string_equal(reason(&d),
-			    "phys used 90.0% >= high watermark 90%: closing gate");
+			    "phys used 90.0% >= high watermark 90%: closing gate, capacity 678 pages");
 	decide(&cfg, false, CAP, 912000);
 	assert_string_equal(reason(&d),
-			    "phys used 91.2% >= high watermark 90%: closing gate");
+			    "phys used 91.2% >= high watermark 90%: closing gate, capacity 684 pages");
 	/* Over full (the data-loss case) closes too. */
 	decide(&cfg, false, CAP, CAP + 1);
 	assert_true(d.gate_closed);
@@ -176,7 +177,7 @@ static void test_hysteresis(void **state)
 	assert_false(d.gate_closed);
 	assert_true(d.gate_changed);
 	assert_string_equal(reason(&d),
-			    "phys used 80.0% <= low watermark 80%: opening gate");
+			    "phys used 80.0% <= low watermark 80%: opening gate, capacity 629 pages");
 	decide(&cfg, false, CAP, 800000);
 	assert_false(d.gate_closed);
 	assert_false(d.gate_changed);
@@ -233,6 +234,38 @@ static void test_extreme_watermarks(void **state)
 	assert_true(d.gate_closed);
 	decide(&cfg, false, CAP, 9999);
 	assert_false(d.gate_closed);
+}
+
+/*
+ * #16 item 2: the static policy too leaves a capacity target that data
+ * which does not compress at all (1:1) cannot fill past the reserve, so
+ * the device stays safe while cramd is stopped with its gate open.
+ */
+static void test_static_safe_capacity(void **state)
+{
+	struct cramd_policy_params cfg;
+	struct cramd_policy_state st;
+	struct sample s = {
+		.valid = true, .total_pages = 1000, .page_size = 4096,
+		.snap.timestamp_ns = T0, .snap.phys_capacity_bytes = CAP,
+		.snap.phys_used_bytes = CAP / 2, .snap.logical_bytes = CAP / 2,
+	};
+	uint64_t limit = CAP - CAP / 1000 * 20;
+
+	defaults(&cfg);
+	cramd_policy_init(&st, false, T0);
+	step(&cfg, &st, &s, T0, &d);
+	assert_false(d.gate_closed);
+	assert_true(d.set_capacity);
+	/* at 1:1 all that may still be admitted is what the reserve leaves */
+	assert_true(d.capacity_pages * 4096 - s.snap.logical_bytes <= limit - s.snap.phys_used_bytes);
+	assert_true(d.capacity_pages * 4096 + 4096 > s.snap.logical_bytes + (limit - s.snap.phys_used_bytes));
+	/* fuller: the target comes down at once, even by a single page */
+	s.snap.timestamp_ns += 100 * MS;
+	s.snap.phys_used_bytes += 4096;
+	step(&cfg, &st, &s, T0 + 100 * MS, &d);
+	assert_true(d.set_capacity);
+	assert_true(d.capacity_pages * 4096 - s.snap.logical_bytes <= limit - s.snap.phys_used_bytes);
 }
 
 static void test_invalid_sample(void **state)
@@ -701,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_hysteresis),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_extreme_watermarks),
+		cmocka_unit_test(test_static_safe_capacity),
 		cmocka_unit_test(test_invalid_sample),
 		cmocka_unit_test(test_zero_capacity),
 		cmocka_unit_test(test_large_values),
