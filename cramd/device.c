@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,7 +34,8 @@ struct cramd_device {
 	char memdevs[CRAMD_MEMDEVS_MAX];
 	bool has_serial;
 	unsigned long long serial;
-	struct cram_device *cdev;	/* NULL: libcram does not list it */
+	struct cram_ctx *ctx;		/* referenced: @cdev belongs to it */
+	struct cram_device *cdev;
 	struct cramd_policy_params params;
 	struct cramd_policy_state pol;	/* the gate and degraded, held here only */
 	struct cramd_history *history;
@@ -155,8 +157,8 @@ static void track_degraded(struct cramd_device *d, const struct cramd_actions *a
 	r.cause = a->cause;
 	memcpy(r.num, a->num, sizeof(r.num));
 	if (a->degraded && a->cause == CRAMD_CAUSE_UNREADABLE)
-		snprintf(r.text, sizeof(r.text), "%s/stat",
-			 d->cdev ? cram_device_get_path(d->cdev) : "device not listed");
+		snprintf(r.text, sizeof(r.text), "%s/%s", cram_device_get_path(d->cdev),
+			 cramd_attr_name((enum cramd_attr)a->num[1]));
 	cramd_record_emit(d->history, a->degraded ? LOG_WARNING : LOG_NOTICE, &r);
 	d->degraded_said = a->degraded;
 	d->degraded_cause = a->cause;
@@ -188,13 +190,13 @@ static void apply_gate(struct cramd_device *d, const struct cramd_actions *a)
 {
 	struct cramd_record r;
 	bool now;
-	int rc = d->cdev ? cram_device_get_no_alloc(d->cdev, &now) : -ENODEV;
+	int rc = cram_device_get_no_alloc(d->cdev, &now);
 
 	if (!a->gate_changed && rc == 0 && now == a->gate_closed)
 		return;
 	if (!a->gate_changed && rc == 0)
 		drift(d, KNOB_GATE, now, a->gate_closed);
-	rc = d->cdev ? cram_device_set_no_alloc(d->cdev, a->gate_closed) : -ENODEV;
+	rc = cram_device_set_no_alloc(d->cdev, a->gate_closed);
 	if (knob_written(d, KNOB_GATE, a->gate_closed, rc) < 0 || !a->gate_changed)
 		return;
 	record_init(d, &r, CRAMD_REC_GATE, a->gate_closed ? "gate-close" : "gate-open");
@@ -232,8 +234,6 @@ static void apply_knobs(struct cramd_device *d, const struct cramd_actions *a)
 	const struct cramd_policy_state *st = &d->pol;
 	int rc = 0;
 
-	if (!d->cdev)
-		return;
 	if (a->set_rate || (st->rate_limit && st->rate_limit != UINT64_MAX))
 		rc = keep_knob(d, KNOB_RATE, a->set_rate, a->set_rate ? a->rate_limit :
 			       st->rate_limit, cram_device_get_demote_rate_limit,
@@ -267,6 +267,29 @@ static void record_decision(struct cramd_device *d, const struct cramd_actions *
 	cramd_record_emit(d->history, priority, &r);
 }
 
+/*
+ * Still the device cramd manages: its ABI and state readable. One that
+ * turned unreadable is degraded (gate closed while it can be written),
+ * not abandoned.
+ */
+static int check_identity(struct cramd_device *d, enum cramd_attr *attr)
+{
+	uint64_t abi;
+	int rc = cram_device_get_abi_version(d->cdev, &abi);
+
+	*attr = CRAMD_ATTR_ABI_VERSION;
+	if (rc < 0)
+		return rc;
+	if (abi != 1)
+		return -EPROTONOSUPPORT;
+	*attr = CRAMD_ATTR_STATE;
+	rc = cram_device_get_state(d->cdev);
+	if (rc < 0)
+		return rc;
+	*attr = CRAMD_ATTR_STAT;
+	return 0;
+}
+
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -283,7 +306,9 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 	};
 	struct cramd_actions a;
 
-	t.error = d->cdev ? cram_device_snapshot(d->cdev, &snap) : -ENODEV;
+	t.error = check_identity(d, &t.attr);
+	if (t.error == 0)
+		t.error = cram_device_snapshot(d->cdev, &snap);
 	if (t.error == 0)
 		t.snap = &snap;
 	/* the clock after the snapshot: its timestamp is not in the future */
@@ -295,7 +320,7 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 		return;
 	apply_gate(d, &a);
 	apply_knobs(d, &a);
-	if (d->cdev && t.snap && snap.phys_capacity_bytes)
+	if (t.snap && snap.phys_capacity_bytes)
 		set_thresholds(d, snap.phys_capacity_bytes);
 }
 
@@ -345,7 +370,7 @@ static int bring_online(struct cramd_device *d)
 }
 
 int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
-		     struct cram_device *cdev, const struct cramd_policy_params *params,
+		     struct cram_ctx *ctx, struct cram_device *cdev, const struct cramd_policy_params *params,
 		     struct cramd_history *history)
 {
 	struct cramd_device *d = calloc(1, sizeof(*d));
@@ -361,6 +386,7 @@ int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 	d->node = c->node;
 	d->has_serial = c->has_serial;
 	d->serial = c->serial;
+	d->ctx = cram_ref(ctx);
 	d->cdev = cdev;
 	d->params = *params;
 	d->history = history;
@@ -368,7 +394,7 @@ int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 	if (rc == 0)
 		rc = bring_online(d);
 	if (rc < 0) {
-		free(d);
+		cramd_device_free(d);
 		return rc;
 	}
 	cram_device_get_no_alloc(cdev, &closed);
@@ -381,6 +407,9 @@ int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 
 void cramd_device_free(struct cramd_device *d)
 {
+	if (!d)
+		return;
+	cram_unref(d->ctx);
 	free(d);
 }
 
@@ -398,9 +427,21 @@ void cramd_device_ids(const struct cramd_device *d, struct cramd_device_ids *ids
 	ids->serial = d->serial;
 }
 
-void cramd_device_bind(struct cramd_device *d, struct cram_device *cdev)
+void cramd_device_bind(struct cramd_device *d, struct cram_ctx *ctx, struct cram_device *cdev)
 {
+	if (!cdev)
+		return;		/* keep the old object: its gate can still be written */
+	cram_ref(ctx);
+	cram_unref(d->ctx);
+	d->ctx = ctx;
 	d->cdev = cdev;
+}
+
+bool cramd_device_present(const struct cramd_device *d)
+{
+	struct stat st;
+
+	return stat(cram_device_get_path(d->cdev), &st) == 0;
 }
 
 void cramd_device_set_params(struct cramd_device *d, const struct cramd_policy_params *p)

@@ -32,7 +32,8 @@ struct cramd_device_info {
 
 /**
  * cramd_device_new - take @c under management
- * @cdev: libcram's object of the device (see cramd_device_bind())
+ * @ctx, @cdev: libcram's context and object of the device (referenced;
+ *	see cramd_device_bind())
  * @params: the device's resolved policy parameters (copied)
  * @history: where its records go; may be NULL
  *
@@ -40,7 +41,7 @@ struct cramd_device_info {
  * the -errno that kept it from being managed (logged).
  */
 int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
-		     struct cram_device *cdev, const struct cramd_policy_params *params,
+		     struct cram_ctx *ctx, struct cram_device *cdev, const struct cramd_policy_params *params,
 		     struct cramd_history *history);
 
 void cramd_device_free(struct cramd_device *d);
@@ -52,11 +53,20 @@ const char *cramd_device_name(const struct cramd_device *d);
 void cramd_device_ids(const struct cramd_device *d, struct cramd_device_ids *ids);
 
 /*
- * cramd_device_bind - libcram's object of the device after a rescan
- * (which frees the old ones), or NULL when libcram no longer lists it:
- * then passes treat the device as unreadable (degraded).
+ * cramd_device_bind - libcram's object of the device in a fresh context
+ * @ctx after a rescan, or NULL when libcram no longer lists it (its
+ * abi_version cannot be read, say): then the device keeps its old object
+ * (and a reference to the old context), so that its gate can still be
+ * written, and its passes find it degraded.
  */
-void cramd_device_bind(struct cramd_device *d, struct cram_device *cdev);
+void cramd_device_bind(struct cramd_device *d, struct cram_ctx *ctx, struct cram_device *cdev);
+
+/*
+ * cramd_device_present - the device's cram/ directory still exists: a
+ * device that discovery no longer lists but is present stays managed
+ * (degraded), since its gate may still be written.
+ */
+bool cramd_device_present(const struct cramd_device *d);
 
 /* New parameters (reload): the thresholds are written again. */
 void cramd_device_set_params(struct cramd_device *d, const struct cramd_policy_params *p);

@@ -71,15 +71,19 @@ void cramd_manager_run_all(struct cramd_manager *m)
 
 /* ---- the device table ----------------------------------------------------------------- */
 
-/* libcram's objects after a rescan, which frees the old ones. */
+/* libcram's objects from a fresh context: new devices show, an unlisted one keeps its old object. */
 void cramd_manager_rescan(struct cramd_manager *m)
 {
+	struct cram_ctx *fresh;
 	size_t i;
 
-	cram_rescan(m->cram);
+	if (cramd_startup_cram(&fresh) < 0)
+		return;		/* logged; the objects in hand stay valid */
 	for (i = 0; i < m->n; i++)
-		cramd_device_bind(m->devs[i], cram_device_get_by_name(m->cram,
+		cramd_device_bind(m->devs[i], fresh, cram_device_get_by_name(fresh,
 						cramd_device_name(m->devs[i])));
+	cram_unref(m->cram);
+	m->cram = fresh;
 }
 
 static void resolve_params(struct cramd_manager *m, const struct cramd_device_ids *ids,
@@ -107,7 +111,7 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c)
 	if (!cdev)
 		return 0;
 	resolve_params(m, &ids, &p);
-	rc = cramd_device_new(&d, c, cdev, &p, m->history);
+	rc = cramd_device_new(&d, c, m->cram, cdev, &p, m->history);
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
 	v = realloc(m->devs, (m->n + 1) * sizeof(*v));
@@ -184,8 +188,10 @@ static int apply_discovery(struct cramd_manager *m, const struct cramd_discovery
 	size_t i;
 	int rc = 0;
 
+	/* one that is still there but not listed (unreadable abi_version) stays, degraded */
 	for (i = m->n; i-- > 0;)
-		if (!cramd_discovery_find(d, cramd_device_name(m->devs[i])))
+		if (!cramd_discovery_find(d, cramd_device_name(m->devs[i])) &&
+		    !cramd_device_present(m->devs[i]))
 			cramd_manager_drop(m, m->devs[i], "device is gone");
 	for (i = 0; i < d->n && rc == 0; i++) {
 		const struct cramd_candidate *c = &d->devs[i];
@@ -430,23 +436,25 @@ void cramd_manager_free(struct cramd_manager *m)
 int cramd_manager_stop(struct cramd_manager *m)
 {
 	size_t i;
+	struct cram_ctx *cram;
 	int failed = 0;
 
 	if (!m)
 		return 0;
 	cramd_manager_finish_pending(m);
-	if (!m->cfg.offline_on_stop)
+	/* a context of its own: the retries rescan, the devices keep theirs */
+	if (!m->cfg.offline_on_stop || cramd_startup_cram(&cram) < 0)
 		return 0;
 	for (i = 0; i < m->n; i++) {
 		struct cramd_device_info info;
 
 		cramd_device_get_info(m->devs[i], &info);
-		if (cramd_offline_with_retries(m->cram, info.devname, info.node,
+		if (cramd_offline_with_retries(cram, info.devname, info.node,
 					       m->cfg.offline_timeout_ms,
 					       m->cfg.offline_retries) < 0)
 			failed++;
 	}
-	cramd_manager_rescan(m);
+	cram_unref(cram);
 	return failed;
 }
 
