@@ -5,6 +5,7 @@
  * parameters of one device ([policy] merged with the matching sections).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -67,7 +67,7 @@ struct cramd_config_parse {
 	enum cramd_section sec;
 	size_t dev;
 	char label[CRAMD_OVERRIDE_MATCH_MAX + 8];
-	int section_line[2];
+	int section_line[2];	/* [global], [policy] */
 	struct cramd_origin key_at[KEY_COUNT];
 	struct cramd_origin dev_at[CRAMD_CONFIG_MAX_OVERRIDES][KEY_COUNT];
 	struct cramd_origin dev_line[CRAMD_CONFIG_MAX_OVERRIDES];

@@ -18,6 +18,7 @@
 #include "config-reader.h"
 
 static const char *const sections[] = { "global", "policy" };
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 const char *cramd_config_file_name(const struct cramd_config_parse *ps,
 				   struct cramd_origin at)
@@ -69,10 +70,10 @@ static int on_section(void *ctx, int line, const char *name, size_t len)
 
 	if (len >= 7 && strncmp(name, "device ", 7) == 0)
 		return cramd_config_begin_device(ps, line, name + 7, len - 7);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < N_SECTIONS; i++)
 		if (strlen(sections[i]) == len && strncmp(sections[i], name, len) == 0)
 			break;
-	if (i == 2)
+	if (i == N_SECTIONS)
 		return cramd_config_fail(ps, here, NULL, NULL,
 					 "[%.*s]: unknown section, expected [global], [policy] "
 					 "or [device NAME]", (int)(len > 40 ? 40 : len), name);
@@ -241,7 +242,8 @@ int cramd_config_load(struct cramd_config *cfg, const char *path, unsigned int f
 		rc = load_file(ps);
 		if (rc == -ENOENT && (flags & CRAMD_CONFIG_OPTIONAL)) {
 			cramd_config_init(cfg);
-			err[0] = '\0';
+			if (errlen)
+				err[0] = '\0';
 			ps->file++;
 			absent = 1;
 			rc = 0;

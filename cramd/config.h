@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cramd configuration: the parsed and validated contents of cramd.conf.
+ * cramd configuration: the parsed and validated contents of cramd.conf
+ * and its drop-ins, and the policy parameters of each device.
  *
- * Pure data and validation: no global state, no logging. Errors are
+ * No global state, no logging. Errors are
  * reported in a caller-supplied buffer as one line of the form
  * "FILE:LINE: [section] key: what is wrong".
  */
@@ -11,7 +12,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #include "../shared/control-protocol.h"
 #include "policy.h"
@@ -176,8 +176,8 @@ struct cramd_config_text {
  * cramd_config_parse_texts - parse @n files in this order on top of @cfg
  * @cfg: initialised with cramd_config_init(); undefined on error
  *
- * The same rules as cramd_config_load() (which reads the files and calls
- * this). Returns 0, or -EINVAL with one line in @err.
+ * The same rules and messages as cramd_config_load(), which reads the
+ * files itself. Returns 0, or -EINVAL with one line in @err.
  */
 int cramd_config_parse_texts(struct cramd_config *cfg, const struct cramd_config_text *files,
 			     size_t n, char *err, size_t errlen);

@@ -54,8 +54,10 @@ if [ "${1:-}" = --inner ]; then
 	sleep 0.3
 	cram_assert_eq "$(cat $dev/dax1.0/cram/state)" offline "refused reloads changed nothing"
 
-	# The loop still runs: a filling device crosses the watermark, the gate closes.
+	# The loop still runs: demotion pressure starts only now, with data that
+	# does not compress; the device crosses the watermark, the gate closes.
 	echo 1050 >$dev/dax0.0/cram/sim/compress_ratio
+	echo "inflow dax0.0 33554432" >>"$CRAM_TESTBED/fake-kernel.ctl"
 	cram_wait_for 15 grep -qx 1 $dev/dax0.0/cram/no_alloc
 	cram_wait_for 5 grep -q 'dax0.0.*gate closed' "$CRAMD_LOG"
 	trap - EXIT
@@ -91,4 +93,4 @@ trap - EXIT
 rm -rf "$d"
 
 cram_run_testbed --devices 2 --size 268435456 --phys 134217728 --ratio 3000 \
-	--inflow 33554432 --evict-bw 268435456 --tick-ms 20 -- sh "$0" --inner
+	--inflow 0 --evict-bw 268435456 --tick-ms 20 -- sh "$0" --inner
