@@ -42,7 +42,10 @@
 /* Reply keys. Every reply: ok, and error when ok is false. */
 #define CRAM_KEY_OK "ok"
 #define CRAM_KEY_ERROR "error"
-/* status: version, paused, managed, gates_closed, degraded, devices: [{device, node, gate, degraded}] */
+/*
+ * status: version, paused, managed, gates_closed, degraded,
+ *         devices: [{device, node, gate, degraded}]
+ */
 #define CRAM_KEY_VERSION "version"
 #define CRAM_KEY_PAUSED "paused"
 #define CRAM_KEY_MANAGED "managed"

@@ -25,7 +25,7 @@ if [ "${1:-}" = --inner ]; then
 	[ -e "$preload" ] || cram_fail "$preload is not built"
 
 	CRAMD_LOG=$CRAM_TESTBED/cramd.log
-	printf '[global]\npoll_interval_ms = 100\noffline_timeout_ms = 400\n' >"$CRAM_TESTBED/cramd.conf"
+	printf '[global]\npoll_interval_ms = 100\noffline_timeout_ms = 2000\n' >"$CRAM_TESTBED/cramd.conf"
 	LD_PRELOAD="$preload${LD_PRELOAD:+:$LD_PRELOAD}" CRAM_PIN_DIR=$pins \
 		$CRAMD --config "$CRAM_TESTBED/cramd.conf" --socket "$CRAMD_SOCKET" 2>>"$CRAMD_LOG" &
 	CRAMD_PID=$!
@@ -94,15 +94,16 @@ if [ "${1:-}" = --inner ]; then
 	kill "$holder"
 	wait "$holder" 2>/dev/null
 	[ $busy -gt 0 ] || cram_fail "cramd was never busy (test premise)"
+	cram_wait_for 10 sh -c "'$send' '$CRAMD_SOCKET' '{\"command\":\"status\"}\\n' | grep -q '\"ok\":true'"
 
 	# A pending offline whose client goes away: done, reply dropped, nothing freed twice.
 	: >"$pins/dax0.0"
 	"$send" "$CRAMD_SOCKET" '{"command":"offline","device":"dax0.0"}\n' >"$out" &
 	client=$!
-	sleep 0.1
+	sleep 0.5	# within the 2 s the offline is pinned
 	kill "$client"
 	wait "$client" 2>/dev/null
-	cram_wait_for 10 grep -q 'dax0.0: offline timed out after 400 ms' "$CRAMD_LOG"
+	cram_wait_for 10 grep -q 'dax0.0: offline timed out after 2000 ms' "$CRAMD_LOG"
 	rm -f "$pins/dax0.0"
 	"$send" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out" || cram_fail "no status after"
 	cram_assert_grep '"ok":true' "$out"
