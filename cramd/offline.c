@@ -98,6 +98,7 @@ int cramd_offline_start(sd_event *ev, struct cram_device *dev, unsigned int time
 	}
 	if (o->pid == 0) {
 		/* the child: one bounded write, its errno as the exit status */
+		free(o);
 		rc = cramd_offline_bounded(dev, timeout_ms);
 		_exit(rc < 0 && -rc < 256 ? -rc : rc < 0 ? EIO : 0);
 	}
