@@ -36,14 +36,7 @@ if [ "${1:-}" = --inner ]; then
 	: >"$pins/dax0.0"
 	$CRAMCTL offline dax0.0 >"$out" 2>"$out.err" &
 	ctl=$!
-	# the write's process: cramd's child that is not the discovery helper
-	writer_of() {
-		for p in $(pgrep -P "$CRAMD_PID"); do
-			grep -q cram-discover "/proc/$p/cmdline" 2>/dev/null || echo "$p"
-		done | head -1
-	}
-	cram_wait_for 10 sh -c "[ -n \"\$(for p in \$(pgrep -P $CRAMD_PID); do grep -q cram-discover /proc/\$p/cmdline || echo \$p; done)\" ]"
-	writer=$(writer_of)
+	sleep 0.5
 	pings=$(grep -c '^WATCHDOG=1' "$msgs")
 
 	# meanwhile dax1.0 fills: cramd must close its gate in time
@@ -60,6 +53,14 @@ if [ "${1:-}" = --inner ]; then
 	used=$(cat $dev/dax1.0/cram/phys_used_bytes)
 	[ "$used" -le "$cap" ] || cram_fail "overflow: $used > $cap"
 	kill -0 $ctl 2>/dev/null || cram_fail "cramctl offline returned before the write ended: $(cat "$out.err")"
+	# the write's process: cramd's child that is not the discovery helper
+	writer_of() {
+		for p in $(pgrep -P "$CRAMD_PID"); do
+			grep -q cram-discover "/proc/$p/cmdline" 2>/dev/null || echo "$p"
+		done | head -1
+	}
+	cram_wait_for 10 sh -c "[ -n \"\$(for p in \$(pgrep -P $CRAMD_PID); do grep -q cram-discover /proc/\$p/cmdline || echo \$p; done)\" ]"
+	writer=$(writer_of)
 	kill -0 "$writer" 2>/dev/null || cram_fail "the offline write ended early"
 	# the watchdog was pinged all along (every 200 ms for WatchdogSec=0.4s)
 	cram_wait_for 5 sh -c "[ \$(grep -c '^WATCHDOG=1' '$msgs') -ge $((pings + 5)) ]"
