@@ -75,7 +75,7 @@ if [ "${1:-}" = --inner ]; then
 
 	# Item 6: cramctl reads the reason of a refusal it could not finish sending.
 	big=$(head -c 6000 /dev/zero | tr '\0' 'd')
-	for i in 1 2 3; do
+	for _ in 1 2 3 4 5; do
 		$CRAMCTL online "$big" >"$out" 2>"$out.err"
 		cram_assert_eq $? 1 "exit status of an over-long request"
 		cram_assert_grep 'online: cramd refused: request longer than 4096 bytes' "$out.err"
@@ -85,7 +85,7 @@ if [ "${1:-}" = --inner ]; then
 	holder=$!
 	cram_wait_for 10 grep -qx holding "$out.hold"
 	busy=0
-	for i in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		if ! $CRAMCTL dump >"$out" 2>"$out.err"; then
 			cram_assert_grep 'dump: cramd refused: busy: too many connections' "$out.err"
 			busy=$((busy + 1))

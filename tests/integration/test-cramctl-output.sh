@@ -41,9 +41,11 @@ if [ "${1:-}" = --inner ]; then
 		expect_full $CRAMCTL $verb
 	done
 	# The request is done even though its output is lost.
+	# shellcheck disable=SC2086 # $CRAMCTL may carry a wrapper: split on purpose
 	expect_full $CRAMCTL pause
 	$CRAMCTL status >/dev/null 2>"$out.err"
 	cram_assert_grep 'cramd is paused' "$out.err"
+	# shellcheck disable=SC2086
 	expect_full $CRAMCTL resume --json
 	$CRAMCTL status >/dev/null 2>"$out.err"
 	grep -q paused "$out.err" && cram_fail "resume was not done"
@@ -53,6 +55,7 @@ if [ "${1:-}" = --inner ]; then
 
 	# monitor: the first event it cannot write ends it with status 1.
 	before=$(ls "$CRAM_TESTBED" | grep -c '^event')
+	# shellcheck disable=SC2086
 	timeout 30 $CRAMCTL monitor >/dev/full 2>"$out.err" &
 	mon=$!
 	cram_wait_for 30 sh -c "[ \$(ls '$CRAM_TESTBED' | grep -c '^event') -gt $before ]"
