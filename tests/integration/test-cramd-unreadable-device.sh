@@ -17,7 +17,7 @@ if [ "${1:-}" = --inner ]; then
 	cram_assert_eq "$(cat $c/no_alloc)" 0 "gate open at start"
 
 	for attr in abi_version state; do
-		keep=$(cat $tb/$attr)
+		keep=$(cat "$tb/$attr")
 		rm -f "$tb/$attr"
 		mkdir "$tb/$attr"
 		cram_wait_for 5 grep -qx 1 $c/no_alloc
