@@ -8,23 +8,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../cramd/config.h"
+#include "../shared/control-protocol.h"
 #include "client.h"
-
-#define REPLY_MAX (1024 * 1024)
-#define TIMEOUT_MS 5000
-/*
- * online and offline wait for the kernel: cramd answers an offline after
- * at most its offline_timeout_ms and the kernel's rollback, and an online
- * after its discovery helper (at most 10 s) and the online write.
- */
-#define KERNEL_TIMEOUT_MS (CRAMD_OFFLINE_TIMEOUT_MS_MAX + 15000)
 
 const char *client_socket_path(void)
 {
-	const char *p = getenv("CRAMD_SOCKET");
+	const char *p = getenv(CRAM_CONTROL_SOCKET_ENV);
 
-	return p && *p ? p : RUNSTATEDIR "/cramd/cramd.sock";
+	return p && *p ? p : CRAM_CONTROL_SOCKET_PATH;
 }
 
 static int wait_fd(int fd, short events, int timeout_ms)
@@ -69,7 +60,7 @@ static char *recv_line(int fd, int timeout_ms)
 		int rc;
 
 		if (len + 1 == cap) {
-			char *nb = cap < REPLY_MAX ? realloc(buf, cap * 2) : NULL;
+			char *nb = cap < CRAM_CONTROL_REPLY_MAX ? realloc(buf, cap * 2) : NULL;
 
 			if (!nb) {
 				free(buf);
@@ -125,15 +116,23 @@ static int exchange(struct json_object *request, int timeout_ms, struct json_obj
 	rc = send_all(fd, req, strlen(req));
 	if (rc == 0)
 		rc = send_all(fd, "\n", 1);
-	if (rc < 0) {
+	/*
+	 * cramd may have refused the request before reading all of it (busy,
+	 * too long): its reply says why, so read it even when the send failed.
+	 */
+	if (rc < 0 && rc != -EPIPE && rc != -ECONNRESET) {
 		close(fd);
 		return rc;
 	}
 	line = recv_line(fd, timeout_ms);
-	rc = line ? 0 : -errno;
-	close(fd);
-	if (rc < 0)
+	if (!line || !*line) {
+		if (rc == 0)
+			rc = line ? -EPROTO : -errno;
+		free(line);
+		close(fd);
 		return rc;
+	}
+	close(fd);
 	*reply = json_tokener_parse(line);
 	free(line);
 	if (!*reply || !json_object_is_type(*reply, json_type_object)) {
@@ -152,11 +151,11 @@ int client_call(const char *command, const char *device, struct json_object **re
 	*reply = NULL;
 	if (!req)
 		return -ENOMEM;
-	json_object_object_add(req, "command", json_object_new_string(command));
+	json_object_object_add(req, CRAM_KEY_COMMAND, json_object_new_string(command));
 	if (device)
-		json_object_object_add(req, "device", json_object_new_string(device));
-	rc = exchange(req, strcmp(command, "online") && strcmp(command, "offline") ?
-			   TIMEOUT_MS : KERNEL_TIMEOUT_MS, reply);
+		json_object_object_add(req, CRAM_KEY_DEVICE, json_object_new_string(device));
+	rc = exchange(req, strcmp(command, CRAM_CMD_ONLINE) && strcmp(command, CRAM_CMD_OFFLINE) ?
+			   CRAM_CONTROL_REPLY_TIMEOUT_MS : CRAM_CONTROL_KERNEL_REPLY_TIMEOUT_MS, reply);
 	json_object_put(req);
 	return rc;
 }

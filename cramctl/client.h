@@ -13,11 +13,11 @@ const char *client_socket_path(void);
  * and read its reply into @reply
  * @device: NULL for commands that take none
  *
- * Returns 0 with @reply set (check its "ok"), -ECONNREFUSED or -ENOENT
- * when the daemon is not running, -ETIMEDOUT (no reply within 5 s; for
- * online and offline, which wait for the kernel, within cramd's longest
- * offline_timeout_ms plus 15 s), -EPROTO for a garbled reply, or another
- * -errno.
+ * Returns 0 with @reply set (check its "ok"; a refusal is read even when
+ * cramd stopped reading the request), -ECONNREFUSED or -ENOENT when the
+ * daemon is not running, -ETIMEDOUT (no reply within the protocol's
+ * timeouts, control-protocol.h), -EPROTO for a garbled or missing reply,
+ * or another -errno.
  */
 int client_call(const char *command, const char *device, struct json_object **reply);
 

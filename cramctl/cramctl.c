@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cramctl: the operator's view of cram devices and private nodes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon.h"
 #include "list.h"
@@ -37,7 +41,49 @@ static void usage(FILE *f)
 	fprintf(f, "\nSee cramctl(8).\n");
 }
 
-int main(int argc, char **argv)
+/*
+ * A closed standard descriptor would be taken by the next open() or
+ * socket(), and output meant for stdout would go there: hold each with
+ * /dev/null. Returns true when stdout was closed.
+ */
+static bool hold_std_fds(void)
+{
+	bool stdout_closed = false;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == 1)
+			stdout_closed = true;
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			_exit(1);
+	}
+	return stdout_closed;
+}
+
+/*
+ * Output that did not reach stdout is an error (a full disk, a closed
+ * stdout): say so and exit 1, so that a script does not take lost output
+ * for a result.
+ */
+static int check_stdout(bool closed, int rc)
+{
+	int err = 0;
+
+	if (closed)
+		err = EBADF;
+	else if (fflush(stdout) != 0 || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (!err)
+		return rc;
+	fprintf(stderr, "cramctl: cannot write to standard output: %s\n", strerror(err));
+	return rc ? rc : 1;
+}
+
+static int run(int argc, char **argv)
 {
 	size_t i;
 
@@ -59,4 +105,12 @@ int main(int argc, char **argv)
 	fprintf(stderr, "cramctl: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	bool stdout_closed = hold_std_fds();
+	int rc = run(argc, argv);
+
+	return check_stdout(stdout_closed, rc);
 }

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "../shared/control-protocol.h"
 #include "client.h"
 #include "daemon.h"
 
@@ -68,8 +69,8 @@ static int call(const char *command, const char *device, struct json_object **re
 			client_socket_path(), strerror(-rc));
 		return 1;
 	}
-	if (!json_object_object_get_ex(*reply, "ok", &ok) || !json_object_get_boolean(ok)) {
-		json_object_object_get_ex(*reply, "error", &err);
+	if (!json_object_object_get_ex(*reply, CRAM_KEY_OK, &ok) || !json_object_get_boolean(ok)) {
+		json_object_object_get_ex(*reply, CRAM_KEY_ERROR, &err);
 		fprintf(stderr, "cramctl: %s: cramd refused: %s\n", command,
 			err ? json_object_get_string(err) : "no reason given");
 		json_object_put(*reply);
@@ -112,13 +113,13 @@ static int simple_verb(int argc, char **argv, const char *command, const char *d
 
 int cmd_pause(int argc, char **argv)
 {
-	return simple_verb(argc, argv, "pause",
+	return simple_verb(argc, argv, CRAM_CMD_PAUSE,
 			   "cramd paused: decisions are logged, no knob is written");
 }
 
 int cmd_resume(int argc, char **argv)
 {
-	return simple_verb(argc, argv, "resume", "cramd resumed: decisions are applied");
+	return simple_verb(argc, argv, CRAM_CMD_RESUME, "cramd resumed: decisions are applied");
 }
 
 static int device_verb(int argc, char **argv, const char *command)
@@ -149,12 +150,12 @@ static int device_verb(int argc, char **argv, const char *command)
 
 int cmd_online(int argc, char **argv)
 {
-	return device_verb(argc, argv, "online");
+	return device_verb(argc, argv, CRAM_CMD_ONLINE);
 }
 
 int cmd_offline(int argc, char **argv)
 {
-	return device_verb(argc, argv, "offline");
+	return device_verb(argc, argv, CRAM_CMD_OFFLINE);
 }
 
 static const char *field(struct json_object *obj, const char *key)
@@ -177,10 +178,10 @@ int cmd_dump(int argc, char **argv)
 		fprintf(stderr, "cramctl dump: unexpected argument '%s'\n", argv[i]);
 		return 2;
 	}
-	rc = call("dump", NULL, &reply);
+	rc = call(CRAM_CMD_DUMP, NULL, &reply);
 	if (rc)
 		return rc;
-	if (!json_object_object_get_ex(reply, "decisions", &list) ||
+	if (!json_object_object_get_ex(reply, CRAM_KEY_DECISIONS, &list) ||
 	    !json_object_is_type(list, json_type_array)) {
 		fprintf(stderr, "cramctl: dump: cramd's reply has no decisions\n");
 		json_object_put(reply);
@@ -194,8 +195,8 @@ int cmd_dump(int argc, char **argv)
 		for (k = 0; k < n; k++) {
 			struct json_object *d = json_object_array_get_idx(list, k);
 
-			printf("%-20s %-8s %-12s %s\n", field(d, "time"), field(d, "device"),
-			       field(d, "action"), field(d, "reason"));
+			printf("%-20s %-8s %-12s %s\n", field(d, CRAM_KEY_TIME), field(d, CRAM_KEY_DEVICE),
+			       field(d, CRAM_KEY_ACTION), field(d, CRAM_KEY_REASON));
 		}
 	}
 	json_object_put(reply);

@@ -15,6 +15,7 @@
 #include <cram/cram.h>
 #include <json-c/json.h>
 
+#include "../shared/control-protocol.h"
 #include "client.h"
 #include "device.h"
 #include "metrics.h"
@@ -89,9 +90,9 @@ static bool metric_value(int m, const struct device_row *r, double *v)
 static void daemon_metrics(void)
 {
 	struct json_object *reply, *v;
-	bool up = client_call("status", NULL, &reply) == 0, paused = false;
+	bool up = client_call(CRAM_CMD_STATUS, NULL, &reply) == 0, paused = false;
 
-	if (up && json_object_object_get_ex(reply, "paused", &v))
+	if (up && json_object_object_get_ex(reply, CRAM_KEY_PAUSED, &v))
 		paused = json_object_get_boolean(v);
 	json_object_put(reply);
 	printf("# HELP cramd_up 1 when cramd answers on its control socket.\n"

@@ -28,7 +28,8 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void print_event(struct udev_device *u)
+/* Prints one event line; -1 when it could not be written (cramctl.c says why). */
+static int print_event(struct udev_device *u)
 {
 	struct json_object *obj = json_object_new_object();
 	const char *event = udev_device_get_property_value(u, "CRAM_EVENT");
@@ -37,7 +38,7 @@ static void print_event(struct udev_device *u)
 	struct tm tm;
 
 	if (!obj)
-		return;
+		return 0;
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_object_object_add(obj, "time", json_object_new_string(when));
@@ -49,8 +50,8 @@ static void print_event(struct udev_device *u)
 		json_object_object_add(obj, "event", json_object_new_string(event));
 	printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_SPACED |
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(stdout);
 	json_object_put(obj);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
 }
 
 static void monitor_usage(FILE *f)
@@ -132,9 +133,15 @@ int cmd_monitor(int argc, char **argv)
 			break;
 		}
 		while ((count < 0 || seen < count) && (u = udev_monitor_receive_device(mon))) {
-			print_event(u);
+			int wrote = print_event(u);
+
 			udev_device_unref(u);
 			seen++;
+			if (wrote < 0) {
+				stop = 1;	/* nobody reads: stop listening */
+				ret = 1;
+				break;
+			}
 		}
 	}
 out:

@@ -15,6 +15,7 @@
 #include <cram/cram.h>
 #include <json-c/json.h>
 
+#include "../shared/control-protocol.h"
 #include "client.h"
 #include "device.h"
 #include "status.h"
@@ -43,8 +44,42 @@ static void table_size(const struct status_opts *o, bool valid, uint64_t v, char
 		units_short(v, buf, len);
 }
 
-static void table_row(const struct status_opts *o, const struct device_row *r)
+/*
+ * The gate cramd last wrote for @devname, from its status reply, or NULL
+ * when cramd does not manage it (or is not running).
+ */
+static const char *cramd_gate(struct json_object *daemon, const char *devname)
 {
+	struct json_object *devs, *d, *v;
+	size_t i, n;
+
+	if (!daemon || !json_object_object_get_ex(daemon, CRAM_KEY_DEVICES, &devs) ||
+	    !json_object_is_type(devs, json_type_array))
+		return NULL;
+	n = json_object_array_length(devs);
+	for (i = 0; i < n; i++) {
+		d = json_object_array_get_idx(devs, i);
+		if (json_object_object_get_ex(d, CRAM_KEY_DEVICE, &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), devname) == 0 &&
+		    json_object_object_get_ex(d, CRAM_KEY_GATE, &v) &&
+		    json_object_is_type(v, json_type_string))
+			return json_object_get_string(v);
+	}
+	return NULL;
+}
+
+/* The kernel's gate ("open", "closed") differs from the one cramd wrote. */
+static bool gate_drifted(const struct device_row *r, const char *wrote)
+{
+	return r->has_gate && wrote &&
+	       strcmp(wrote, r->no_alloc ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN) != 0;
+}
+
+static void table_row(const struct status_opts *o, const struct device_row *r, bool drift)
+{
+	char gate[16];
+
 	char node[16], total[32], used[32], logical[32], ratio[16], headroom[32];
 	const char *state = device_state_name(r->state);
 	double q = r->has_snap ? cram_snapshot_ratio(&r->snap) : 0.0;
@@ -61,19 +96,23 @@ static void table_row(const struct status_opts *o, const struct device_row *r)
 		snprintf(ratio, sizeof(ratio), "%.2f", q);
 	else
 		snprintf(ratio, sizeof(ratio), "-");
+	/* The kernel's value; "!" when cramd wrote the other one. */
+	snprintf(gate, sizeof(gate), "%s%s", !r->has_gate ? "-" : r->no_alloc ?
+		 CRAM_GATE_CLOSED : CRAM_GATE_OPEN, drift ? "!" : "");
 	printf("%-10s %-10s %4s %-7s %10s %10s %10s %6s %10s %6s\n", r->devname,
 	       r->region ? r->region : "-", node, state ? state : "-", total, used, logical,
-	       ratio, headroom, r->has_gate ? (r->no_alloc ? "closed" : "open") : "-");
+	       ratio, headroom, gate);
 }
 
 /*
  * status reads sysfs and works without cramd; it says on stderr when
  * cramd is not running, or is paused, so the numbers are read in context.
+ * Returns cramd's status reply, or NULL.
  */
-static void daemon_note(void)
+static struct json_object *daemon_status(void)
 {
 	struct json_object *reply, *v;
-	int rc = client_call("status", NULL, &reply);
+	int rc = client_call(CRAM_CMD_STATUS, NULL, &reply);
 
 	if (rc == -ENOENT || rc == -ECONNREFUSED)
 		fprintf(stderr, "cramctl: cramd is not running: values read from sysfs, "
@@ -81,10 +120,11 @@ static void daemon_note(void)
 	else if (rc < 0)
 		fprintf(stderr, "cramctl: cannot ask cramd (%s): %s\n", client_socket_path(),
 			strerror(-rc));
-	else if (json_object_object_get_ex(reply, "paused", &v) && json_object_get_boolean(v))
+	else if (json_object_object_get_ex(reply, CRAM_KEY_PAUSED, &v) &&
+		 json_object_get_boolean(v))
 		fprintf(stderr, "cramctl: cramd is paused (dry-run): it decides but writes no "
 			"knob; 'cramctl resume' ends it\n");
-	json_object_put(reply);
+	return rc < 0 ? NULL : reply;
 }
 
 static bool wanted(struct cram_device *dev, int argc, char **argv, bool *seen)
@@ -120,7 +160,7 @@ int cmd_status(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct status_opts o = { 0 };
-	struct json_object *arr = NULL;
+	struct json_object *arr = NULL, *daemon = NULL;
 	struct cram_device *dev;
 	struct cram_ctx *ctx;
 	bool *seen = NULL;
@@ -162,25 +202,39 @@ int cmd_status(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
+	daemon = daemon_status();
 	if (!o.json)
 		table_header();
 	cram_device_foreach(ctx, dev) {
 		struct device_row row;
+		const char *wrote;
+		bool drift;
 
 		if (!wanted(dev, argc, argv, seen))
 			continue;
 		if (device_row_read(dev, &row) < 0)
 			ret = 1;
-		if (o.json)
-			json_object_array_add(arr, device_row_json(&row, o.human));
-		else
-			table_row(&o, &row);
+		wrote = cramd_gate(daemon, row.devname);
+		drift = gate_drifted(&row, wrote);
+		if (drift)
+			fprintf(stderr, "cramctl: %s: the kernel's gate is %s, but cramd wrote "
+				"%s: something else changed no_alloc (drift)\n", row.devname,
+				row.no_alloc ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN, wrote);
+		if (o.json) {
+			struct json_object *obj = device_row_json(&row, o.human);
+
+			if (obj && wrote)
+				json_object_object_add(obj, "cramd_gate",
+						       json_object_new_string(wrote));
+			json_object_array_add(arr, obj);
+		} else {
+			table_row(&o, &row, drift);
+		}
 	}
 	if (o.json)
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
 							      JSON_C_TO_STRING_SPACED |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
-	daemon_note();
 	for (i = 0; i < argc; i++) {
 		if (!seen[i]) {
 			fprintf(stderr, "cramctl: no cram device or region named '%s'\n", argv[i]);
@@ -188,6 +242,7 @@ int cmd_status(int argc, char **argv)
 		}
 	}
 out:
+	json_object_put(daemon);
 	json_object_put(arr);
 	free(seen);
 	cram_unref(ctx);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cramd configuration: the parsed and validated contents of cramd.conf.
+ * cramd configuration: the parsed and validated contents of cramd.conf
+ * and its drop-ins, and the policy parameters of each device.
  *
- * Pure data and validation: no global state, no logging. Errors are
+ * No global state, no logging. Errors are
  * reported in a caller-supplied buffer as one line of the form
  * "FILE:LINE: [section] key: what is wrong".
  */
@@ -11,7 +12,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+
+#include "../shared/control-protocol.h"
+#include "policy.h"
 
 /* At most this many names in [global] devices. */
 #define CRAMD_CONFIG_MAX_DEVICES 64
@@ -27,7 +30,8 @@
 #define CRAMD_OFFLINE_RETRIES_MAX 20u
 #define CRAMD_OFFLINE_TIMEOUT_MS_DEFAULT 5000u
 #define CRAMD_OFFLINE_TIMEOUT_MS_MIN 100u
-#define CRAMD_OFFLINE_TIMEOUT_MS_MAX 60000u
+/* cramctl waits for an offline this long: the bound is part of the protocol. */
+#define CRAMD_OFFLINE_TIMEOUT_MS_MAX CRAM_CONTROL_OFFLINE_TIMEOUT_MS_MAX
 #define CRAMD_HIGH_PCT_DEFAULT 90u
 #define CRAMD_HIGH_PCT_MIN 1u
 #define CRAMD_HIGH_PCT_MAX 100u
@@ -61,27 +65,18 @@
 
 /* [device NAME] sections: per-device overrides of [policy] keys. */
 #define CRAMD_CONFIG_MAX_OVERRIDES 16
-#define CRAMD_OVERRIDE_MAX_KEYS 24
-#define CRAMD_OVERRIDE_VALUE_MAX 24
 #define CRAMD_OVERRIDE_MATCH_MAX 40
 
-struct cramd_override_kv {
-	unsigned int key;			/* internal key index */
-	int line;
-	unsigned int file_no;			/* which file of the load set it */
-	char value[CRAMD_OVERRIDE_VALUE_MAX];
-};
-
 /**
- * struct cramd_device_override - one [device NAME] section
+ * struct cramd_device_override - one [device NAME] section, parsed
  * @match: "daxX.Y", "regionN", "memN" or "serial:0xHEX"
- * @file, @line: where the section (last) began, for messages
+ * @set: which keys the section sets, one bit per key (see config-keys.h)
+ * @params: their values; the other fields are not used
  */
 struct cramd_device_override {
 	char match[CRAMD_OVERRIDE_MATCH_MAX];
-	int line;
-	size_t n_kv;
-	struct cramd_override_kv kv[CRAMD_OVERRIDE_MAX_KEYS];
+	unsigned int set;
+	struct cramd_policy_params params;
 };
 
 /* What a device is known by, for matching [device NAME] sections. */
@@ -91,38 +86,6 @@ struct cramd_device_ids {
 	const char *memdevs;		/* "mem0,mem1" or NULL */
 	bool has_serial;
 	unsigned long long serial;
-};
-
-enum cramd_policy_kind {
-	CRAMD_POLICY_STATIC = 0,	/* "static", alias "watermark" */
-	CRAMD_POLICY_ADAPTIVE = 1,	/* "adaptive", the default */
-};
-
-/**
- * struct cramd_adaptive - tuning of the adaptive policy (see cramd.conf(5))
- * @reserve_permille: physical headroom the policy never plans to fill
- * @hysteresis_permille: a closed gate reopens only with this much more
- * @critical_permille: below this headroom, eviction is requested
- * @evict_target_permille: eviction restores this much headroom
- * @actuation_lag_ms: assumed delay from a knob write to its effect
- * @min_gate_open_ms: an opened gate stays open this long (unless unsafe)
- * @min_gate_closed_ms: a closed gate stays closed this long
- * @min_rate_kib: below this demotion rate limit (KiB/s) the gate closes
- * @evict_window_ms: an eviction request is at most what the device was
- *	measured to evict in this time
- * @smoothing_percent: weight of the newest sample in the rate averages
- */
-struct cramd_adaptive {
-	unsigned int reserve_permille;
-	unsigned int hysteresis_permille;
-	unsigned int critical_permille;
-	unsigned int evict_target_permille;
-	unsigned int actuation_lag_ms;
-	unsigned int min_gate_open_ms;
-	unsigned int min_gate_closed_ms;
-	unsigned int min_rate_kib;
-	unsigned int evict_window_ms;
-	unsigned int smoothing_percent;
 };
 
 /**
@@ -136,12 +99,8 @@ struct cramd_adaptive {
  * @offline_retries: retries of a refused offline (EBUSY), with backoff
  * @offline_timeout_ms: bound of each offline write: the kernel retries a
  *	page it cannot move until the writer gets a signal
- * @policy: the gate policy
- * @high_watermark_percent: close the gate at or above this use
- * @low_watermark_percent: reopen the gate at or below this use
- * @stale_intervals: telemetry older than this many poll intervals is stale
- * @recover_samples: fresh samples needed to leave the degraded state
- * @adaptive: the adaptive policy's tuning
+ * @policy: the [policy] keys; its poll_interval_ms is not used (the
+ *	[global] key is @poll_interval_ms): see cramd_config_policy_params()
  * @n_overrides, @overrides: the [device NAME] sections
  */
 struct cramd_config {
@@ -153,12 +112,7 @@ struct cramd_config {
 	bool offline_on_stop;
 	unsigned int offline_retries;
 	unsigned int offline_timeout_ms;
-	enum cramd_policy_kind policy;
-	unsigned int high_watermark_percent;
-	unsigned int low_watermark_percent;
-	unsigned int stale_intervals;
-	unsigned int recover_samples;
-	struct cramd_adaptive adaptive;
+	struct cramd_policy_params policy;
 	size_t n_overrides;
 	struct cramd_device_override overrides[CRAMD_CONFIG_MAX_OVERRIDES];
 };
@@ -166,45 +120,15 @@ struct cramd_config {
 /** cramd_config_init - fill @cfg with the built-in defaults. */
 void cramd_config_init(struct cramd_config *cfg);
 
-/**
- * cramd_config_parse_file - parse an already open configuration stream
- * @cfg: initialised with cramd_config_init(); updated key by key
- * @f: the stream
- * @name: the file name used in error messages
- * @err: receives one line (no trailing newline) on error
- *
- * Returns 0, or -EINVAL with @err filled. @cfg is undefined on error.
- */
-int cramd_config_parse_file(struct cramd_config *cfg, FILE *f,
-			    const char *name, char *err, size_t errlen);
+/** cramd_config_default_params - the built-in [policy] defaults. */
+void cramd_config_default_params(struct cramd_policy_params *p);
 
 /**
- * cramd_config_load - read and validate the configuration file @path
- *
- * Starts from the defaults. Returns 0, or a negative errno with @err
- * filled: -ENOENT (and other open errors) when the file cannot be
- * opened, -EINVAL when it is invalid. A caller that treats a missing
- * file as "use the defaults" checks for -ENOENT; @cfg then holds the
- * defaults.
- */
-int cramd_config_load(struct cramd_config *cfg, const char *path,
-		      char *err, size_t errlen);
-
-/**
- * cramd_config_load_dropins - apply the drop-ins of @path
- *
- * Parses every "*.conf" file of the directory "@path.d" (e.g.
- * /etc/cramd.conf.d), in lexical order, on top of @cfg: a key set in a
- * later file wins. A missing directory is not an error. Returns 0, or a
- * negative errno with @err naming the file (and line) at fault.
- */
-int cramd_config_load_dropins(struct cramd_config *cfg, const char *path,
-			      char *err, size_t errlen);
-
-/**
- * cramd_config_for_device - the configuration that applies to one device
- * @out: @cfg with the [policy] keys of every matching [device NAME]
- *       section applied, in the order they were read (a later one wins)
+ * cramd_config_policy_params - the policy parameters of one device
+ * @ids: the device; NULL for the [policy] values alone
+ * @out: [policy] (and poll_interval_ms of [global]) with every matching
+ *	[device NAME] section applied, in the order they were read (a later
+ *	one wins)
  *
  * The values were validated when the file was parsed, so this cannot fail.
  * Each section is consistent with [policy] on its own (checked at parse
@@ -212,9 +136,51 @@ int cramd_config_load_dropins(struct cramd_config *cfg, const char *path,
  * below high, eviction target above critical), only the last one applies.
  * Returns the number of sections that matched.
  */
-size_t cramd_config_for_device(const struct cramd_config *cfg,
-			       const struct cramd_device_ids *ids,
-			       struct cramd_config *out);
+size_t cramd_config_policy_params(const struct cramd_config *cfg,
+				  const struct cramd_device_ids *ids,
+				  struct cramd_policy_params *out);
+
+/* cramd_config_load(): a missing @path means the defaults (and drop-ins). */
+#define CRAMD_CONFIG_OPTIONAL 1u
+
+/**
+ * cramd_config_load - read and validate a configuration and its drop-ins
+ * @cfg: receives the configuration; undefined on error
+ * @path: the file; then every "*.conf" file of the directory "@path.d"
+ *	(e.g. /etc/cramd.conf.d) is read, in lexical order: a key set in a
+ *	later file wins. A missing directory is not an error.
+ * @flags: CRAMD_CONFIG_OPTIONAL or 0
+ *
+ * Only regular files are read, each of at most 1 MiB (config-reader.h).
+ * Returns 0; 1 when @path is missing and CRAMD_CONFIG_OPTIONAL was given
+ * (@cfg then holds the defaults with the drop-ins applied); or a negative
+ * errno with one line in @err naming the file (and line) at fault:
+ * -ENOENT (and other open errors) when @path cannot be opened, -EINVAL
+ * when a file is invalid.
+ */
+int cramd_config_load(struct cramd_config *cfg, const char *path, unsigned int flags,
+		      char *err, size_t errlen);
+
+/**
+ * struct cramd_config_text - a configuration file already in memory
+ * @name: the file name used in messages
+ * @text, @len: its contents (may hold NUL bytes, which are errors)
+ */
+struct cramd_config_text {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+
+/**
+ * cramd_config_parse_texts - parse @n files in this order on top of @cfg
+ * @cfg: initialised with cramd_config_init(); undefined on error
+ *
+ * The same rules and messages as cramd_config_load(), which reads the
+ * files itself. Returns 0, or -EINVAL with one line in @err.
+ */
+int cramd_config_parse_texts(struct cramd_config *cfg, const struct cramd_config_text *files,
+			     size_t n, char *err, size_t errlen);
 
 /** cramd_config_valid_device_name - true for "daxX.Y" and "regionN". */
 bool cramd_config_valid_device_name(const char *name);

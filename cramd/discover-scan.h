@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include <cram/cram.h>
+
 #include "discover.h"
 
 /**

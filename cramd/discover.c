@@ -3,20 +3,21 @@
  * cramd's side of discovery: run the cram-discover helper, read and check
  * what it prints, log the candidates.
  *
- * The helper runs synchronously: cramd waits for it (at most
- * CRAMD_DISCOVER_TIMEOUT_MS) as it used to wait for libcxl and libdaxctl.
- * It gets stdin on /dev/null, stdout and stderr on pipes, no other
- * descriptor, default signal dispositions and an empty signal mask, and a
- * process group of its own, which is killed on timeout.
+ * The helper runs beside the event loop: its exit is watched by a child
+ * source, its stdout and stderr by io sources, and a timer kills it after
+ * CRAMD_DISCOVER_TIMEOUT_MS; the caller hears of the result through a
+ * callback. It gets stdin on /dev/null, stdout and stderr on pipes, no
+ * other descriptor, default signal dispositions and an empty signal mask,
+ * and a process group of its own, which is killed on timeout.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,10 +30,16 @@ extern char **environ;
 
 #define LINE_MAX_LEN 1024
 
-struct helper_run {
+struct cramd_discover_run {
 	const char *path;
 	pid_t pid;
 	int out_fd, err_fd;
+	sd_event_source *out_src, *err_src, *child_src, *timer_src;
+	int status;		/* the helper's wait status, once it exited */
+	bool exited;
+	int rc;			/* the first failure, or 0 */
+	cramd_discover_fn done;
+	void *userdata;
 	char *out;		/* stdout, up to CRAMD_DISCOVER_MAX_OUTPUT */
 	size_t out_len, out_cap;
 	char line[LINE_MAX_LEN];	/* the stderr line being read */
@@ -46,20 +53,12 @@ static const char *helper_path(void)
 	return env && *env ? env : CRAMD_DISCOVER_PATH;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * One line of the helper's stderr: "<N>message" is logged at debug level,
  * or as a warning when N is warning or worse; a line without the prefix
  * (the dynamic loader's, a crash report) as a warning.
  */
-static void relay_line(struct helper_run *h)
+static void relay_line(struct cramd_discover_run *h)
 {
 	const char *msg = h->line;
 	int priority = LOG_WARNING;
@@ -74,7 +73,7 @@ static void relay_line(struct helper_run *h)
 		cramd_log(priority, "cram-discover: %s", msg);
 }
 
-static void take_stderr(struct helper_run *h, const char *buf, size_t n)
+static void take_stderr(struct cramd_discover_run *h, const char *buf, size_t n)
 {
 	size_t i;
 
@@ -89,7 +88,7 @@ static void take_stderr(struct helper_run *h, const char *buf, size_t n)
 	}
 }
 
-static int take_stdout(struct helper_run *h, const char *buf, size_t n)
+static int take_stdout(struct cramd_discover_run *h, const char *buf, size_t n)
 {
 	if (h->out_len + n > CRAMD_DISCOVER_MAX_OUTPUT) {
 		cramd_log(LOG_ERR, "discovery: %s printed more than %d bytes; killed",
@@ -115,7 +114,7 @@ static int take_stdout(struct helper_run *h, const char *buf, size_t n)
 
 #define HINT " (is cram-discover installed? $CRAMD_DISCOVER overrides the path)"
 
-static int spawn_helper(struct helper_run *h)
+static int spawn_helper(struct cramd_discover_run *h)
 {
 	char *argv[] = { (char *)h->path, NULL, NULL };
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
@@ -183,6 +182,9 @@ static int spawn_helper(struct helper_run *h)
 		goto close_rc;
 	close(out[1]);
 	close(err[1]);
+	/* the read ends only: the helper's own ends stay blocking */
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	fcntl(err[0], F_SETFL, O_NONBLOCK);
 	h->out_fd = out[0];
 	h->err_fd = err[0];
 	return 0;
@@ -203,106 +205,25 @@ close:
 	return rc;
 }
 
-/* Read stdout and stderr until both end; 0, -ETIMEDOUT, -EMSGSIZE or -ENOMEM. */
-static int read_helper(struct helper_run *h, long long deadline)
+static void log_candidate(const struct cramd_candidate *c)
 {
-	char buf[4096];
-	int rc = 0;
+	struct cramd_log_fields f = { .device = c->devname, .node = c->node,
+				      .action = "discover" };
+	char serial[32] = "unknown";
 
-	while (h->out_fd >= 0 || h->err_fd >= 0) {
-		struct pollfd p[2] = {
-			{ .fd = h->out_fd, .events = POLLIN },
-			{ .fd = h->err_fd, .events = POLLIN },
-		};
-		long long left = deadline - now_ms();
-		int i, n;
-
-		if (left <= 0)
-			return -ETIMEDOUT;
-		n = poll(p, 2, (int)left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		for (i = 0; i < 2; i++) {
-			int *fd = i == 0 ? &h->out_fd : &h->err_fd;
-			ssize_t got;
-
-			if (*fd < 0 || !p[i].revents)
-				continue;
-			got = read(*fd, buf, sizeof(buf));
-			if (got < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (got <= 0) {
-				close(*fd);
-				*fd = -1;
-				continue;
-			}
-			if (i == 0)
-				rc = take_stdout(h, buf, (size_t)got);
-			else
-				take_stderr(h, buf, (size_t)got);
-			if (rc < 0)
-				return rc;
-		}
-	}
-	return 0;
+	if (c->has_serial)
+		snprintf(serial, sizeof(serial), "0x%llx", c->serial);
+	cramd_log_dev(LOG_INFO, &f,
+		      "found %s: region %s, node %d, memdev %s, serial %s",
+		      c->devname, c->region[0] ? c->region : "none", c->node,
+		      c->memdevs[0] ? c->memdevs : "none", serial);
 }
 
-/* Reap the helper, by @deadline or after killing it. */
-static int wait_helper(struct helper_run *h, long long deadline, bool kill_now,
-		       int *status)
+/* Why the helper failed, from its wait status; 0 when it succeeded. */
+static int check_status(const struct cramd_discover_run *h)
 {
-	const struct timespec tick = { 0, 5 * 1000 * 1000 };
-	pid_t r;
+	int status = h->status;
 
-	while (!kill_now) {
-		r = waitpid(h->pid, status, WNOHANG);
-		if (r == h->pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (now_ms() >= deadline)
-			break;
-		nanosleep(&tick, NULL);
-	}
-	kill(-h->pid, SIGKILL);
-	do
-		r = waitpid(h->pid, status, 0);
-	while (r < 0 && errno == EINTR);
-	return kill_now ? 0 : -ETIMEDOUT;
-}
-
-/* Run the helper; on success its stdout is in h->out. Logs every failure. */
-static int run_helper(struct helper_run *h)
-{
-	long long deadline = now_ms() + CRAMD_DISCOVER_TIMEOUT_MS;
-	int status = 0, rc, wrc;
-
-	h->out_fd = h->err_fd = -1;
-	rc = spawn_helper(h);
-	if (rc < 0)
-		return rc;
-	rc = read_helper(h, deadline);
-	if (h->out_fd >= 0)
-		close(h->out_fd);
-	if (h->err_fd >= 0)
-		close(h->err_fd);
-	if (h->line_len)
-		relay_line(h);
-	wrc = wait_helper(h, deadline, rc < 0, &status);
-	if (rc == 0)
-		rc = wrc;
-	if (rc == -ETIMEDOUT) {
-		cramd_log(LOG_ERR, "discovery: %s did not finish within %d s; killed",
-			  h->path, CRAMD_DISCOVER_TIMEOUT_MS / 1000);
-		return rc;
-	}
-	if (rc < 0 && rc != -EMSGSIZE)	/* (too much output: logged already) */
-		cramd_log(LOG_ERR, "discovery: running %s: %s", h->path,
-			  strerror(-rc));
-	if (rc < 0)
-		return rc;
 	if (WIFSIGNALED(status)) {
 		cramd_log(LOG_ERR, "discovery: %s was killed by signal %d (%s)",
 			  h->path, WTERMSIG(status), strsignal(WTERMSIG(status)));
@@ -318,42 +239,19 @@ static int run_helper(struct helper_run *h)
 	return 0;
 }
 
-static void log_candidate(const struct cramd_candidate *c)
+/* Parse what the helper printed into @out; logs every failure. */
+static int take_result(struct cramd_discover_run *h, struct cramd_discovery *out)
 {
-	struct cramd_log_fields f = { .device = c->devname, .node = c->node,
-				      .action = "discover" };
-	char serial[32] = "unknown";
-
-	if (c->has_serial)
-		snprintf(serial, sizeof(serial), "0x%llx", c->serial);
-	cramd_log_dev(LOG_INFO, &f,
-		      "found %s: region %s, node %d, memdev %s, serial %s",
-		      c->devname, c->region[0] ? c->region : "none", c->node,
-		      c->memdevs[0] ? c->memdevs : "none", serial);
-}
-
-int cramd_discover(struct cram_ctx *cram, struct cramd_discovery *out)
-{
-	struct helper_run h = { .path = helper_path() };
 	char err[256];
 	size_t i;
-	int rc;
+	int rc = cramd_discovery_parse(h->out, h->out_len, out, err, sizeof(err));
 
-	out->devs = NULL;
-	out->n = 0;
-	out->n_regions = 0;
-	cram_rescan(cram);
-	rc = run_helper(&h);
-	if (rc == 0) {
-		rc = cramd_discovery_parse(h.out, h.out_len, out, err, sizeof(err));
-		if (rc == -EBADMSG)
-			cramd_log(LOG_ERR, "discovery: malformed output from %s: %s",
-				  h.path, err);
-		else if (rc < 0)
-			cramd_log(LOG_ERR, "discovery: reading the output of %s: %s",
-				  h.path, strerror(-rc));
-	}
-	free(h.out);
+	if (rc == -EBADMSG)
+		cramd_log(LOG_ERR, "discovery: malformed output from %s: %s",
+			  h->path, err);
+	else if (rc < 0)
+		cramd_log(LOG_ERR, "discovery: reading the output of %s: %s",
+			  h->path, strerror(-rc));
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < out->n; i++)
@@ -361,5 +259,156 @@ int cramd_discover(struct cram_ctx *cram, struct cramd_discovery *out)
 	cramd_log(LOG_INFO, "discovery: %zu cram device%s, %zu CXL region%s",
 		  out->n, out->n == 1 ? "" : "s", out->n_regions,
 		  out->n_regions == 1 ? "" : "s");
+	return 0;
+}
+
+static void close_output(sd_event_source **src, int *fd)
+{
+	*src = sd_event_source_disable_unref(*src);
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Stop watching, kill the helper if it still runs, reap it, free. */
+void cramd_discover_cancel(struct cramd_discover_run *h)
+{
+	if (!h)
+		return;
+	close_output(&h->out_src, &h->out_fd);
+	close_output(&h->err_src, &h->err_fd);
+	h->timer_src = sd_event_source_disable_unref(h->timer_src);
+	h->child_src = sd_event_source_disable_unref(h->child_src);
+	if (!h->exited && h->pid > 0) {
+		kill(-h->pid, SIGKILL);
+		while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	free(h->out);
+	free(h);
+}
+
+/* Once the helper exited and both pipes ended (or on failure): report. */
+static void maybe_finish(struct cramd_discover_run *h)
+{
+	struct cramd_discovery d = { NULL, 0, 0 };
+	int rc = h->rc;
+
+	if (rc == 0 && (!h->exited || h->out_fd >= 0 || h->err_fd >= 0))
+		return;
+	if (h->line_len)
+		relay_line(h);
+	if (rc == 0)
+		rc = check_status(h);
+	if (rc == 0)
+		rc = take_result(h, &d);
+	h->done(rc, &d, h->userdata);
+	cramd_discovery_free(&d);
+	cramd_discover_cancel(h);
+}
+
+static void fail(struct cramd_discover_run *h, int rc)
+{
+	if (!h->rc)
+		h->rc = rc;
+	maybe_finish(h);
+}
+
+static int on_output(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct cramd_discover_run *h = userdata;
+	bool is_out = fd == h->out_fd;
+	char buf[4096];
+	ssize_t got = read(fd, buf, sizeof(buf));
+	int rc = 0;
+
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (got <= 0) {
+		if (is_out)
+			close_output(&h->out_src, &h->out_fd);
+		else
+			close_output(&h->err_src, &h->err_fd);
+		maybe_finish(h);
+		return 0;
+	}
+	if (is_out)
+		rc = take_stdout(h, buf, (size_t)got);
+	else
+		take_stderr(h, buf, (size_t)got);
+	if (rc < 0)
+		fail(h, rc);
+	return 0;
+}
+
+static int on_child_exit(sd_event_source *s, const siginfo_t *si, void *userdata)
+{
+	struct cramd_discover_run *h = userdata;
+
+	h->exited = true;
+	h->status = si->si_code == CLD_EXITED ? W_EXITCODE(si->si_status, 0) :
+		    si->si_status;	/* killed: the signal, as WTERMSIG() reads it */
+	maybe_finish(h);
+	return 0;
+}
+
+static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct cramd_discover_run *h = userdata;
+
+	cramd_log(LOG_ERR, "discovery: %s did not finish within %d s; killed",
+		  h->path, CRAMD_DISCOVER_TIMEOUT_MS / 1000);
+	fail(h, -ETIMEDOUT);
+	return 0;
+}
+
+static int watch(sd_event *ev, struct cramd_discover_run *h)
+{
+	uint64_t now;
+	int rc;
+
+	rc = sd_event_add_io(ev, &h->out_src, h->out_fd, EPOLLIN, on_output, h);
+	if (rc >= 0)
+		rc = sd_event_add_io(ev, &h->err_src, h->err_fd, EPOLLIN, on_output, h);
+	if (rc >= 0)
+		rc = sd_event_add_child(ev, &h->child_src, h->pid, WEXITED, on_child_exit, h);
+	if (rc >= 0)
+		rc = sd_event_now(ev, CLOCK_MONOTONIC, &now);
+	if (rc >= 0)
+		rc = sd_event_add_time(ev, &h->timer_src, CLOCK_MONOTONIC,
+				       now + CRAMD_DISCOVER_TIMEOUT_MS * 1000ULL, 0,
+				       on_timeout, h);
+	if (rc < 0)
+		cramd_log(LOG_ERR, "discovery: cannot watch %s: %s", h->path,
+			  strerror(-rc));
+	return rc;
+}
+
+int cramd_discover_start(sd_event *ev, cramd_discover_fn done, void *userdata,
+			 struct cramd_discover_run **out)
+{
+	struct cramd_discover_run *h = calloc(1, sizeof(*h));
+	sigset_t chld;
+	int rc;
+
+	*out = NULL;
+	if (!h)
+		return -ENOMEM;
+	h->path = helper_path();
+	h->out_fd = h->err_fd = -1;
+	h->done = done;
+	h->userdata = userdata;
+	/* sd-event watches children only while SIGCHLD is blocked */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	rc = spawn_helper(h);
+	if (rc == 0)
+		rc = watch(ev, h);
+	if (rc < 0) {
+		cramd_discover_cancel(h);
+		return rc;
+	}
+	*out = h;
 	return 0;
 }

@@ -14,7 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <cram/cram.h>
+#include <systemd/sd-event.h>
+
+#include "../shared/control-protocol.h"
 
 #define CRAMD_DEVNAME_MAX 32
 #define CRAMD_MEMDEVS_MAX 64
@@ -54,25 +56,40 @@ struct cramd_discovery {
 #define CRAMD_DISCOVER_PATH "/usr/libexec/cram/cram-discover"
 #endif
 /* How long the helper may take, and how much it may print on stdout. */
-#define CRAMD_DISCOVER_TIMEOUT_MS 10000
+/* (cramctl waits for an online accordingly: the bound is part of the protocol.) */
+#define CRAMD_DISCOVER_TIMEOUT_MS CRAM_CONTROL_DISCOVERY_TIMEOUT_MS
 #define CRAMD_DISCOVER_MAX_OUTPUT (256 * 1024)
 
+struct cramd_discover_run;
+
+/*
+ * The result of a discovery: 0 with @d filled (the callback may take its
+ * devs, setting d->devs to NULL; otherwise they are freed after it), or
+ * -ENOMEM, -ETIMEDOUT, -EIO (the helper failed or was killed by a signal),
+ * -EMSGSIZE (too much output) or -EBADMSG (malformed output) with @d empty.
+ * Every failure is logged already.
+ */
+typedef void (*cramd_discover_fn)(int rc, struct cramd_discovery *d,
+				  void *userdata);
+
 /**
- * cramd_discover - list the cram devices of the system
- * @cram: libcram context; cram_rescan() is called on it first, so device
- *        objects obtained earlier from it must not be used afterwards
- * @out: filled with the candidates; free with cramd_discovery_free()
+ * cramd_discover_start - list the cram devices of the system, beside @ev
  *
  * Runs the cram-discover helper ($CRAMD_DISCOVER, or CRAMD_DISCOVER_PATH)
  * with stdin on /dev/null, reads its stdout (at most
  * CRAMD_DISCOVER_MAX_OUTPUT bytes, within CRAMD_DISCOVER_TIMEOUT_MS, after
- * which it is killed) and relays its stderr lines to the log. Every
- * candidate is logged. On failure the reason is logged and @out is empty.
- * Returns 0, -ENOMEM, the errno of a helper that cannot be run (-ENOENT,
- * -EACCES, ...), -ETIMEDOUT, -EIO (the helper failed or was killed by a
- * signal), -EMSGSIZE (too much output) or -EBADMSG (malformed output).
+ * which it is killed) and relays its stderr lines to the log, all from
+ * event sources of @ev; @done is called from the loop once, after which
+ * the run is gone. Every candidate is logged. SIGCHLD is blocked (sd-event
+ * needs it so). The caller rescans libcram when it takes the result.
+ * Returns 0 with *@out set, or the errno of a helper that cannot be run
+ * (-ENOENT, -EACCES, ...; then @done is never called).
  */
-int cramd_discover(struct cram_ctx *cram, struct cramd_discovery *out);
+int cramd_discover_start(sd_event *ev, cramd_discover_fn done, void *userdata,
+			 struct cramd_discover_run **out);
+
+/** cramd_discover_cancel - kill and reap the helper; @done is not called. */
+void cramd_discover_cancel(struct cramd_discover_run *run);
 
 void cramd_discovery_free(struct cramd_discovery *d);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cramd's recent decisions, for `cramctl dump`: a fixed ring of the last
- * CRAMD_HISTORY_MAX device messages that carry an action (gate changes,
- * evictions, degraded, online, ...), oldest first. No I/O.
+ * CRAMD_HISTORY_MAX records at info or above (gate changes, evictions,
+ * degraded, drift, online, ...), oldest first. No I/O.
  */
 #ifndef CRAMD_HISTORY_H
 #define CRAMD_HISTORY_H
@@ -10,35 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "log.h"
+#include "record.h"
 
 #define CRAMD_HISTORY_MAX 256
 
-struct cramd_history_entry {
-	uint64_t realtime_usec;		/* CLOCK_REALTIME of the decision */
-	char device[24];
-	char action[24];
-	char message[256];
-};
-
 struct cramd_history {
-	struct cramd_history_entry ring[CRAMD_HISTORY_MAX];
-	size_t next;			/* slot the next entry goes to */
-	size_t count;			/* entries held, <= CRAMD_HISTORY_MAX */
+	struct cramd_record ring[CRAMD_HISTORY_MAX];
+	size_t next;			/* slot the next record goes to */
+	size_t count;			/* records held, <= CRAMD_HISTORY_MAX */
 };
 
-/* Appends one entry, dropping the oldest when full; long strings are cut. */
-void cramd_history_add(struct cramd_history *h, uint64_t realtime_usec,
-		       const char *device, const char *action, const char *message);
+/* Appends a copy of @r, dropping the oldest when full. */
+void cramd_history_add(struct cramd_history *h, const struct cramd_record *r);
 
-/* The @i-th entry, oldest first (@i < h->count). */
-const struct cramd_history_entry *cramd_history_get(const struct cramd_history *h, size_t i);
-
-/*
- * A log sink (see cramd_log_set_sink()) that records every device message
- * with an action in the history passed as @userdata.
- */
-void cramd_history_log_sink(int priority, const struct cramd_log_fields *fields,
-			    const char *message, void *userdata);
+/* The @i-th record, oldest first (@i < h->count). */
+const struct cramd_record *cramd_history_get(const struct cramd_history *h, size_t i);
 
 #endif

@@ -60,8 +60,8 @@ void field(struct iovec *iov, char *buf, const char *format, ...)
 static void to_journal(int priority, const struct cramd_log_fields *f,
 		       const char *msg)
 {
-	static char bufs[7][FIELD_MAX];
-	struct iovec iov[7];
+	static char bufs[9][FIELD_MAX];
+	struct iovec iov[9];
 	int n = 0;
 
 	field(&iov[n], bufs[n], "PRIORITY=%d", priority);
@@ -82,6 +82,14 @@ static void to_journal(int priority, const struct cramd_log_fields *f,
 		field(&iov[n], bufs[n], "CRAM_ACTION=%s", f->action);
 		n++;
 	}
+	if (f && f->cause) {
+		field(&iov[n], bufs[n], "CRAM_CAUSE=%s", f->cause);
+		n++;
+	}
+	if (f && f->message_id) {
+		field(&iov[n], bufs[n], "MESSAGE_ID=%s", f->message_id);
+		n++;
+	}
 	if (f && f->reason) {
 		field(&iov[n], bufs[n], "CRAM_REASON=%s", f->reason);
 		n++;
@@ -90,31 +98,18 @@ static void to_journal(int priority, const struct cramd_log_fields *f,
 		fprintf(stderr, "cramd: %s\n", msg);
 }
 
-static cramd_log_sink_fn log_sink;
-static void *log_sink_data;
-
-void cramd_log_set_sink(cramd_log_sink_fn sink, void *userdata)
-{
-	log_sink = sink;
-	log_sink_data = userdata;
-}
-
 void cramd_logv(int priority, const struct cramd_log_fields *fields,
 		const char *format, va_list args)
 {
 	char msg[FIELD_MAX];
 
-	if (priority > log_level && (!log_sink || priority > LOG_INFO))
+	if (priority > log_level)
 		return;
 	vsnprintf(msg, sizeof(msg), format, args);
-	if (priority <= log_level) {
-		if (use_journal)
-			to_journal(priority, fields, msg);
-		else
-			fprintf(stderr, "cramd: %s\n", msg);
-	}
-	if (log_sink && priority <= LOG_INFO)
-		log_sink(priority, fields, msg, log_sink_data);
+	if (use_journal)
+		to_journal(priority, fields, msg);
+	else
+		fprintf(stderr, "cramd: %s\n", msg);
 }
 
 void cramd_log(int priority, const char *format, ...)

@@ -15,13 +15,17 @@
  * @device: CRAM_DEVICE=, "daxX.Y", or NULL
  * @node: CRAM_NODE=, or -1 when unknown
  * @action: CRAM_ACTION=, e.g. "gate-close", or NULL
+ * @cause: CRAM_CAUSE=, the policy's cause by name, or NULL
  * @reason: CRAM_REASON=, or NULL
+ * @message_id: MESSAGE_ID=, or NULL
  */
 struct cramd_log_fields {
 	const char *device;
 	int node;
 	const char *action;
+	const char *cause;
 	const char *reason;
+	const char *message_id;
 };
 
 /**
@@ -32,14 +36,6 @@ struct cramd_log_fields {
  * stderr, as systemd sets it for a service whose output goes there.
  */
 void cramd_log_init(bool verbose);
-
-/*
- * A sink sees every message at info or above after it is logged, with
- * its fields (NULL for plain messages). One sink at a time; NULL removes it.
- */
-typedef void (*cramd_log_sink_fn)(int priority, const struct cramd_log_fields *fields,
-				  const char *message, void *userdata);
-void cramd_log_set_sink(cramd_log_sink_fn sink, void *userdata);
 
 /** cramd_log_level - the most verbose priority currently logged. */
 int cramd_log_level(void);

@@ -6,16 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
 #include "bounded.h"
-#include "commands.h"
+#include "control-commands.h"
 #include "config.h"
-#include "control.h"
+#include "control-socket.h"
 #include "history.h"
+#include "instance-lock.h"
 #include "log.h"
 #include "manager.h"
 
@@ -127,17 +128,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 static int read_config(const struct options *o, struct cramd_config *cfg,
 		       bool *absent, char *err, size_t errlen)
 {
-	int rc = cramd_config_load(cfg, o->config, err, errlen);
+	int rc = cramd_config_load(cfg, o->config, o->explicit_config ? 0 : CRAMD_CONFIG_OPTIONAL,
+				   err, errlen);
 
-	*absent = false;
-	if (rc == -ENOENT && !o->explicit_config) {
-		cramd_config_init(cfg);
-		*absent = true;
-		rc = 0;
-	}
-	if (rc == 0)
-		rc = cramd_config_load_dropins(cfg, o->config, err, errlen);
-	return rc;
+	*absent = rc == 1;
+	return rc < 0 ? rc : 0;
 }
 
 /* Returns 0 with @cfg loaded, or 1 after printing one line on stderr. */
@@ -196,7 +191,7 @@ static int on_hup(sd_event_source *s, const struct signalfd_siginfo *si, void *u
 		cramd_manager_set_config(st->manager, &cfg);
 		cramd_log(LOG_NOTICE, "reloaded %s%s: poll %u ms, policy %s, devices %s%s",
 			  st->opts->config, absent ? " (absent: built-in defaults)" : "",
-			  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy),
+			  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy.kind),
 			  cfg.all_devices ? "all" : "as listed", cfg.dry_run ? ", dry-run" : "");
 	}
 	sd_notifyf(0, "READY=1\nSTATUS=%s", st->status);
@@ -238,17 +233,8 @@ static struct cramd_control *start_control(sd_event *ev, const char *path,
 					   struct cramd_commands *cmds)
 {
 	struct cramd_control *ctl = NULL;
-	char dir[256];
-	char *slash;
 	int rc;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			cramd_log(LOG_WARNING, "control socket: cannot create %s: %m", dir);
-	}
 	rc = cramd_control_new(&ctl, ev, path, cramd_commands_handle, cmds);
 	if (rc < 0) {
 		cramd_log(LOG_ERR, "control socket %s: %s; cramctl cannot reach cramd",
@@ -257,6 +243,33 @@ static struct cramd_control *start_control(sd_event *ev, const char *path,
 	}
 	cramd_log(LOG_INFO, "control socket: %s", path);
 	return ctl;
+}
+
+/*
+ * Takes the instance lock in the control socket's directory, before the
+ * socket or any device is touched. Returns its descriptor, or -1 after
+ * logging why cramd must not run.
+ */
+static int lock_instance(const char *socket)
+{
+	char dir[4096], err[4096 + 128];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", socket);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = cramd_instance_lock(dir, err, sizeof(err));
+	if (fd < 0) {
+		cramd_log(LOG_ERR, "%s; not starting", err);
+		return -1;
+	}
+	return fd;
 }
 
 static int run(const struct cramd_config *cfg, const struct options *o)
@@ -268,14 +281,16 @@ static int run(const struct cramd_config *cfg, const struct options *o)
 	struct cramd_control *ctl = NULL;
 	struct cramd_manager *m = NULL;
 	sd_event *ev = NULL;
-	int rc;
+	int lock_fd, rc;
 
-	cramd_log_set_sink(cramd_history_log_sink, &history);
+	lock_fd = lock_instance(o->socket);
+	if (lock_fd < 0)
+		return 1;
 	rc = sd_event_default(&ev);
 	if (rc >= 0)
 		rc = setup_signals(ev, sig, &st);
 	if (rc >= 0)
-		rc = cramd_manager_new(&m, cfg, ev, on_status, &st);
+		rc = cramd_manager_new(&m, cfg, ev, &history, on_status, &st);
 	if (rc >= 0) {
 		cmds.manager = m;
 		st.manager = m;
@@ -295,12 +310,13 @@ static int run(const struct cramd_config *cfg, const struct options *o)
 	}
 	if (rc < 0)
 		cramd_log(LOG_ERR, "fatal: %s", strerror(-rc));
+	/* This order: the manager completes the replies still pending (control-socket.h). */
 	cramd_control_free(ctl);
 	cramd_manager_free(m);
-	cramd_log_set_sink(NULL, NULL);
 	for (size_t i = 0; i < 3; i++)
 		sd_event_source_unref(sig[i]);
 	sd_event_unref(ev);
+	close(lock_fd);	/* last: the socket is gone, another cramd may start */
 	return rc < 0 ? 1 : rc;
 }
 
@@ -325,8 +341,8 @@ int main(int argc, char **argv)
 	cramd_log(LOG_INFO, "cramd %s starting: config %s%s, poll %u ms, "
 		  "policy %s %u%%/%u%%, devices %s", PACKAGE_VERSION, o.config,
 		  absent ? " (absent: built-in defaults)" : "",
-		  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy),
-		  cfg.high_watermark_percent, cfg.low_watermark_percent,
+		  cfg.poll_interval_ms, cramd_config_policy_name(cfg.policy.kind),
+		  cfg.policy.high_watermark_percent, cfg.policy.low_watermark_percent,
 		  cfg.all_devices ? "all" : "as listed");
 	return run(&cfg, &o);
 }

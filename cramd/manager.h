@@ -13,6 +13,8 @@
 #include <systemd/sd-event.h>
 
 #include "config.h"
+#include "device.h"
+#include "history.h"
 
 struct cramd_manager;
 
@@ -29,29 +31,29 @@ typedef void (*cramd_status_fn)(const struct cramd_counts *counts,
 /**
  * cramd_manager_new - start managing cram devices
  * @cfg: copied; the caller may free it afterwards
- * @ev: the event loop the poll timer and the uevent monitor attach to
+ * @ev: the event loop the poll timer, the uevent monitor and the children
+ *	(discovery, offline) attach to; SIGCHLD gets blocked
+ * @history: where the devices' decision records go (may be NULL)
  *
- * Runs the first discovery, onlines and sets up the configured devices,
- * and arms the timer. Finding no device is not an error. Returns 0, or a
- * negative errno when libcram or the event sources cannot be set up.
+ * Runs the first discovery (running @ev until it is back), onlines and
+ * sets up the configured devices, and arms the timer. Finding no device is
+ * not an error. Returns 0, or a negative errno when libcram, the event
+ * sources or the first discovery fail.
  */
 int cramd_manager_new(struct cramd_manager **out,
 		      const struct cramd_config *cfg, sd_event *ev,
+		      struct cramd_history *history,
 		      cramd_status_fn status_fn, void *userdata);
 
-/** cramd_manager_free - detach from the loop and free; NULL is accepted. */
+/*
+ * cramd_manager_free - detach from the loop and free; NULL is accepted.
+ * Operations still waiting complete first (an offline's bounded write is
+ * waited for).
+ */
 void cramd_manager_free(struct cramd_manager *m);
 
 void cramd_manager_get_counts(const struct cramd_manager *m,
 			      struct cramd_counts *counts);
-
-/* What the control socket reports of one managed device. */
-struct cramd_device_info {
-	const char *devname;
-	int node;
-	bool gate_closed;
-	bool degraded;
-};
 
 /** cramd_manager_device_count - number of managed devices. */
 size_t cramd_manager_device_count(const struct cramd_manager *m);
@@ -71,8 +73,10 @@ int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config 
 /*
  * cramd_manager_stop - what stopping does to the devices: nothing by
  * default (nodes stay online); with offline_on_stop, offline each managed
- * device, retrying a refusal offline_retries times with backoff. Returns
- * the number of devices that stayed online against that wish.
+ * device, retrying a refusal offline_retries times with backoff. This
+ * blocks (bounded): the loop has ended. Operations still waiting complete
+ * first. Returns the number of devices that stayed online against that
+ * wish.
  */
 int cramd_manager_stop(struct cramd_manager *m);
 
@@ -88,19 +92,28 @@ bool cramd_manager_paused(const struct cramd_manager *m);
 void cramd_manager_set_paused(struct cramd_manager *m, bool paused);
 
 /*
- * cramd_manager_online - online @name (daxX.Y) and manage it, whatever
- * the configured device list says. Returns 0, or -errno with @err set.
+ * The end of a control operation: @rc is 0 or -errno; @err says why in
+ * words when @rc is not 0 (NULL otherwise), valid only during the call.
  */
-int cramd_manager_online(struct cramd_manager *m, const char *name,
-			 char *err, size_t errlen);
+typedef void (*cramd_manager_done_fn)(void *userdata, int rc, const char *err);
+
+/*
+ * cramd_manager_online - online @name (daxX.Y) and manage it, whatever
+ * the configured device list says. Runs a discovery: @done is called
+ * exactly once, before the return or later from the loop.
+ */
+void cramd_manager_online(struct cramd_manager *m, const char *name,
+			  cramd_manager_done_fn done, void *userdata);
 
 /*
  * cramd_manager_offline - offline @name and stop managing it; it stays
  * offline (rediscovery leaves it alone) until cramd_manager_online().
- * -EBUSY from the kernel leaves the node online. Returns 0 or -errno with
- * @err set.
+ * The write (bounded by offline_timeout_ms) runs in a child while the loop
+ * goes on polling; @done is called exactly once, before the return or
+ * later from the loop. -EBUSY or -ETIMEDOUT from the kernel leave the node
+ * online and managed.
  */
-int cramd_manager_offline(struct cramd_manager *m, const char *name,
-			  char *err, size_t errlen);
+void cramd_manager_offline(struct cramd_manager *m, const char *name,
+			   cramd_manager_done_fn done, void *userdata);
 
 #endif

@@ -19,7 +19,6 @@
  *    with the current compression ratio and the measured eviction
  *    throughput.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "policy.h"
@@ -40,38 +39,24 @@ static uint64_t permille_of(uint64_t capacity, unsigned int permille)
 	return capacity / 1000 * permille + capacity % 1000 * permille / 1000;
 }
 
-/*
- * The cause of a decision is written out only when someone asks for it
- * (cramd_actions_cause()): most steps change nothing, and cramd logs those
- * at debug level only. @fmt is a literal whose conversions all take a
- * double, in the order of the arguments; unused arguments are ignored.
- */
-static void set_cause(struct cramd_actions *out, const char *fmt, double a,
-		      double b, double c)
+static void set_cause(struct cramd_actions *out, enum cramd_cause cause,
+		      double a, double b, double c)
 {
-	out->cause_fmt = fmt;
-	out->cause_arg[0] = a;
-	out->cause_arg[1] = b;
-	out->cause_arg[2] = c;
+	out->cause = cause;
+	out->num[0] = a;
+	out->num[1] = b;
+	out->num[2] = c;
 }
 
-/* A cause that needs a string: written out at once (the rare paths). */
-static void set_cause_str(struct cramd_actions *out, const char *prefix,
-			  const char *what)
-{
-	snprintf(out->cause, sizeof(out->cause), "%s%s", prefix, what);
-	out->cause_fmt = NULL;
-}
-
-static double used_percent(const struct cramd_sample *s)
+static double used_percent(const struct cram_snapshot *s)
 {
 	return 100.0 * (double)s->phys_used_bytes /
 	       (double)s->phys_capacity_bytes;
 }
 
-static uint64_t page_size(const struct cramd_sample *s)
+static uint64_t page_size(const struct cramd_telemetry *t)
 {
-	return s->page_size ? s->page_size : DEFAULT_PAGE;
+	return t->page_size ? t->page_size : DEFAULT_PAGE;
 }
 
 void cramd_policy_init(struct cramd_policy_state *st, bool gate_closed,
@@ -109,15 +94,15 @@ static bool counter_delta(uint64_t now, uint64_t before, uint64_t *delta)
 	return *delta < (1ULL << 62);
 }
 
-static void update_rates(const struct cramd_config *cfg,
+static void update_rates(const struct cramd_policy_params *prm,
 			 struct cramd_policy_state *st,
-			 const struct cramd_sample *s, uint64_t window_ns)
+			 const struct cramd_telemetry *t, uint64_t window_ns)
 {
-	const struct cramd_sample *p = &st->prev;
-	unsigned int w = cfg->adaptive.smoothing_percent;
+	const struct cram_snapshot *s = t->snap, *p = &st->prev;
+	unsigned int w = prm->adaptive.smoothing_percent;
 	uint64_t dt = s->timestamp_ns - p->timestamp_ns, d;
 	double secs = (double)dt / NS_PER_S;
-	double page = (double)page_size(s);
+	double page = (double)page_size(t);
 
 	if (!st->have_prev || dt == 0 || dt > window_ns)
 		return;
@@ -131,25 +116,24 @@ static void update_rates(const struct cramd_config *cfg,
 
 /* ---- the static policy --------------------------------------------------------- */
 
-static void decide_static(const struct cramd_config *cfg,
+static void decide_static(const struct cramd_policy_params *prm,
 			  struct cramd_policy_state *st,
-			  const struct cramd_sample *s, struct cramd_actions *out)
+			  const struct cram_snapshot *s, struct cramd_actions *out)
 {
-	unsigned int high = cfg->high_watermark_percent;
-	unsigned int low = cfg->low_watermark_percent;
+	unsigned int high = prm->high_watermark_percent;
+	unsigned int low = prm->low_watermark_percent;
 	uint64_t cap = s->phys_capacity_bytes, used = s->phys_used_bytes;
 	double pct = used_percent(s);
 
 	if (used >= cramd_watermark_bytes(cap, high)) {
 		out->gate_closed = true;
-		set_cause(out, "phys used %.1f%% >= high watermark %.0f%%", pct, high, 0);
+		set_cause(out, CRAMD_CAUSE_ABOVE_HIGH, pct, high, 0);
 	} else if (used <= cramd_watermark_bytes(cap, low)) {
 		out->gate_closed = false;
-		set_cause(out, "phys used %.1f%% <= low watermark %.0f%%", pct, low, 0);
+		set_cause(out, CRAMD_CAUSE_BELOW_LOW, pct, low, 0);
 	} else {
 		out->gate_closed = st->gate_closed;
-		set_cause(out, "phys used %.1f%% between low watermark %.0f%% "
-			  "and high watermark %.0f%%", pct, low, high);
+		set_cause(out, CRAMD_CAUSE_BETWEEN, pct, low, high);
 	}
 }
 
@@ -166,11 +150,12 @@ struct plan {
 	double hysteresis;
 };
 
-static void make_plan(const struct cramd_config *cfg,
+static void make_plan(const struct cramd_policy_params *prm,
 		      const struct cramd_policy_state *st,
-		      const struct cramd_sample *s, struct plan *p)
+		      const struct cramd_telemetry *t, struct plan *p)
 {
-	const struct cramd_adaptive *a = &cfg->adaptive;
+	const struct cram_snapshot *s = t->snap;
+	const struct cramd_adaptive *a = &prm->adaptive;
 	uint64_t cap = s->phys_capacity_bytes;
 	double limit = (double)(cap - permille_of(cap, a->reserve_permille));
 	double growth = st->growth_bps > 0 ? st->growth_bps : 0;
@@ -178,8 +163,8 @@ static void make_plan(const struct cramd_config *cfg,
 	p->cap = (double)cap;
 	p->used = (double)s->phys_used_bytes;
 	p->logical = (double)s->logical_bytes;
-	p->page = (double)page_size(s);
-	p->react_s = (cfg->poll_interval_ms + a->actuation_lag_ms) / 1000.0;
+	p->page = (double)page_size(t);
+	p->react_s = (prm->poll_interval_ms + a->actuation_lag_ms) / 1000.0;
 	p->budget = limit - p->used;
 	p->fbudget = limit - (p->used + growth * p->react_s);
 	/* half the budget per reaction time: a steady fill never alarms */
@@ -200,11 +185,11 @@ static uint64_t quantize(uint64_t v)
 	return v & ~((1ULL << (bit - 2)) - 1);
 }
 
-static void adaptive_gate(const struct cramd_config *cfg,
+static void adaptive_gate(const struct cramd_policy_params *prm,
 			  struct cramd_policy_state *st, const struct plan *p,
 			  uint64_t now, struct cramd_actions *out)
 {
-	const struct cramd_adaptive *a = &cfg->adaptive;
+	const struct cramd_adaptive *a = &prm->adaptive;
 	uint64_t held = now - st->gate_since_ns;
 	double reopen = p->hysteresis + 2 * p->min_rate * p->react_s;
 
@@ -212,27 +197,26 @@ static void adaptive_gate(const struct cramd_config *cfg,
 	if (!st->gate_closed) {
 		if (p->fbudget <= 0) {
 			out->gate_closed = true;
-			set_cause(out, "forecast use reaches the reserve within %.2f s",
-				  p->react_s, 0, 0);
+			set_cause(out, CRAMD_CAUSE_FORECAST, p->react_s, 0, 0);
 		} else if (p->rate < p->min_rate &&
 			   held >= a->min_gate_open_ms * NS_PER_MS) {
 			out->gate_closed = true;
-			set_cause(out, "allowed rate %.0f KiB/s below minimum %.0f KiB/s",
-				  p->rate / 1024, a->min_rate_kib, 0);
+			set_cause(out, CRAMD_CAUSE_RATE_LOW, p->rate / 1024,
+				  a->min_rate_kib, 0);
 		} else {
-			set_cause(out, "budget %.0f KiB, allowed rate %.0f KiB/s",
-				  p->budget / 1024, p->rate / 1024, 0);
+			set_cause(out, CRAMD_CAUSE_BUDGET, p->budget / 1024,
+				  p->rate / 1024, 0);
 		}
 		return;
 	}
 	if (p->budget >= reopen && p->fbudget >= reopen &&
 	    held >= a->min_gate_closed_ms * NS_PER_MS) {
 		out->gate_closed = false;
-		set_cause(out, "budget %.0f KiB back above %.0f KiB",
-			  p->budget / 1024, reopen / 1024, 0);
+		set_cause(out, CRAMD_CAUSE_REOPEN, p->budget / 1024,
+			  reopen / 1024, 0);
 	} else {
-		set_cause(out, "budget %.0f KiB, reopening at %.0f KiB after %.0f ms",
-			  p->budget / 1024, reopen / 1024, a->min_gate_closed_ms);
+		set_cause(out, CRAMD_CAUSE_HOLD_CLOSED, p->budget / 1024,
+			  reopen / 1024, a->min_gate_closed_ms);
 	}
 }
 
@@ -249,14 +233,26 @@ static void adaptive_rate(struct cramd_policy_state *st, const struct plan *p,
 	st->rate_limit = q;
 }
 
-static void adaptive_capacity(struct cramd_policy_state *st,
-			      const struct cramd_sample *s,
-			      const struct plan *p, struct cramd_actions *out)
+/*
+ * The capacity target, for both policies: the limits cramd leaves in the
+ * kernel must be safe without it (stopped, hung, restarting). Data never
+ * takes more physical space than its logical size, so admitting at most
+ * the budget (capacity minus reserve minus use) more logical bytes cannot
+ * push physical use past the reserve, even at 1:1. The target is the
+ * resident data plus that budget; a lower target is always written, a
+ * raise only when it is worth a write.
+ */
+static void safe_capacity(const struct cramd_policy_params *prm,
+			  struct cramd_policy_state *st,
+			  const struct cramd_telemetry *t, struct cramd_actions *out)
 {
-	uint64_t total = s->total_pages, old = st->capacity_pages;
-	uint64_t resident = (s->logical_bytes + (uint64_t)p->page - 1) /
-			    (uint64_t)p->page;
-	double want = (p->logical + (p->budget > 0 ? p->budget : 0)) / p->page;
+	const struct cram_snapshot *s = t->snap;
+	uint64_t cap = s->phys_capacity_bytes, page = page_size(t);
+	double limit = (double)(cap - permille_of(cap, prm->adaptive.reserve_permille));
+	double budget = limit - (double)s->phys_used_bytes;
+	uint64_t total = t->total_pages, old = st->capacity_pages;
+	uint64_t resident = (s->logical_bytes + page - 1) / page;
+	double want = ((double)s->logical_bytes + (budget > 0 ? budget : 0)) / (double)page;
 	uint64_t pages = want >= (double)total ? total : (uint64_t)want;
 	uint64_t step = total / 256 ? total / 256 : 1;
 
@@ -272,7 +268,7 @@ static void adaptive_capacity(struct cramd_policy_state *st,
 	 */
 	if (old > resident && pages > old && (old - resident) / 4 > step)
 		step = (old - resident) / 4;
-	if (old && pages != total && pages + step > old && pages < old + step)
+	if (old && pages != total && pages > old && pages < old + step)
 		return;
 	if (pages == old)
 		return;
@@ -282,12 +278,12 @@ static void adaptive_capacity(struct cramd_policy_state *st,
 }
 
 /* Headroom below the critical level: ask for enough to reach the target. */
-static void adaptive_evict(const struct cramd_config *cfg,
+static void adaptive_evict(const struct cramd_policy_params *prm,
 			   struct cramd_policy_state *st,
-			   const struct cramd_sample *s, const struct plan *p,
+			   const struct cram_snapshot *s, const struct plan *p,
 			   uint64_t now, struct cramd_actions *out)
 {
-	const struct cramd_adaptive *a = &cfg->adaptive;
+	const struct cramd_adaptive *a = &prm->adaptive;
 	double growth = st->growth_bps > 0 ? st->growth_bps : 0;
 	double crit = (double)permille_of(s->phys_capacity_bytes,
 					  a->critical_permille);
@@ -317,33 +313,32 @@ static void adaptive_evict(const struct cramd_config *cfg,
 	st->evict_at_ns = now;
 }
 
-static void decide_adaptive(const struct cramd_config *cfg,
+static void decide_adaptive(const struct cramd_policy_params *prm,
 			    struct cramd_policy_state *st,
-			    const struct cramd_sample *s, uint64_t now,
+			    const struct cramd_telemetry *t, uint64_t now,
 			    struct cramd_actions *out)
 {
 	struct plan p;
 
-	make_plan(cfg, st, s, &p);
-	adaptive_gate(cfg, st, &p, now, out);
+	make_plan(prm, st, t, &p);
+	adaptive_gate(prm, st, &p, now, out);
 	adaptive_rate(st, &p, out);
-	adaptive_capacity(st, s, &p, out);
-	adaptive_evict(cfg, st, s, &p, now, out);
+	adaptive_evict(prm, st, t->snap, &p, now, out);
 }
 
 /* ---- the fail-safe and the step --------------------------------------------------- */
 
-static void fail_safe(const struct cramd_config *cfg,
+static void fail_safe(const struct cramd_policy_params *prm,
 		      struct cramd_policy_state *st, struct cramd_actions *out)
 {
 	out->gate_closed = true;
 	out->degraded = true;
 	st->degraded = true;
-	st->fresh_needed = cfg->recover_samples;
+	st->fresh_needed = prm->recover_samples;
 }
 
 static bool is_fresh(const struct cramd_policy_state *st,
-		     const struct cramd_sample *s, uint64_t now,
+		     const struct cram_snapshot *s, uint64_t now,
 		     uint64_t window_ns)
 {
 	if (st->have_prev && s->timestamp_ns <= st->prev.timestamp_ns)
@@ -351,94 +346,53 @@ static bool is_fresh(const struct cramd_policy_state *st,
 	return s->timestamp_ns <= now && now - s->timestamp_ns <= window_ns;
 }
 
-static void on_fresh(const struct cramd_config *cfg,
+static void on_fresh(const struct cramd_policy_params *prm,
 		     struct cramd_policy_state *st,
-		     const struct cramd_sample *s, uint64_t now,
+		     const struct cramd_telemetry *t, uint64_t now,
 		     uint64_t window_ns, struct cramd_actions *out)
 {
 	st->last_fresh_ns = now;
-	update_rates(cfg, st, s, window_ns);
-	st->prev = *s;
-	st->prev.why = NULL;
+	update_rates(prm, st, t, window_ns);
+	st->prev = *t->snap;
 	st->have_prev = true;
 	if (st->degraded && --st->fresh_needed > 0) {
 		out->gate_closed = true;
 		out->degraded = true;
-		set_cause(out, "recovering: %.0f more fresh sample(s) needed",
-			  st->fresh_needed, 0, 0);
+		set_cause(out, CRAMD_CAUSE_RECOVERING, st->fresh_needed, 0, 0);
 		return;
 	}
 	st->degraded = false;
-	if (cfg->policy == CRAMD_POLICY_STATIC)
-		decide_static(cfg, st, s, out);
+	if (prm->kind == CRAMD_POLICY_STATIC)
+		decide_static(prm, st, t->snap, out);
 	else
-		decide_adaptive(cfg, st, s, now, out);
+		decide_adaptive(prm, st, t, now, out);
+	safe_capacity(prm, st, t, out);
 }
 
 /* Neither sane nor fresh: keep everything, unless it has been too long. */
-static void on_not_fresh(const struct cramd_config *cfg,
+static void on_not_fresh(const struct cramd_policy_params *prm,
 			 struct cramd_policy_state *st, uint64_t now,
 			 uint64_t window_ns, struct cramd_actions *out)
 {
 	out->gate_closed = st->gate_closed;
 	out->degraded = st->degraded;
 	if (now - st->last_fresh_ns > window_ns) {
-		fail_safe(cfg, st, out);
-		set_cause(out, "telemetry stale: no fresh sample for %.0f ms",
+		fail_safe(prm, st, out);
+		set_cause(out, CRAMD_CAUSE_STALE,
 			  (double)((now - st->last_fresh_ns) / NS_PER_MS), 0, 0);
 	} else {
-		set_cause(out, "no fresh sample yet: no change", 0, 0, 0);
+		set_cause(out, CRAMD_CAUSE_NOT_FRESH, 0, 0, 0);
 	}
 }
 
-const char *cramd_actions_cause(struct cramd_actions *out)
-{
-	if (out->cause_fmt) {
-		/* set_cause()'s literals, each taking doubles only */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		snprintf(out->cause, sizeof(out->cause), out->cause_fmt,
-			 out->cause_arg[0], out->cause_arg[1], out->cause_arg[2]);
-#pragma GCC diagnostic pop
-		out->cause_fmt = NULL;
-	}
-	return out->cause;
-}
-
-const char *cramd_actions_reason(struct cramd_actions *out)
-{
-	char more[160] = "";
-	size_t n = 0;
-
-	if (out->reason[0])
-		return out->reason;
-	if (out->set_rate)
-		n += (size_t)snprintf(more + n, sizeof(more) - n,
-				      ", rate limit %llu B/s",
-				      (unsigned long long)out->rate_limit);
-	if (out->set_capacity && n < sizeof(more))
-		n += (size_t)snprintf(more + n, sizeof(more) - n,
-				      ", capacity %llu pages",
-				      (unsigned long long)out->capacity_pages);
-	if (out->evict && n < sizeof(more))
-		snprintf(more + n, sizeof(more) - n, ", evict %llu bytes",
-			 (unsigned long long)out->evict_bytes);
-	snprintf(out->reason, sizeof(out->reason), "%s: %s%s%s",
-		 cramd_actions_cause(out),
-		 out->gate_changed ? (out->gate_closed ? "closing gate" :
-				      "opening gate") :
-		 (out->gate_closed ? "gate stays closed" : "gate stays open"),
-		 more, out->degraded ? " (fail-safe, degraded)" : "");
-	return out->reason;
-}
-
-void cramd_policy_step(const struct cramd_config *cfg,
+void cramd_policy_step(const struct cramd_policy_params *prm,
 		       struct cramd_policy_state *st,
-		       const struct cramd_sample *s, uint64_t now,
+		       const struct cramd_telemetry *t, uint64_t now,
 		       struct cramd_actions *out)
 {
-	uint64_t window = (uint64_t)cfg->stale_intervals *
-			  cfg->poll_interval_ms * NS_PER_MS;
+	const struct cram_snapshot *s = t->snap;
+	uint64_t window = (uint64_t)prm->stale_intervals *
+			  prm->poll_interval_ms * NS_PER_MS;
 
 	memset(out, 0, sizeof(*out));
 	if (now < st->last_now_ns) {	/* the clock jumped back: start over */
@@ -448,16 +402,16 @@ void cramd_policy_step(const struct cramd_config *cfg,
 		st->evict_at_ns = now;
 	}
 	st->last_now_ns = now;
-	if (!s->valid) {
-		fail_safe(cfg, st, out);
-		set_cause_str(out, "telemetry invalid: ", s->why ? s->why : "unreadable");
+	if (!s) {
+		fail_safe(prm, st, out);
+		set_cause(out, CRAMD_CAUSE_UNREADABLE, -t->error, t->attr, 0);
 	} else if (s->phys_capacity_bytes == 0) {
-		fail_safe(cfg, st, out);
-		set_cause(out, "phys capacity is 0", 0, 0, 0);
+		fail_safe(prm, st, out);
+		set_cause(out, CRAMD_CAUSE_NO_CAPACITY, 0, 0, 0);
 	} else if (is_fresh(st, s, now, window)) {
-		on_fresh(cfg, st, s, now, window, out);
+		on_fresh(prm, st, t, now, window, out);
 	} else {
-		on_not_fresh(cfg, st, now, window, out);
+		on_not_fresh(prm, st, now, window, out);
 	}
 	out->gate_changed = out->gate_closed != st->gate_closed;
 	if (out->gate_changed) {

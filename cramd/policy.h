@@ -1,44 +1,124 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cramd policy engine: a pure module. Per device it keeps a small state;
- * each step takes the configuration, one telemetry sample and the time
- * "now" (both given by the caller: the engine has no clock and does no
- * I/O) and returns the actions for the device's four knobs, each with a
- * reason. cramd and the simulator (tests/sim, cram-bench) run this code.
+ * each step takes the device's policy parameters, one libcram snapshot and
+ * the time "now" (both given by the caller: the engine has no clock and
+ * does no I/O) and returns the actions for the device's four knobs with a
+ * typed cause. cramd and the simulator (tests/sim, cram-bench) run this code.
  */
 #ifndef CRAMD_POLICY_H
 #define CRAMD_POLICY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include <cram/cram.h>
 
-/* Room for any reason the policy writes, including the trailing NUL. */
-#define CRAMD_REASON_MAX 320
+enum cramd_policy_kind {
+	CRAMD_POLICY_STATIC = 0,	/* "static", alias "watermark" */
+	CRAMD_POLICY_ADAPTIVE = 1,	/* "adaptive", the default */
+};
 
 /**
- * struct cramd_sample - one telemetry reading of a device
- * @valid: false when the telemetry could not be read or made no sense
- * @why: with !@valid, a short description ("cannot read ...") or NULL
- * @timestamp_ns: when the sample was taken (the caller's monotonic clock)
- * @total_pages: logical capacity of the device in pages (cram/total_pages)
- * @page_size: bytes per page
- * @phys_capacity_bytes .. @evicted_pages: as in cram/stat
+ * struct cramd_adaptive - tuning of the adaptive policy (see cramd.conf(5))
+ * @reserve_permille: physical headroom the policy never plans to fill
+ * @hysteresis_permille: a closed gate reopens only with this much more
+ * @critical_permille: below this headroom, eviction is requested
+ * @evict_target_permille: eviction restores this much headroom
+ * @actuation_lag_ms: assumed delay from a knob write to its effect
+ * @min_gate_open_ms: an opened gate stays open this long (unless unsafe)
+ * @min_gate_closed_ms: a closed gate stays closed this long
+ * @min_rate_kib: below this demotion rate limit (KiB/s) the gate closes
+ * @evict_window_ms: an eviction request is at most what the device was
+ *	measured to evict in this time
+ * @smoothing_percent: weight of the newest sample in the rate averages
  */
-struct cramd_sample {
-	bool valid;
-	const char *why;
-	uint64_t timestamp_ns;
+struct cramd_adaptive {
+	unsigned int reserve_permille;
+	unsigned int hysteresis_permille;
+	unsigned int critical_permille;
+	unsigned int evict_target_permille;
+	unsigned int actuation_lag_ms;
+	unsigned int min_gate_open_ms;
+	unsigned int min_gate_closed_ms;
+	unsigned int min_rate_kib;
+	unsigned int evict_window_ms;
+	unsigned int smoothing_percent;
+};
+
+/**
+ * struct cramd_policy_params - everything the engine reads of the
+ *	configuration, for one device (cramd.conf(5): [policy] with the
+ *	device's [device NAME] sections applied; see config.h)
+ * @kind: the gate policy
+ * @poll_interval_ms: how often the caller steps the engine
+ * @high_watermark_percent: static: close the gate at or above this use
+ * @low_watermark_percent: static: reopen the gate at or below this use
+ * @stale_intervals: telemetry older than this many poll intervals is stale
+ * @recover_samples: fresh samples needed to leave the degraded state
+ * @adaptive: the adaptive policy's tuning
+ */
+struct cramd_policy_params {
+	enum cramd_policy_kind kind;
+	unsigned int poll_interval_ms;
+	unsigned int high_watermark_percent;
+	unsigned int low_watermark_percent;
+	unsigned int stale_intervals;
+	unsigned int recover_samples;
+	struct cramd_adaptive adaptive;
+};
+
+/**
+ * struct cramd_telemetry - what the engine reads of a device at one step
+ * @snap: libcram's snapshot (cram/stat at one instant, timestamped with the
+ *	caller's monotonic clock), or NULL when it could not be read
+ * @error: with !@snap, libcram's -errno: the failure's detail
+ * @attr: with !@snap, the attribute that failed
+ * @total_pages: logical capacity of the device in pages (cram/total_pages),
+ *	0 when unknown
+ * @page_size: bytes per page
+ */
+enum cramd_attr {
+	CRAMD_ATTR_STAT,		/* cram/stat, the snapshot */
+	CRAMD_ATTR_ABI_VERSION,		/* cram/abi_version: no longer ours */
+	CRAMD_ATTR_STATE,		/* cram/state */
+};
+
+struct cramd_telemetry {
+	const struct cram_snapshot *snap;
+	int error;
+	enum cramd_attr attr;
 	uint64_t total_pages;
 	uint64_t page_size;
-	uint64_t phys_capacity_bytes;
-	uint64_t phys_used_bytes;
-	uint64_t logical_bytes;
-	uint64_t demoted_pages;
-	uint64_t promoted_pages;
-	uint64_t evicted_pages;
 };
+
+/*
+ * Why the engine decided what it did: each cause with the numbers behind
+ * it (struct cramd_actions.num), written out by cramd_cause_format() from
+ * one table.
+ */
+enum cramd_cause {
+	CRAMD_CAUSE_UNREADABLE,		/* num[0]: errno of the read, num[1]: enum cramd_attr */
+	CRAMD_CAUSE_NO_CAPACITY,	/* phys capacity is 0 */
+	CRAMD_CAUSE_STALE,		/* num[0]: ms since the last fresh sample */
+	CRAMD_CAUSE_NOT_FRESH,		/* no new sample yet */
+	CRAMD_CAUSE_RECOVERING,		/* num[0]: fresh samples still needed */
+	CRAMD_CAUSE_ABOVE_HIGH,		/* num: used %, high watermark % */
+	CRAMD_CAUSE_BELOW_LOW,		/* num: used %, low watermark % */
+	CRAMD_CAUSE_BETWEEN,		/* num: used %, low %, high % */
+	CRAMD_CAUSE_FORECAST,		/* num[0]: reaction time, s */
+	CRAMD_CAUSE_RATE_LOW,		/* num: allowed KiB/s, minimum KiB/s */
+	CRAMD_CAUSE_BUDGET,		/* num: budget KiB, allowed KiB/s */
+	CRAMD_CAUSE_REOPEN,		/* num: budget KiB, reopening level KiB */
+	CRAMD_CAUSE_HOLD_CLOSED,	/* num: budget KiB, reopening KiB, hold ms */
+	CRAMD_CAUSE_COUNT
+};
+
+/* Room for any cause written out, including the trailing NUL. */
+#define CRAMD_CAUSE_MAX 160
+/* Room for a cause and the actions after it. */
+#define CRAMD_REASON_MAX (CRAMD_CAUSE_MAX + 160)
 
 /**
  * struct cramd_policy_state - what the engine remembers about a device
@@ -52,8 +132,8 @@ struct cramd_policy_state {
 	uint64_t gate_since_ns;		/* last gate change */
 	uint64_t last_now_ns;		/* last step's clock */
 	uint64_t last_fresh_ns;		/* clock of the last fresh sample */
-	bool have_prev;			/* prev_* hold the last fresh sample */
-	struct cramd_sample prev;
+	bool have_prev;			/* prev holds the last fresh sample */
+	struct cram_snapshot prev;
 	double growth_bps;		/* smoothed physical growth, bytes/s */
 	double demote_bps;		/* smoothed demotion, logical bytes/s */
 	double evict_bps;		/* smoothed eviction, logical bytes/s */
@@ -72,10 +152,7 @@ struct cramd_policy_state {
  * @set_rate, @rate_limit: write demote_rate_limit_bytes (0 = unlimited)
  * @set_capacity, @capacity_pages: write capacity_pages
  * @evict, @evict_bytes: write evict_bytes
- * @cause_fmt, @cause_arg: the cause, not yet written out
- * @cause, @reason: read them with cramd_actions_cause() and
- *	cramd_actions_reason(), which write them out on first use: a step
- *	that changes nothing costs no formatting unless someone looks
+ * @cause, @num: why, and the numbers behind it (see enum cramd_cause)
  */
 struct cramd_actions {
 	bool gate_closed;
@@ -87,27 +164,31 @@ struct cramd_actions {
 	uint64_t capacity_pages;
 	bool evict;
 	uint64_t evict_bytes;
-	const char *cause_fmt;
-	double cause_arg[3];
-	char cause[CRAMD_REASON_MAX];
-	char reason[CRAMD_REASON_MAX + 256];
+	enum cramd_cause cause;
+	double num[3];
 };
 
-/**
- * cramd_actions_cause - why the step decided what it did
- *
- * E.g. "phys used 91.2% >= high watermark 90%". Valid until the next step
- * with the same @actions.
- */
-const char *cramd_actions_cause(struct cramd_actions *actions);
+/** cramd_attr_name - the attribute's file name in the device's cram/, e.g. "stat". */
+const char *cramd_attr_name(enum cramd_attr attr);
+
+/** cramd_cause_name - a short stable name of @cause, e.g. "high-watermark". */
+const char *cramd_cause_name(enum cramd_cause cause);
 
 /**
- * cramd_actions_reason - the cause followed by the actions taken
+ * cramd_cause_format - write out @cause with its numbers @num
  *
- * E.g. "phys used 91.2% >= high watermark 90%: closing gate". Valid until
- * the next step with the same @actions.
+ * E.g. "phys used 91.2% >= high watermark 90%". Returns @buf.
  */
-const char *cramd_actions_reason(struct cramd_actions *actions);
+const char *cramd_cause_format(char *buf, size_t len, enum cramd_cause cause,
+			       const double num[3]);
+
+/**
+ * cramd_actions_reason - @a's cause followed by the actions taken
+ *
+ * E.g. "phys used 91.2% >= high watermark 90%: closing gate". Returns @buf.
+ */
+const char *cramd_actions_reason(char *buf, size_t len,
+				 const struct cramd_actions *a);
 
 /**
  * cramd_watermark_bytes - @percent of @capacity, rounded down
@@ -136,17 +217,17 @@ void cramd_policy_forget_knobs(struct cramd_policy_state *st);
 
 /**
  * cramd_policy_step - run the policy once for one device
- * @sample: the latest telemetry; a sample whose timestamp is not newer than
+ * @t: the latest telemetry; a snapshot whose timestamp is not newer than
  *	the last one is not fresh and changes nothing but the staleness
  * @now_ns: the caller's clock, same base as the sample timestamps
  *
- * Fail-safe: an invalid sample, a zero capacity or no fresh sample for
- * cfg->stale_intervals poll intervals close the gate and set @degraded;
- * the device recovers after cfg->recover_samples fresh, sane samples.
+ * Fail-safe: an unreadable snapshot, a zero capacity or no fresh sample for
+ * p->stale_intervals poll intervals close the gate and set @degraded;
+ * the device recovers after p->recover_samples fresh, sane samples.
  */
-void cramd_policy_step(const struct cramd_config *cfg,
+void cramd_policy_step(const struct cramd_policy_params *p,
 		       struct cramd_policy_state *st,
-		       const struct cramd_sample *sample, uint64_t now_ns,
+		       const struct cramd_telemetry *t, uint64_t now_ns,
 		       struct cramd_actions *out);
 
 #endif

@@ -14,7 +14,7 @@ if [ "${1:-}" = --inner ]; then
 
 	# Like cram_start_cramd, with --verbose: routine decisions log at debug.
 	printf '[global]\npoll_interval_ms = 100\n' >"$CRAM_TESTBED/cramd.conf"
-	$CRAMD --verbose --config "$CRAM_TESTBED/cramd.conf" 2>>"$log" &
+	$CRAMD --verbose --config "$CRAM_TESTBED/cramd.conf" --socket "$CRAMD_SOCKET" 2>>"$log" &
 	CRAMD_PID=$!
 	cram_wait_for 10 grep -qx online $c/state
 	cap=$(cat $c/phys_capacity_bytes)

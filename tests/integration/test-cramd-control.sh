@@ -35,10 +35,15 @@ if [ "${1:-}" = --inner ]; then
 	$CRAMCTL status >/dev/null 2>"$out.err"
 	cram_assert_grep 'paused' "$out.err"
 	# Demotion pressure starts only now, with data that does not compress.
+	# The capacity target written before the pause could stop the fill
+	# short of the watermark (raising it is a write): the operator lifts it.
+	cat $dev/dax0.0/cram/total_pages >$dev/dax0.0/cram/capacity_pages
 	echo 1050 >$dev/dax0.0/cram/sim/compress_ratio
 	echo "inflow dax0.0 33554432" >>"$CRAM_TESTBED/fake-kernel.ctl"
 	cram_wait_for 20 grep -q 'dax0.0: dry-run, not applied: .*closing gate' "$CRAMD_LOG"
 	cram_assert_eq "$(cat $dev/dax0.0/cram/no_alloc)" 0 "no knob written while paused"
+	cram_assert_eq "$(cat $dev/dax0.0/cram/capacity_pages)" "$(cat $dev/dax0.0/cram/total_pages)" \
+		"capacity target not rewritten while paused"
 	$CRAMCTL resume >"$out" || cram_fail "resume failed"
 	cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc
 

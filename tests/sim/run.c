@@ -2,6 +2,7 @@
 /* Playing a trace against a policy in virtual time. */
 #include <string.h>
 
+#include "../../cramd/config.h"
 #include "../../cramd/policy.h"
 #include "model.h"
 #include "run.h"
@@ -21,21 +22,20 @@ const char *sim_policy_name(enum sim_policy p)
 
 /* cramd's configuration for the run: the defaults, polling as the trace. */
 static void run_config(const struct sim_trace *t, enum sim_policy p,
-		       struct cramd_config *cfg)
+		       struct cramd_policy_params *cfg)
 {
-	cramd_config_init(cfg);
-	cfg->policy = p == SIM_STATIC ? CRAMD_POLICY_STATIC : CRAMD_POLICY_ADAPTIVE;
+	cramd_config_default_params(cfg);
+	cfg->kind = p == SIM_STATIC ? CRAMD_POLICY_STATIC : CRAMD_POLICY_ADAPTIVE;
 	cfg->poll_interval_ms = (unsigned int)(t->poll_ns / 1000000);
 }
 
-static void to_sample(const struct sim_device *d, const struct sim_state *s,
-		      struct cramd_sample *out)
+/* The model's telemetry as libcram's snapshot of it. */
+static void to_snapshot(const struct sim_device *d, const struct sim_state *s,
+			struct cram_snapshot *out)
 {
-	*out = (struct cramd_sample){
-		.valid = true,
+	*out = (struct cram_snapshot){
+		.size = sizeof(*out),
 		.timestamp_ns = s->time_ns,
-		.total_pages = d->total_pages,
-		.page_size = SIM_PAGE,
 		.phys_capacity_bytes = d->t->phys_bytes,
 		.phys_used_bytes = s->phys_used,
 		.logical_bytes = s->logical,
@@ -46,17 +46,19 @@ static void to_sample(const struct sim_device *d, const struct sim_state *s,
 }
 
 /* One policy pass: sample, decide, send the writes on their way. */
-static int poll_once(struct sim_device *d, const struct cramd_config *cfg,
+static int poll_once(struct sim_device *d, const struct cramd_policy_params *cfg,
 		     struct cramd_policy_state *st, struct sim_result *r)
 {
 	struct sim_state s;
-	struct cramd_sample sample;
+	struct cram_snapshot snap;
+	struct cramd_telemetry t = { .snap = &snap, .total_pages = d->total_pages,
+				     .page_size = SIM_PAGE };
 	struct cramd_actions a;
 	int rc = 0;
 
 	sim_device_sample(d, &s);
-	to_sample(d, &s, &sample);
-	cramd_policy_step(cfg, st, &sample, d->now_ns, &a);
+	to_snapshot(d, &s, &snap);
+	cramd_policy_step(cfg, st, &t, d->now_ns, &a);
 	if (a.gate_changed) {
 		r->gate_flaps++;
 		rc = sim_device_write(d, SIM_GATE, a.gate_closed);
@@ -73,7 +75,7 @@ static int poll_once(struct sim_device *d, const struct cramd_config *cfg,
 int sim_run(const struct sim_trace *t, enum sim_policy p, struct sim_result *r)
 {
 	struct sim_device d;
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	struct cramd_policy_state st;
 	uint64_t end = sim_trace_duration_ns(t), next_poll = t->poll_ns;
 	int rc = sim_device_init(&d, t, p == SIM_ORACLE);

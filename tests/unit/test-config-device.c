@@ -14,13 +14,9 @@
 
 static int parse(struct cramd_config *cfg, const char *text, char *err, size_t errlen)
 {
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	int rc;
+	struct cramd_config_text t = { "t.conf", text, strlen(text) };
 
-	assert_non_null(f);
-	rc = cramd_config_parse_file(cfg, f, "t.conf", err, errlen);
-	fclose(f);
-	return rc;
+	return cramd_config_parse_texts(cfg, &t, 1, err, errlen);
 }
 
 static void expect_error(const char *text, const char *msg)
@@ -43,7 +39,8 @@ static const struct cramd_device_ids dax1 = {
 
 static void test_match_and_order(void **state)
 {
-	struct cramd_config cfg, out;
+	struct cramd_config cfg;
+	struct cramd_policy_params out;
 	char err[CRAMD_CONFIG_ERR_MAX];
 
 	cramd_config_init(&cfg);
@@ -56,34 +53,39 @@ static void test_match_and_order(void **state)
 			       err, sizeof(err)), 0);
 	assert_int_equal(cfg.n_overrides, 4);
 	/* region0, serial and mem3 match dax0.0, in file order: mem3 wins high. */
-	assert_int_equal(cramd_config_for_device(&cfg, &dax0, &out), 3);
+	assert_int_equal(cramd_config_policy_params(&cfg, &dax0, &out), 3);
 	assert_int_equal(out.high_watermark_percent, 82);
 	assert_int_equal(out.low_watermark_percent, 60);
-	assert_int_equal(out.policy, CRAMD_POLICY_STATIC);
-	assert_int_equal(out.adaptive.reserve_permille, cfg.adaptive.reserve_permille);
+	assert_int_equal(out.kind, CRAMD_POLICY_STATIC);
+	assert_int_equal(out.adaptive.reserve_permille, cfg.policy.adaptive.reserve_permille);
 	/* "mem1" matches dax1.0's list exactly, not "mem1x" or a prefix of "mem10". */
-	assert_int_equal(cramd_config_for_device(&cfg, &dax1, &out), 1);
+	assert_int_equal(cramd_config_policy_params(&cfg, &dax1, &out), 1);
 	assert_int_equal(out.high_watermark_percent, 85);
 	assert_int_equal(out.adaptive.reserve_permille, 50);
-	assert_int_equal(out.policy, CRAMD_POLICY_ADAPTIVE);
+	assert_int_equal(out.kind, CRAMD_POLICY_ADAPTIVE);
 }
 
 static void test_later_file_wins(void **state)
 {
-	struct cramd_config cfg, out;
+	struct cramd_config cfg;
+	struct cramd_policy_params out;
 	char err[CRAMD_CONFIG_ERR_MAX];
 
+	static const char first[] = "[device dax1.0]\nhigh_watermark_percent = 70\n"
+				    "low_watermark_percent = 50\n";
+	static const char later[] = "[device dax1.0]\nhigh_watermark_percent = 60\n";
+	const struct cramd_config_text files[] = {
+		{ "a.conf", first, sizeof(first) - 1 }, { "b.conf", later, sizeof(later) - 1 },
+	};
+
 	cramd_config_init(&cfg);
-	assert_int_equal(parse(&cfg, "[device dax1.0]\nhigh_watermark_percent = 70\n"
-			       "low_watermark_percent = 50\n", err, sizeof(err)), 0);
 	/* A drop-in continues the same section; the same key there is no duplicate. */
-	assert_int_equal(parse(&cfg, "[device dax1.0]\nhigh_watermark_percent = 60\n",
-			       err, sizeof(err)), 0);
+	assert_int_equal(cramd_config_parse_texts(&cfg, files, 2, err, sizeof(err)), 0);
 	assert_int_equal(cfg.n_overrides, 1);
-	cramd_config_for_device(&cfg, &dax1, &out);
+	cramd_config_policy_params(&cfg, &dax1, &out);
 	assert_int_equal(out.high_watermark_percent, 60);
 	assert_int_equal(out.low_watermark_percent, 50);
-	assert_int_equal(cramd_config_for_device(&cfg, &dax0, &out), 0);
+	assert_int_equal(cramd_config_policy_params(&cfg, &dax0, &out), 0);
 	assert_int_equal(out.high_watermark_percent, 90);
 }
 
@@ -114,7 +116,8 @@ static void test_errors(void **state)
 /* Sections consistent alone but not together: only the last one applies. */
 static void test_inconsistent_combination(void **state)
 {
-	struct cramd_config cfg, out;
+	struct cramd_config cfg;
+	struct cramd_policy_params out;
 	char err[CRAMD_CONFIG_ERR_MAX];
 
 	cramd_config_init(&cfg);
@@ -123,11 +126,11 @@ static void test_inconsistent_combination(void **state)
 			       "[device region0]\nlow_watermark_percent = 85\n"
 			       "[device mem0]\nhigh_watermark_percent = 81\n",
 			       err, sizeof(err)), 0);
-	assert_int_equal(cramd_config_for_device(&cfg, &dax0, &out), 3);
+	assert_int_equal(cramd_config_policy_params(&cfg, &dax0, &out), 3);
 	/* region0 low 85 + mem0 high 81 is inconsistent: only mem0's keys apply. */
 	assert_int_equal(out.high_watermark_percent, 81);
 	assert_int_equal(out.low_watermark_percent, 80);
-	assert_int_equal(out.adaptive.reserve_permille, cfg.adaptive.reserve_permille);
+	assert_int_equal(out.adaptive.reserve_permille, cfg.policy.adaptive.reserve_permille);
 }
 
 static void test_too_many(void **state)

@@ -20,15 +20,10 @@ static char err[CRAMD_CONFIG_ERR_MAX];
 /* Parse @text as if it were the file "t.conf". */
 static int parse(const char *text, struct cramd_config *cfg)
 {
-	FILE *f;
-	int rc;
+	struct cramd_config_text t = { "t.conf", text, strlen(text) };
 
 	cramd_config_init(cfg);
-	f = fmemopen((void *)text, strlen(text), "r");
-	assert_non_null(f);
-	rc = cramd_config_parse_file(cfg, f, "t.conf", err, sizeof(err));
-	fclose(f);
-	return rc;
+	return cramd_config_parse_texts(cfg, &t, 1, err, sizeof(err));
 }
 
 /* @text must be refused with an error that contains @needle. */
@@ -58,21 +53,21 @@ static void assert_defaults(const struct cramd_config *cfg)
 	assert_false(cfg->offline_on_stop);
 	assert_int_equal(cfg->offline_retries, 5);
 	assert_int_equal(cfg->offline_timeout_ms, 5000);
-	assert_int_equal(cfg->policy, CRAMD_POLICY_ADAPTIVE);
-	assert_int_equal(cfg->high_watermark_percent, 90);
-	assert_int_equal(cfg->low_watermark_percent, 80);
-	assert_int_equal(cfg->stale_intervals, 3);
-	assert_int_equal(cfg->recover_samples, 2);
-	assert_int_equal(cfg->adaptive.reserve_permille, 20);
-	assert_int_equal(cfg->adaptive.hysteresis_permille, 10);
-	assert_int_equal(cfg->adaptive.critical_permille, 10);
-	assert_int_equal(cfg->adaptive.evict_target_permille, 40);
-	assert_int_equal(cfg->adaptive.actuation_lag_ms, 200);
-	assert_int_equal(cfg->adaptive.min_gate_open_ms, 1000);
-	assert_int_equal(cfg->adaptive.min_gate_closed_ms, 1000);
-	assert_int_equal(cfg->adaptive.min_rate_kib, 1024);
-	assert_int_equal(cfg->adaptive.evict_window_ms, 2000);
-	assert_int_equal(cfg->adaptive.smoothing_percent, 50);
+	assert_int_equal(cfg->policy.kind, CRAMD_POLICY_ADAPTIVE);
+	assert_int_equal(cfg->policy.high_watermark_percent, 90);
+	assert_int_equal(cfg->policy.low_watermark_percent, 80);
+	assert_int_equal(cfg->policy.stale_intervals, 3);
+	assert_int_equal(cfg->policy.recover_samples, 2);
+	assert_int_equal(cfg->policy.adaptive.reserve_permille, 20);
+	assert_int_equal(cfg->policy.adaptive.hysteresis_permille, 10);
+	assert_int_equal(cfg->policy.adaptive.critical_permille, 10);
+	assert_int_equal(cfg->policy.adaptive.evict_target_permille, 40);
+	assert_int_equal(cfg->policy.adaptive.actuation_lag_ms, 200);
+	assert_int_equal(cfg->policy.adaptive.min_gate_open_ms, 1000);
+	assert_int_equal(cfg->policy.adaptive.min_gate_closed_ms, 1000);
+	assert_int_equal(cfg->policy.adaptive.min_rate_kib, 1024);
+	assert_int_equal(cfg->policy.adaptive.evict_window_ms, 2000);
+	assert_int_equal(cfg->policy.adaptive.smoothing_percent, 50);
 }
 
 static void test_defaults(void **state)
@@ -85,14 +80,14 @@ static void test_defaults(void **state)
 	assert_defaults(&cfg);
 	expect_ok("# nothing\n; at all\n\n[global]\n[policy]\n", &cfg);
 	assert_defaults(&cfg);
-	assert_string_equal(cramd_config_policy_name(cfg.policy), "adaptive");
+	assert_string_equal(cramd_config_policy_name(cfg.policy.kind), "adaptive");
 }
 
 static void test_good_file(void **state)
 {
 	struct cramd_config cfg;
 
-	assert_int_equal(cramd_config_load(&cfg, CONFIGS "good.conf", err,
+	assert_int_equal(cramd_config_load(&cfg, CONFIGS "good.conf", 0, err,
 					   sizeof(err)), 0);
 	assert_int_equal(cfg.poll_interval_ms, 250);
 	assert_false(cfg.all_devices);
@@ -104,21 +99,21 @@ static void test_good_file(void **state)
 	assert_true(cfg.offline_on_stop);
 	assert_int_equal(cfg.offline_retries, 2);
 	assert_int_equal(cfg.offline_timeout_ms, 1500);
-	assert_int_equal(cfg.policy, CRAMD_POLICY_STATIC);
-	assert_int_equal(cfg.high_watermark_percent, 95);
-	assert_int_equal(cfg.low_watermark_percent, 70);
-	assert_int_equal(cfg.stale_intervals, 5);
-	assert_int_equal(cfg.recover_samples, 4);
-	assert_int_equal(cfg.adaptive.reserve_permille, 30);
-	assert_int_equal(cfg.adaptive.hysteresis_permille, 15);
-	assert_int_equal(cfg.adaptive.critical_permille, 12);
-	assert_int_equal(cfg.adaptive.evict_target_permille, 50);
-	assert_int_equal(cfg.adaptive.actuation_lag_ms, 150);
-	assert_int_equal(cfg.adaptive.min_gate_open_ms, 2000);
-	assert_int_equal(cfg.adaptive.min_gate_closed_ms, 3000);
-	assert_int_equal(cfg.adaptive.min_rate_kib, 512);
-	assert_int_equal(cfg.adaptive.evict_window_ms, 1500);
-	assert_int_equal(cfg.adaptive.smoothing_percent, 25);
+	assert_int_equal(cfg.policy.kind, CRAMD_POLICY_STATIC);
+	assert_int_equal(cfg.policy.high_watermark_percent, 95);
+	assert_int_equal(cfg.policy.low_watermark_percent, 70);
+	assert_int_equal(cfg.policy.stale_intervals, 5);
+	assert_int_equal(cfg.policy.recover_samples, 4);
+	assert_int_equal(cfg.policy.adaptive.reserve_permille, 30);
+	assert_int_equal(cfg.policy.adaptive.hysteresis_permille, 15);
+	assert_int_equal(cfg.policy.adaptive.critical_permille, 12);
+	assert_int_equal(cfg.policy.adaptive.evict_target_permille, 50);
+	assert_int_equal(cfg.policy.adaptive.actuation_lag_ms, 150);
+	assert_int_equal(cfg.policy.adaptive.min_gate_open_ms, 2000);
+	assert_int_equal(cfg.policy.adaptive.min_gate_closed_ms, 3000);
+	assert_int_equal(cfg.policy.adaptive.min_rate_kib, 512);
+	assert_int_equal(cfg.policy.adaptive.evict_window_ms, 1500);
+	assert_int_equal(cfg.policy.adaptive.smoothing_percent, 25);
 }
 
 /* The shipped cramd.conf must parse and give exactly the defaults. */
@@ -126,7 +121,7 @@ static void test_shipped_file(void **state)
 {
 	struct cramd_config cfg;
 
-	if (cramd_config_load(&cfg, TEST_SRCDIR "/conf/cramd.conf", err,
+	if (cramd_config_load(&cfg, TEST_SRCDIR "/conf/cramd.conf", 0, err,
 			      sizeof(err)))
 		fail_msg("%s", err);
 	assert_defaults(&cfg);
@@ -214,16 +209,16 @@ static void test_watermarks(void **state)
 
 	expect_ok("[policy]\nhigh_watermark_percent = 100\nlow_watermark_percent = 99\n",
 		  &cfg);
-	assert_int_equal(cfg.high_watermark_percent, 100);
-	assert_int_equal(cfg.low_watermark_percent, 99);
+	assert_int_equal(cfg.policy.high_watermark_percent, 100);
+	assert_int_equal(cfg.policy.low_watermark_percent, 99);
 	expect_ok("[policy]\nhigh_watermark_percent = 1\nlow_watermark_percent = 0\n",
 		  &cfg);
-	assert_int_equal(cfg.high_watermark_percent, 1);
-	assert_int_equal(cfg.low_watermark_percent, 0);
+	assert_int_equal(cfg.policy.high_watermark_percent, 1);
+	assert_int_equal(cfg.policy.low_watermark_percent, 0);
 	/* Order does not matter when the pair is consistent. */
 	expect_ok("[policy]\nlow_watermark_percent = 40\nhigh_watermark_percent = 50\n",
 		  &cfg);
-	assert_int_equal(cfg.low_watermark_percent, 40);
+	assert_int_equal(cfg.policy.low_watermark_percent, 40);
 
 	expect_error("[policy]\nhigh_watermark_percent = 0\n", "out of range 1..100");
 	expect_error("[policy]\nhigh_watermark_percent = 101\n", "out of range 1..100");
@@ -261,11 +256,11 @@ static void test_policy(void **state)
 	struct cramd_config cfg;
 
 	expect_ok("[policy]\npolicy = watermark\n", &cfg);
-	assert_int_equal(cfg.policy, CRAMD_POLICY_STATIC);
+	assert_int_equal(cfg.policy.kind, CRAMD_POLICY_STATIC);
 	expect_ok("[policy]\npolicy = static\n", &cfg);
-	assert_int_equal(cfg.policy, CRAMD_POLICY_STATIC);
+	assert_int_equal(cfg.policy.kind, CRAMD_POLICY_STATIC);
 	expect_ok("[policy]\npolicy = adaptive\n", &cfg);
-	assert_int_equal(cfg.policy, CRAMD_POLICY_ADAPTIVE);
+	assert_int_equal(cfg.policy.kind, CRAMD_POLICY_ADAPTIVE);
 	expect_error("[policy]\npolicy = magic\n",
 		     "t.conf:2: [policy] policy: unknown policy 'magic', "
 		     "expected adaptive, static or watermark");
@@ -280,9 +275,9 @@ static void test_adaptive_keys(void **state)
 
 	expect_ok("[policy]\nreserve_permille = 0\nhysteresis_permille = 500\n"
 		  "actuation_lag_ms = 0\nmin_rate_kib = 16777216\n", &cfg);
-	assert_int_equal(cfg.adaptive.reserve_permille, 0);
-	assert_int_equal(cfg.adaptive.hysteresis_permille, 500);
-	assert_int_equal(cfg.adaptive.min_rate_kib, 16777216);
+	assert_int_equal(cfg.policy.adaptive.reserve_permille, 0);
+	assert_int_equal(cfg.policy.adaptive.hysteresis_permille, 500);
+	assert_int_equal(cfg.policy.adaptive.min_rate_kib, 16777216);
 	expect_error("[policy]\nreserve_permille = 501\n",
 		     "t.conf:2: [policy] reserve_permille: value 501 out of range 0..500");
 	expect_error("[policy]\nstale_intervals = 0\n",
@@ -340,7 +335,7 @@ static void test_devices(void **state)
 	expect_error("[global]\ndevices = dax0.0 averyveryveryverylongname\n",
 		     "invalid device name 'averyveryveryverylongname'");
 
-	/* inih reads at most 197 characters a line: a longer list is refused. */
+	/* Lines hold at most 255 characters: a longer list is refused. */
 	len = (size_t)snprintf(text, sizeof(text), "[global]\ndevices =");
 	for (i = 0; i < 40; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len, " dax%zu.0", i);
@@ -424,14 +419,14 @@ static void test_sample_files(void **state)
 {
 	struct cramd_config cfg;
 
-	assert_int_equal(cramd_config_load(&cfg, CONFIGS "bad-range.conf", err,
+	assert_int_equal(cramd_config_load(&cfg, CONFIGS "bad-range.conf", 0, err,
 					   sizeof(err)), -EINVAL);
 	assert_string_equal(err, CONFIGS "bad-range.conf:7: [policy] "
 			    "high_watermark_percent: value 120 out of range 1..100");
-	assert_int_equal(cramd_config_load(&cfg, CONFIGS "bad-section.conf", err,
+	assert_int_equal(cramd_config_load(&cfg, CONFIGS "bad-section.conf", 0, err,
 					   sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "bad-section.conf:5: [polcy]: unknown section"));
-	assert_int_equal(cramd_config_load(&cfg, CONFIGS "bad-order.conf", err,
+	assert_int_equal(cramd_config_load(&cfg, CONFIGS "bad-order.conf", 0, err,
 					   sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "bad-order.conf:4: [policy] high_watermark_percent"));
 }
@@ -440,31 +435,28 @@ static void test_missing_file(void **state)
 {
 	struct cramd_config cfg;
 
-	assert_int_equal(cramd_config_load(&cfg, CONFIGS "no-such.conf", err,
+	assert_int_equal(cramd_config_load(&cfg, CONFIGS "no-such.conf", 0, err,
 					   sizeof(err)), -ENOENT);
 	assert_string_equal(err, CONFIGS "no-such.conf: cannot open: "
 			    "No such file or directory");
 	/* The defaults stay usable after a missing file. */
 	assert_defaults(&cfg);
-	/* A directory opens but cannot be read. */
-	assert_int_equal(cramd_config_load(&cfg, CONFIGS, err, sizeof(err)),
+	/* A directory opens but is not read: only regular files are. */
+	assert_int_equal(cramd_config_load(&cfg, CONFIGS, 0, err, sizeof(err)),
 			 -EINVAL);
-	assert_non_null(strstr(err, "read error"));
+	assert_non_null(strstr(err, "a directory, not a regular file"));
 }
 
 /* A tiny error buffer truncates the message but never overflows. */
 static void test_small_buffer(void **state)
 {
 	struct cramd_config cfg;
+	struct cramd_config_text t = { "t.conf", "[x]\n", 4 };
 	char small[8];
-	FILE *f;
 
 	cramd_config_init(&cfg);
-	f = fmemopen((void *)"[x]\n", 4, "r");
-	assert_non_null(f);
-	assert_int_equal(cramd_config_parse_file(&cfg, f, "t.conf", small,
-						 sizeof(small)), -EINVAL);
-	fclose(f);
+	assert_int_equal(cramd_config_parse_texts(&cfg, &t, 1, small, sizeof(small)),
+			 -EINVAL);
 	assert_string_equal(small, "t.conf:");
 }
 

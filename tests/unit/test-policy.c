@@ -4,6 +4,7 @@
  * adaptive policy (throttling, hold times, eviction), the fail-safe and
  * edge values: zero capacity, wrapping counters, a clock that jumps.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "../../cramd/config.h"
 #include "../../cramd/policy.h"
 
 #define CAP 1000000ULL		/* 90% = 900000, 80% = 800000 */
@@ -21,37 +23,74 @@
 
 static struct cramd_actions d;
 
+/*
+ * One reading as the tests write it: libcram's snapshot fields, or
+ * !@valid with libcram's -errno in @error, and the device's constants.
+ */
+struct sample {
+	bool valid;
+	int error;
+	uint64_t total_pages;
+	uint64_t page_size;
+	struct cram_snapshot snap;
+};
+
+static void step(const struct cramd_policy_params *cfg, struct cramd_policy_state *st,
+		 const struct sample *s, uint64_t now, struct cramd_actions *out)
+{
+	struct cramd_telemetry t = {
+		.snap = s->valid ? &s->snap : NULL, .error = s->error,
+		.total_pages = s->total_pages, .page_size = s->page_size,
+	};
+
+	cramd_policy_step(cfg, st, &t, now, out);
+}
+
+static const char *cause(const struct cramd_actions *a)
+{
+	static char buf[CRAMD_CAUSE_MAX];
+
+	return cramd_cause_format(buf, sizeof(buf), a->cause, a->num);
+}
+
+static const char *reason(const struct cramd_actions *a)
+{
+	static char buf[CRAMD_REASON_MAX];
+
+	return cramd_actions_reason(buf, sizeof(buf), a);
+}
+
 /* One step of a fresh engine in state @closed: the static tests. */
-static void decide_sample(const struct cramd_config *cfg, bool closed,
-			  const struct cramd_sample *s)
+static void decide_sample(const struct cramd_policy_params *cfg, bool closed,
+			  const struct sample *s)
 {
 	struct cramd_policy_state st;
 
 	cramd_policy_init(&st, closed, T0);
-	cramd_policy_step(cfg, &st, s, T0, &d);
+	step(cfg, &st, s, T0, &d);
 }
 
-static void decide(const struct cramd_config *cfg, bool closed,
+static void decide(const struct cramd_policy_params *cfg, bool closed,
 		   uint64_t cap, uint64_t used)
 {
-	struct cramd_sample s = {
+	struct sample s = {
 		.valid = true,
-		.timestamp_ns = T0,
+		.snap.timestamp_ns = T0,
 		.total_pages = 1000,
 		.page_size = 4096,
-		.phys_capacity_bytes = cap,
-		.phys_used_bytes = used,
-		.logical_bytes = used * 3,
+		.snap.phys_capacity_bytes = cap,
+		.snap.phys_used_bytes = used,
+		.snap.logical_bytes = used * 3,
 	};
 
 	decide_sample(cfg, closed, &s);
 }
 
 /* The static tests: the watermark policy. */
-static void defaults(struct cramd_config *cfg)
+static void defaults(struct cramd_policy_params *cfg)
 {
-	cramd_config_init(cfg);
-	cfg->policy = CRAMD_POLICY_STATIC;
+	cramd_config_default_params(cfg);
+	cfg->kind = CRAMD_POLICY_STATIC;
 }
 
 static void assert_contains(const char *s, const char *needle)
@@ -79,7 +118,7 @@ static void test_watermark_bytes(void **state)
 
 static void test_open_stays_open_below_high(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	decide(&cfg, false, CAP, 0);
@@ -89,45 +128,46 @@ static void test_open_stays_open_below_high(void **state)
 	decide(&cfg, false, CAP, 850000);
 	assert_false(d.gate_closed);
 	assert_false(d.gate_changed);
-	assert_contains(cramd_actions_reason(&d), "gate stays open");
+	assert_contains(reason(&d), "gate stays open");
 	decide(&cfg, false, CAP, 899999);
 	assert_false(d.gate_closed);
 }
 
 static void test_close_at_high_boundary(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	decide(&cfg, false, CAP, 900000);	/* exactly the high watermark */
 	assert_true(d.gate_closed);
 	assert_true(d.gate_changed);
 	assert_false(d.degraded);
-	assert_string_equal(cramd_actions_cause(&d), "phys used 90.0% >= high watermark 90%");
-	assert_string_equal(cramd_actions_reason(&d),
-			    "phys used 90.0% >= high watermark 90%: closing gate");
+	assert_string_equal(cause(&d), "phys used 90.0% >= high watermark 90%");
+	/* (2700000 + 980000 - 900000) / 4096: the capacity target both policies keep */
+	assert_string_equal(reason(&d),
+			    "phys used 90.0% >= high watermark 90%: closing gate, capacity 678 pages");
 	decide(&cfg, false, CAP, 912000);
-	assert_string_equal(cramd_actions_reason(&d),
-			    "phys used 91.2% >= high watermark 90%: closing gate");
+	assert_string_equal(reason(&d),
+			    "phys used 91.2% >= high watermark 90%: closing gate, capacity 684 pages");
 	/* Over full (the data-loss case) closes too. */
 	decide(&cfg, false, CAP, CAP + 1);
 	assert_true(d.gate_closed);
 	decide(&cfg, true, CAP, CAP);
 	assert_true(d.gate_closed);
 	assert_false(d.gate_changed);
-	assert_contains(cramd_actions_reason(&d), "gate stays closed");
+	assert_contains(reason(&d), "gate stays closed");
 }
 
 static void test_hysteresis(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	/* In the band the gate keeps whatever state it has. */
 	decide(&cfg, true, CAP, 850000);
 	assert_true(d.gate_closed);
 	assert_false(d.gate_changed);
-	assert_contains(cramd_actions_cause(&d), "between low watermark 80% and high watermark 90%");
+	assert_contains(cause(&d), "between low watermark 80% and high watermark 90%");
 	decide(&cfg, true, CAP, 800001);
 	assert_true(d.gate_closed);
 	decide(&cfg, false, CAP, 800001);
@@ -136,8 +176,8 @@ static void test_hysteresis(void **state)
 	decide(&cfg, true, CAP, 800000);
 	assert_false(d.gate_closed);
 	assert_true(d.gate_changed);
-	assert_string_equal(cramd_actions_reason(&d),
-			    "phys used 80.0% <= low watermark 80%: opening gate");
+	assert_string_equal(reason(&d),
+			    "phys used 80.0% <= low watermark 80%: opening gate, capacity 629 pages");
 	decide(&cfg, false, CAP, 800000);
 	assert_false(d.gate_closed);
 	assert_false(d.gate_changed);
@@ -148,7 +188,7 @@ static void test_hysteresis(void **state)
 /* A full up-and-down cycle only flips at the two watermarks. */
 static void test_cycle(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	bool closed = false;
 	uint64_t used;
 	int flips = 0;
@@ -175,7 +215,7 @@ static void test_cycle(void **state)
 
 static void test_extreme_watermarks(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	cfg.high_watermark_percent = 100;
@@ -196,41 +236,74 @@ static void test_extreme_watermarks(void **state)
 	assert_false(d.gate_closed);
 }
 
+/*
+ * #16 item 2: the static policy too leaves a capacity target that data
+ * which does not compress at all (1:1) cannot fill past the reserve, so
+ * the device stays safe while cramd is stopped with its gate open.
+ */
+static void test_static_safe_capacity(void **state)
+{
+	struct cramd_policy_params cfg;
+	struct cramd_policy_state st;
+	struct sample s = {
+		.valid = true, .total_pages = 1000, .page_size = 4096,
+		.snap.timestamp_ns = T0, .snap.phys_capacity_bytes = CAP,
+		.snap.phys_used_bytes = CAP / 2, .snap.logical_bytes = CAP / 2,
+	};
+	uint64_t limit = CAP - CAP / 1000 * 20;
+
+	defaults(&cfg);
+	cramd_policy_init(&st, false, T0);
+	step(&cfg, &st, &s, T0, &d);
+	assert_false(d.gate_closed);
+	assert_true(d.set_capacity);
+	/* at 1:1 all that may still be admitted is what the reserve leaves */
+	assert_true(d.capacity_pages * 4096 - s.snap.logical_bytes <= limit - s.snap.phys_used_bytes);
+	assert_true(d.capacity_pages * 4096 + 4096 > s.snap.logical_bytes + (limit - s.snap.phys_used_bytes));
+	/* fuller: the target comes down at once, even by a single page */
+	s.snap.timestamp_ns += 100 * MS;
+	s.snap.phys_used_bytes += 4096;
+	step(&cfg, &st, &s, T0 + 100 * MS, &d);
+	assert_true(d.set_capacity);
+	assert_true(d.capacity_pages * 4096 - s.snap.logical_bytes <= limit - s.snap.phys_used_bytes);
+}
+
 static void test_invalid_sample(void **state)
 {
-	struct cramd_config cfg;
-	struct cramd_sample s = { .valid = false,
-				  .why = "cannot read /sys/x/cram/stat: Invalid argument" };
+	struct cramd_policy_params cfg;
+	struct sample s = { .valid = false, .error = -EINVAL };
 
 	defaults(&cfg);
 	decide_sample(&cfg, false, &s);
 	assert_true(d.gate_closed);
 	assert_true(d.gate_changed);
 	assert_true(d.degraded);
-	assert_string_equal(cramd_actions_reason(&d), "telemetry invalid: cannot read /sys/x/cram/stat: "
+	assert_string_equal(reason(&d), "telemetry invalid: cannot read cram/stat: "
 			    "Invalid argument: closing gate (fail-safe, degraded)");
+	assert_int_equal(d.cause, CRAMD_CAUSE_UNREADABLE);
+	assert_true(d.num[0] == EINVAL);
 	decide_sample(&cfg, true, &s);
 	assert_true(d.gate_closed);
 	assert_false(d.gate_changed);
 	assert_true(d.degraded);
 	/* The numbers of an invalid sample are ignored. */
-	s.why = NULL;
-	s.phys_capacity_bytes = CAP;
+	s.error = -ENOENT;
+	s.snap.phys_capacity_bytes = CAP;
 	decide_sample(&cfg, false, &s);
 	assert_true(d.gate_closed);
-	assert_contains(cramd_actions_reason(&d), "telemetry invalid: unreadable");
+	assert_contains(reason(&d), "telemetry invalid: cannot read cram/stat: No such file");
 }
 
 static void test_zero_capacity(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
 	defaults(&cfg);
 	decide(&cfg, false, 0, 0);
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
 	assert_true(d.gate_changed);
-	assert_contains(cramd_actions_reason(&d), "phys capacity is 0");
+	assert_contains(reason(&d), "phys capacity is 0");
 	decide(&cfg, true, 0, 12345);
 	assert_true(d.gate_closed);
 	assert_false(d.gate_changed);
@@ -239,7 +312,7 @@ static void test_zero_capacity(void **state)
 
 static void test_large_values(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	uint64_t cap = UINT64_MAX - 7;
 	uint64_t high = cramd_watermark_bytes(cap, 90);
 	uint64_t low = cramd_watermark_bytes(cap, 80);
@@ -249,7 +322,7 @@ static void test_large_values(void **state)
 	assert_false(d.gate_closed);
 	decide(&cfg, false, cap, high);
 	assert_true(d.gate_closed);
-	assert_contains(cramd_actions_reason(&d), "phys used 90.0% >= high watermark 90%");
+	assert_contains(reason(&d), "phys used 90.0% >= high watermark 90%");
 	decide(&cfg, true, cap, low + 1);
 	assert_true(d.gate_closed);
 	decide(&cfg, true, cap, low);
@@ -260,7 +333,7 @@ static void test_large_values(void **state)
 	/* 1 PiB device, 2 TiB in use: far below the watermark. */
 	decide(&cfg, true, 1ULL << 50, 1ULL << 41);
 	assert_false(d.gate_closed);
-	assert_contains(cramd_actions_reason(&d), "phys used 0.2% <= low watermark 80%");
+	assert_contains(reason(&d), "phys used 0.2% <= low watermark 80%");
 }
 
 /* ---- adaptive ------------------------------------------------------------- */
@@ -271,9 +344,9 @@ static void test_large_values(void **state)
 
 /* A device driven step by step: one poll interval per tick. */
 struct rig {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 	struct cramd_policy_state st;
-	struct cramd_sample s;
+	struct sample s;
 	uint64_t now;
 	unsigned int gate_changes;
 };
@@ -281,13 +354,13 @@ struct rig {
 static void rig_init(struct rig *r)
 {
 	memset(r, 0, sizeof(*r));
-	cramd_config_init(&r->cfg);
+	cramd_config_default_params(&r->cfg);
 	r->cfg.poll_interval_ms = 100;
 	r->now = T0;
 	cramd_policy_init(&r->st, false, r->now);
-	r->s = (struct cramd_sample){
+	r->s = (struct sample){
 		.valid = true, .total_pages = 4 * GIB / PAGE, .page_size = PAGE,
-		.phys_capacity_bytes = GIB,
+		.snap.phys_capacity_bytes = GIB,
 	};
 }
 
@@ -295,27 +368,27 @@ static void rig_init(struct rig *r)
 static void rig_tick(struct rig *r, uint64_t logical, double ratio)
 {
 	r->now += r->cfg.poll_interval_ms * MS;
-	r->s.timestamp_ns = r->now;
-	r->s.logical_bytes += logical;
-	r->s.phys_used_bytes += (uint64_t)((double)logical / ratio);
-	r->s.demoted_pages += logical / PAGE;
-	cramd_policy_step(&r->cfg, &r->st, &r->s, r->now, &d);
+	r->s.snap.timestamp_ns = r->now;
+	r->s.snap.logical_bytes += logical;
+	r->s.snap.phys_used_bytes += (uint64_t)((double)logical / ratio);
+	r->s.snap.demoted_pages += logical / PAGE;
+	step(&r->cfg, &r->st, &r->s, r->now, &d);
 	r->gate_changes += d.gate_changed;
 }
 
 static void rig_set_used(struct rig *r, uint64_t used)
 {
-	r->s.phys_used_bytes = used;
+	r->s.snap.phys_used_bytes = used;
 	rig_tick(r, 0, 1);
 }
 
 static void test_adaptive_default(void **state)
 {
-	struct cramd_config cfg;
+	struct cramd_policy_params cfg;
 
-	cramd_config_init(&cfg);
-	assert_int_equal(cfg.policy, CRAMD_POLICY_ADAPTIVE);
-	assert_string_equal(cramd_config_policy_name(cfg.policy), "adaptive");
+	cramd_config_default_params(&cfg);
+	assert_int_equal(cfg.kind, CRAMD_POLICY_ADAPTIVE);
+	assert_string_equal(cramd_config_policy_name(cfg.kind), "adaptive");
 	assert_string_equal(cramd_config_policy_name(CRAMD_POLICY_STATIC), "static");
 }
 
@@ -334,10 +407,10 @@ static void test_adaptive_open(void **state)
 	/* capacity: what is there plus the budget, as if nothing compressed */
 	assert_true(d.set_capacity);
 	assert_int_equal(d.capacity_pages,
-			 (r.s.logical_bytes + GIB - GIB / 1000 * 20 -
-			  r.s.phys_used_bytes) / PAGE);
+			 (r.s.snap.logical_bytes + GIB - GIB / 1000 * 20 -
+			  r.s.snap.phys_used_bytes) / PAGE);
 	assert_false(d.evict);
-	assert_contains(cramd_actions_reason(&d), "gate stays open, rate limit");
+	assert_contains(reason(&d), "gate stays open, rate limit");
 }
 
 /* Filling up: the rate limit falls step by step before the gate closes. */
@@ -363,13 +436,13 @@ static void test_adaptive_throttles_first(void **state)
 		if (d.set_capacity && d.capacity_pages < r.s.total_pages)
 			cap_set++;
 		/* never past capacity minus the reserve */
-		assert_true(r.s.phys_used_bytes <= GIB - GIB / 1000 * 20);
+		assert_true(r.s.snap.phys_used_bytes <= GIB - GIB / 1000 * 20);
 	}
 	assert_true(d.gate_closed);
 	assert_true(rate_steps >= 3);
 	assert_true(cap_set >= 1);
 	assert_true(last_rate < 64ULL << 20);
-	assert_contains(cramd_actions_reason(&d), "closing gate");
+	assert_contains(reason(&d), "closing gate");
 	assert_int_equal(r.gate_changes, 1);
 }
 
@@ -380,7 +453,7 @@ static void test_adaptive_capacity(void **state)
 	uint64_t budget;
 
 	rig_init(&r);
-	r.s.logical_bytes = 3 * GIB / 2;
+	r.s.snap.logical_bytes = 3 * GIB / 2;
 	rig_set_used(&r, GIB / 2);
 	budget = GIB - GIB / 1000 * 20 - GIB / 2;
 	assert_true(d.set_capacity);
@@ -401,7 +474,7 @@ static void test_adaptive_capacity_raise_waits(void **state)
 	uint64_t first;
 
 	rig_init(&r);
-	r.s.logical_bytes = GIB;
+	r.s.snap.logical_bytes = GIB;
 	rig_set_used(&r, GIB / 3);
 	assert_true(d.set_capacity);
 	first = d.capacity_pages;
@@ -410,7 +483,7 @@ static void test_adaptive_capacity_raise_waits(void **state)
 	rig_tick(&r, 96 * MIB, 3);
 	assert_false(d.set_capacity);
 	/* resident pages 8 MiB short of the target: the raise is written */
-	r.s.logical_bytes = first * PAGE - 8 * MIB;
+	r.s.snap.logical_bytes = first * PAGE - 8 * MIB;
 	rig_set_used(&r, GIB / 4);
 	assert_true(d.set_capacity);
 	assert_true(d.capacity_pages > first);
@@ -429,14 +502,14 @@ static void test_adaptive_hold_and_hysteresis(void **state)
 	int i;
 
 	rig_init(&r);
-	r.s.logical_bytes = GIB;
+	r.s.snap.logical_bytes = GIB;
 	rig_set_used(&r, close_at);
 	assert_true(d.gate_closed);
 	assert_true(d.gate_changed);
 	/* lots of room again at once: held closed for min_gate_closed_ms */
 	rig_set_used(&r, GIB / 2);
 	assert_true(d.gate_closed);
-	assert_contains(cramd_actions_reason(&d), "gate stays closed");
+	assert_contains(reason(&d), "gate stays closed");
 	for (i = 0; i < 8; i++)
 		rig_set_used(&r, GIB / 2);
 	assert_true(d.gate_closed);
@@ -451,7 +524,7 @@ static void test_adaptive_hold_and_hysteresis(void **state)
 	}
 	rig_set_used(&r, GIB / 2);	/* 1000 ms after opening */
 	assert_true(d.gate_closed);
-	assert_contains(cramd_actions_cause(&d), "below minimum 4194304 KiB/s");
+	assert_contains(cause(&d), "below minimum 4194304 KiB/s");
 }
 
 /* Noise around the close level: one close, no flapping. */
@@ -462,7 +535,7 @@ static void test_adaptive_no_flaps(void **state)
 	int i;
 
 	rig_init(&r);
-	r.s.logical_bytes = GIB;
+	r.s.snap.logical_bytes = GIB;
 	for (i = 0; i < 100; i++)
 		rig_set_used(&r, close_at - GIB / 1000 * 5 +
 			     (uint64_t)(i % 2) * (GIB / 1000 * 7));
@@ -481,7 +554,7 @@ static void test_adaptive_urgent_close(void **state)
 	assert_false(d.gate_closed);
 	rig_set_used(&r, GIB - 1000);
 	assert_true(d.gate_closed);
-	assert_contains(cramd_actions_cause(&d), "forecast use reaches the reserve");
+	assert_contains(cause(&d), "forecast use reaches the reserve");
 }
 
 /* Below the critical headroom: eviction sized by ratio and throughput. */
@@ -491,7 +564,7 @@ static void test_adaptive_evict(void **state)
 	uint64_t first;
 
 	rig_init(&r);
-	r.s.logical_bytes = 2 * GIB;
+	r.s.snap.logical_bytes = 2 * GIB;
 	rig_set_used(&r, GIB - GIB / 1000 * 5);
 	assert_true(d.gate_closed);
 	assert_true(d.evict);
@@ -504,12 +577,12 @@ static void test_adaptive_evict(void **state)
 	rig_set_used(&r, GIB - GIB / 1000 * 5);
 	assert_false(d.evict);
 	/* measured throughput: 4 MiB per 100 ms = 40 MiB/s */
-	r.s.evicted_pages += (4 << 20) / PAGE;
+	r.s.snap.evicted_pages += (4 << 20) / PAGE;
 	r.st.evict_at_ns = r.now - 3000 * MS;
 	rig_set_used(&r, GIB - GIB / 1000 * 5);
 	assert_true(d.evict);
 	assert_true(d.evict_bytes <= (uint64_t)(40ULL << 20) * 2);
-	assert_contains(cramd_actions_reason(&d), "evict");
+	assert_contains(reason(&d), "evict");
 }
 
 /* ---- fail-safe and edge values ------------------------------------------- */
@@ -522,16 +595,16 @@ static void test_failsafe_recovery(void **state)
 	rig_set_used(&r, GIB / 10);
 	assert_false(d.gate_closed);
 	r.s.valid = false;
-	r.s.why = "cannot read x/cram/stat: Invalid argument";
+	r.s.error = -EINVAL;
 	rig_tick(&r, 0, 1);
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
-	assert_contains(cramd_actions_reason(&d), "telemetry invalid: cannot read x/cram/stat");
+	assert_contains(reason(&d), "telemetry invalid: cannot read cram/stat: Invalid argument");
 	r.s.valid = true;
 	rig_tick(&r, 0, 1);		/* first fresh sample: not yet */
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
-	assert_contains(cramd_actions_cause(&d), "recovering: 1 more");
+	assert_contains(cause(&d), "recovering: 1 more");
 	rig_tick(&r, 0, 1);		/* second: recovered, but held closed */
 	assert_false(d.degraded);
 	assert_true(d.gate_closed);
@@ -551,20 +624,20 @@ static void test_stale(void **state)
 	rig_set_used(&r, GIB / 10);
 	for (i = 1; i <= 3; i++) {
 		r.now += 100 * MS;
-		cramd_policy_step(&r.cfg, &r.st, &r.s, r.now, &d);
+		step(&r.cfg, &r.st, &r.s, r.now, &d);
 		assert_false(d.degraded);
 		assert_false(d.gate_closed);
-		assert_contains(cramd_actions_cause(&d), "no fresh sample yet");
+		assert_contains(cause(&d), "no fresh sample yet");
 	}
 	r.now += 100 * MS;
-	cramd_policy_step(&r.cfg, &r.st, &r.s, r.now, &d);
+	step(&r.cfg, &r.st, &r.s, r.now, &d);
 	assert_true(d.degraded);
 	assert_true(d.gate_closed);
-	assert_contains(cramd_actions_cause(&d), "telemetry stale: no fresh sample for 400 ms");
+	assert_contains(cause(&d), "telemetry stale: no fresh sample for 400 ms");
 	/* a sample taken long ago is not fresh either */
-	r.s.timestamp_ns = r.now - 100 * MS;
+	r.s.snap.timestamp_ns = r.now - 100 * MS;
 	r.now += 1000 * MS;
-	cramd_policy_step(&r.cfg, &r.st, &r.s, r.now, &d);
+	step(&r.cfg, &r.st, &r.s, r.now, &d);
 	assert_true(d.degraded);
 	rig_tick(&r, 0, 1);
 	rig_tick(&r, 0, 1);
@@ -576,14 +649,14 @@ static void test_adaptive_zero_capacity(void **state)
 	struct rig r;
 
 	rig_init(&r);
-	r.s.phys_capacity_bytes = 0;
+	r.s.snap.phys_capacity_bytes = 0;
 	rig_tick(&r, 0, 1);
 	assert_true(d.gate_closed);
 	assert_true(d.degraded);
 	assert_false(d.set_rate || d.set_capacity || d.evict);
-	assert_contains(cramd_actions_reason(&d), "phys capacity is 0");
+	assert_contains(reason(&d), "phys capacity is 0");
 	/* zero total pages: the capacity knob is left alone */
-	r.s.phys_capacity_bytes = GIB;
+	r.s.snap.phys_capacity_bytes = GIB;
 	r.s.total_pages = 0;
 	rig_tick(&r, 0, 1);
 	rig_tick(&r, 0, 1);
@@ -598,15 +671,15 @@ static void test_counters_wrap(void **state)
 	double before;
 
 	rig_init(&r);
-	r.s.demoted_pages = UINT64_MAX - 100;
+	r.s.snap.demoted_pages = UINT64_MAX - 100;
 	rig_tick(&r, 0, 1);
 	rig_tick(&r, 1000 * PAGE, 2);	/* wraps */
-	assert_true(r.s.demoted_pages < 1000);
+	assert_true(r.s.snap.demoted_pages < 1000);
 	assert_true(r.st.demote_bps > 0);
 	assert_true(r.st.demote_bps <= 1000.0 * PAGE * 10);
 	before = r.st.demote_bps;
-	r.s.demoted_pages = 5;		/* reset: absurd increase */
-	r.s.demoted_pages -= 1000;
+	r.s.snap.demoted_pages = 5;		/* reset: absurd increase */
+	r.s.snap.demoted_pages -= 1000;
 	rig_tick(&r, 0, 1);
 	assert_true(r.st.demote_bps == before);
 	assert_false(d.degraded);
@@ -640,16 +713,16 @@ static void test_adaptive_large_values(void **state)
 	struct rig r;
 
 	rig_init(&r);
-	r.s.phys_capacity_bytes = UINT64_MAX;
+	r.s.snap.phys_capacity_bytes = UINT64_MAX;
 	r.s.total_pages = UINT64_MAX / PAGE;
-	r.s.logical_bytes = 1ULL << 42;
+	r.s.snap.logical_bytes = 1ULL << 42;
 	rig_set_used(&r, 1ULL << 40);
 	assert_false(d.gate_closed);
 	assert_true(d.rate_limit > 0);
 	rig_set_used(&r, UINT64_MAX);
 	assert_true(d.gate_closed);
 	assert_true(d.evict);
-	assert_true(d.evict_bytes <= r.s.logical_bytes);
+	assert_true(d.evict_bytes <= r.s.snap.logical_bytes);
 }
 
 int main(void)
@@ -661,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_hysteresis),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_extreme_watermarks),
+		cmocka_unit_test(test_static_safe_capacity),
 		cmocka_unit_test(test_invalid_sample),
 		cmocka_unit_test(test_zero_capacity),
 		cmocka_unit_test(test_large_values),

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What each control-socket command does: the handler behind control.c. */
-#ifndef CRAMD_COMMANDS_H
-#define CRAMD_COMMANDS_H
+/* What each control-socket command does: the handler behind control-socket.c. */
+#ifndef CRAMD_CONTROL_COMMANDS_H
+#define CRAMD_CONTROL_COMMANDS_H
 
 #include <stddef.h>
 
 #include <json-c/json.h>
 
+#include "control-request.h"
+#include "control-socket.h"
 #include "history.h"
 #include "manager.h"
-#include "request.h"
 
 struct cramd_commands {
 	struct cramd_manager *manager;
@@ -18,7 +19,8 @@ struct cramd_commands {
 
 /*
  * cramd_commands_handle - a cramd_control_handler; @userdata is a
- * struct cramd_commands. Replies:
+ * struct cramd_commands. Online and offline are answered when the manager
+ * completes them (a deferred reply). Replies (keys in control-protocol.h):
  *   status:  paused, managed, gates_closed, degraded, and "devices": [{device,
  *            node, gate, degraded}]
  *   dump:    "decisions": [{time (UTC, ISO 8601), device, action, reason}],
@@ -26,7 +28,7 @@ struct cramd_commands {
  *   pause, resume: paused
  *   online, offline: device
  */
-int cramd_commands_handle(void *userdata, const struct cramd_request *req,
-			  struct json_object *reply, char *err, size_t errlen);
+void cramd_commands_handle(void *userdata, const struct cramd_request *req,
+			   struct cramd_control_reply *reply);
 
 #endif

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What each control-socket command does; see control-commands.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "control-commands.h"
+
+static void add_status(struct cramd_commands *c, struct json_object *reply)
+{
+	struct json_object *devs = json_object_new_array();
+	struct cramd_counts counts;
+	size_t i, n = cramd_manager_device_count(c->manager);
+
+	cramd_manager_get_counts(c->manager, &counts);
+	json_object_object_add(reply, CRAM_KEY_VERSION, json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(reply, CRAM_KEY_PAUSED,
+			       json_object_new_boolean(cramd_manager_paused(c->manager)));
+	json_object_object_add(reply, CRAM_KEY_MANAGED, json_object_new_uint64(counts.managed));
+	json_object_object_add(reply, CRAM_KEY_GATES_CLOSED, json_object_new_uint64(counts.gates_closed));
+	json_object_object_add(reply, CRAM_KEY_DEGRADED, json_object_new_uint64(counts.degraded));
+	for (i = 0; devs && i < n; i++) {
+		struct json_object *d = json_object_new_object();
+		struct cramd_device_info info;
+
+		if (!d)
+			break;
+		cramd_manager_device_info(c->manager, i, &info);
+		json_object_object_add(d, CRAM_KEY_DEVICE, json_object_new_string(info.devname));
+		json_object_object_add(d, CRAM_KEY_NODE, json_object_new_int(info.node));
+		json_object_object_add(d, CRAM_KEY_GATE,
+				       json_object_new_string(info.gate_closed ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN));
+		json_object_object_add(d, CRAM_KEY_DEGRADED, json_object_new_boolean(info.degraded));
+		json_object_array_add(devs, d);
+	}
+	json_object_object_add(reply, CRAM_KEY_DEVICES, devs);
+}
+
+/* Written from the typed decision records, as the journal lines are. */
+static void add_dump(struct cramd_commands *c, struct json_object *reply)
+{
+	struct json_object *list = json_object_new_array();
+	size_t i;
+
+	for (i = 0; list && i < c->history->count; i++) {
+		const struct cramd_record *r = cramd_history_get(c->history, i);
+		struct json_object *d = json_object_new_object();
+		time_t t = (time_t)(r->realtime_usec / 1000000);
+		char when[32], msg[CRAMD_REASON_MAX + 128];
+		struct tm tm;
+
+		if (!d)
+			break;
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_object_add(d, CRAM_KEY_TIME, json_object_new_string(when));
+		json_object_object_add(d, CRAM_KEY_DEVICE, json_object_new_string(r->device));
+		json_object_object_add(d, CRAM_KEY_ACTION, json_object_new_string(r->action));
+		json_object_object_add(d, CRAM_KEY_REASON,
+				       json_object_new_string(cramd_record_message(r, msg,
+										   sizeof(msg))));
+		json_object_array_add(list, d);
+	}
+	json_object_object_add(reply, CRAM_KEY_DECISIONS, list);
+}
+
+/* The manager's completion of an online or offline: the deferred reply. */
+static void op_done(void *reply, int rc, const char *err)
+{
+	cramd_control_reply_done(reply, rc, err);
+}
+
+void cramd_commands_handle(void *userdata, const struct cramd_request *req,
+			   struct cramd_control_reply *r)
+{
+	struct cramd_commands *c = userdata;
+	struct json_object *reply = cramd_control_reply_object(r);
+
+	if (!reply) {
+		cramd_control_reply_done(r, -ENOMEM, NULL);
+		return;
+	}
+	switch (req->command) {
+	case CRAMD_CMD_STATUS:
+		add_status(c, reply);
+		break;
+	case CRAMD_CMD_DUMP:
+		add_dump(c, reply);
+		break;
+	case CRAMD_CMD_PAUSE:
+	case CRAMD_CMD_RESUME:
+		cramd_manager_set_paused(c->manager, req->command == CRAMD_CMD_PAUSE);
+		json_object_object_add(reply, CRAM_KEY_PAUSED,
+				       json_object_new_boolean(cramd_manager_paused(c->manager)));
+		break;
+	case CRAMD_CMD_ONLINE:
+	case CRAMD_CMD_OFFLINE:
+		/* Answered when the manager is done, maybe after this returns. */
+		json_object_object_add(reply, CRAM_KEY_DEVICE, json_object_new_string(req->device));
+		if (req->command == CRAMD_CMD_ONLINE)
+			cramd_manager_online(c->manager, req->device, op_done, r);
+		else
+			cramd_manager_offline(c->manager, req->device, op_done, r);
+		return;
+	default:
+		cramd_control_reply_done(r, -EINVAL, "unsupported command");
+		return;
+	}
+	cramd_control_reply_done(r, 0, NULL);
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One managed cram device: its libcram device, its resolved policy
+ * parameters, its policy state (which alone holds the gate and the
+ * degraded state) and its knob writes. A pass reads libcram's snapshot,
+ * steps the policy, writes the knobs the policy wants, and rewrites any
+ * knob the kernel no longer holds at its intended value (drift). Every
+ * decision becomes a record (record.h) in the history it was given.
+ */
+#ifndef CRAMD_DEVICE_H
+#define CRAMD_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cram/cram.h>
+
+#include "config.h"
+#include "discover.h"
+#include "history.h"
+#include "policy.h"
+
+struct cramd_device;
+
+/* What the control socket reports of one managed device. */
+struct cramd_device_info {
+	const char *devname;
+	int node;
+	bool gate_closed;	/* as decided (the kernel's is kept equal to it) */
+	bool degraded;
+};
+
+/**
+ * cramd_device_new - take @c under management
+ * @ctx, @cdev: libcram's context and object of the device (referenced;
+ *	see cramd_device_bind())
+ * @params: the device's resolved policy parameters (copied)
+ * @history: where its records go; may be NULL
+ *
+ * Checks the ABI version and onlines the device. Returns 0, -ENOMEM, or
+ * the -errno that kept it from being managed (logged).
+ */
+int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
+		     struct cram_ctx *ctx, struct cram_device *cdev, const struct cramd_policy_params *params,
+		     struct cramd_history *history);
+
+void cramd_device_free(struct cramd_device *d);
+
+/* The device's name, "daxX.Y". */
+const char *cramd_device_name(const struct cramd_device *d);
+
+/* What [device NAME] sections match on. */
+void cramd_device_ids(const struct cramd_device *d, struct cramd_device_ids *ids);
+
+/*
+ * cramd_device_bind - libcram's object of the device in a fresh context
+ * @ctx after a rescan, or NULL when libcram no longer lists it (its
+ * abi_version cannot be read, say): then the device keeps its old object
+ * (and a reference to the old context), so that its gate can still be
+ * written, and its passes find it degraded.
+ */
+void cramd_device_bind(struct cramd_device *d, struct cram_ctx *ctx, struct cram_device *cdev);
+
+/*
+ * cramd_device_present - the device's cram/ directory still exists: a
+ * device that discovery no longer lists but is present stays managed
+ * (degraded), since its gate may still be written.
+ */
+bool cramd_device_present(const struct cramd_device *d);
+
+/* New parameters (reload): the thresholds are written again. */
+void cramd_device_set_params(struct cramd_device *d, const struct cramd_policy_params *p);
+
+/**
+ * cramd_device_pass - one pass: snapshot, policy, knobs
+ * @dry_run: decide and record, write nothing
+ */
+void cramd_device_pass(struct cramd_device *d, bool dry_run);
+
+/* Write every knob again on the next pass (leaving dry-run). */
+void cramd_device_rewrite(struct cramd_device *d);
+
+void cramd_device_get_info(const struct cramd_device *d, struct cramd_device_info *info);
+
+/* A record of something that happened to the device: @action with words. */
+__attribute__((format(printf, 4, 5)))
+void cramd_device_event(const struct cramd_device *d, int priority, const char *action,
+			const char *format, ...);
+
+#endif

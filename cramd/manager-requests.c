@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What the control socket asks of the manager: status, pause, and online
+ * and offline, which complete later from the event loop (discovery and the
+ * offline write run in children); see manager.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "manager-private.h"
+
+/* ---- control operations waiting for the loop -------------------------------------------- */
+
+static void unlink_pending(struct cramd_manager *m, struct pending *p)
+{
+	struct pending **pp;
+
+	for (pp = &m->pending; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			return;
+		}
+}
+
+void cramd_manager_complete(struct pending *p, int rc, const char *err)
+{
+	unlink_pending(p->m, p);
+	p->done(p->userdata, rc, rc ? err : NULL);
+	free(p);
+}
+
+static struct pending *new_pending(struct cramd_manager *m, const char *name, bool online,
+				   cramd_manager_done_fn done, void *userdata)
+{
+	struct pending *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->m = m;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->online = online;
+	p->done = done;
+	p->userdata = userdata;
+	p->next = m->pending;
+	m->pending = p;
+	return p;
+}
+
+/* An online whose discovery came back: set the device up, whatever the configuration says. */
+void cramd_manager_finish_online(struct cramd_manager *m, struct pending *p,
+			  const struct cramd_discovery *d, int rc)
+{
+	const struct cramd_candidate *c = rc == 0 ? cramd_discovery_find(d, p->name) : NULL;
+	char err[ERR_MAX];
+
+	if (rc < 0) {
+		snprintf(err, sizeof(err), "discovery failed: %s (see cramd's log)", strerror(-rc));
+	} else if (!c) {
+		snprintf(err, sizeof(err), "no cram device %s", p->name);
+		rc = -ENODEV;
+	} else if (!cramd_manager_find(m, p->name)) {
+		cramd_manager_set_held(m, p->name, false);
+		rc = cramd_manager_add(m, c);
+		if (rc == 0 && !cramd_manager_find(m, p->name)) {
+			snprintf(err, sizeof(err), "%s could not be onlined: see cramd's log",
+				 p->name);
+			rc = -EIO;
+		}
+		if (rc == 0)
+			cramd_device_pass(cramd_manager_find(m, p->name), m->paused);
+	}
+	if (rc == -ENOMEM)
+		snprintf(err, sizeof(err), "out of memory");
+	cramd_manager_complete(p, rc, err);
+}
+
+/* Complete every control operation still waiting (the loop is ending). */
+void cramd_manager_finish_pending(struct cramd_manager *m)
+{
+	while (m->pending) {
+		struct pending *p = m->pending;
+
+		if (p->off)
+			cramd_offline_finish(p->off);	/* calls cramd_manager_complete() */
+		else
+			cramd_manager_complete(p, -ECANCELED, "cramd is stopping");
+	}
+}
+
+/* ---- requests from the control socket ----------------------------------------------------- */
+
+bool cramd_manager_paused(const struct cramd_manager *m)
+{
+	return m->paused;
+}
+
+void cramd_manager_set_paused(struct cramd_manager *m, bool paused)
+{
+	size_t i;
+
+	if (m->paused == paused)
+		return;
+	m->paused = paused;
+	cramd_log(LOG_NOTICE, paused ? "paused: dry-run, decisions are logged, no knob is written"
+				     : "resumed: decisions are applied again");
+	if (paused)
+		return;
+	/* The device may differ from what the policy decided meanwhile. */
+	for (i = 0; i < m->n; i++)
+		cramd_device_rewrite(m->devs[i]);
+	cramd_manager_run_all(m);
+}
+
+size_t cramd_manager_device_count(const struct cramd_manager *m)
+{
+	return m->n;
+}
+
+void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
+			       struct cramd_device_info *info)
+{
+	cramd_device_get_info(m->devs[i], info);
+}
+
+void cramd_manager_online(struct cramd_manager *m, const char *name,
+			  cramd_manager_done_fn done, void *userdata)
+{
+	struct pending *p;
+
+	cramd_manager_set_held(m, name, false);
+	if (cramd_manager_find(m, name)) {
+		done(userdata, 0, NULL);
+		return;
+	}
+	p = new_pending(m, name, true, done, userdata);
+	if (!p) {
+		done(userdata, -ENOMEM, "out of memory");
+		return;
+	}
+	p->want_run = m->runs_started + 1;
+	cramd_manager_discover(m);
+}
+
+static void on_offline(void *userdata, int rc)
+{
+	struct pending *p = userdata;
+	struct cramd_manager *m = p->m;
+	struct cramd_device *d = cramd_manager_find(m, p->name);
+	char why[160], err[ERR_MAX];
+
+	p->off = NULL;
+	if (rc < 0) {
+		snprintf(err, sizeof(err), "%s: %s%s", p->name,
+			 cramd_offline_failure(rc, m->cfg.offline_timeout_ms, why, sizeof(why)),
+			 rc == -EBUSY || rc == -ETIMEDOUT ?
+			 (d ? "; left online and managed, retry later" :
+			      "; left online, retry later") : "");
+		if (d)
+			cramd_device_event(d, LOG_WARNING, "offline", "%s", err);
+		else
+			cramd_log(LOG_WARNING, "%s", err);
+		cramd_manager_complete(p, rc, err);
+		return;
+	}
+	cramd_manager_set_held(m, p->name, true);
+	if (d)
+		cramd_manager_drop(m, d, "offlined on request");
+	else
+		cramd_log(LOG_NOTICE, "%s: offlined on request", p->name);
+	cramd_manager_notify(m);
+	cramd_manager_complete(p, 0, NULL);
+}
+
+void cramd_manager_offline(struct cramd_manager *m, const char *name,
+			   cramd_manager_done_fn done, void *userdata)
+{
+	struct cram_device *cdev;
+	struct pending *p;
+	char err[ERR_MAX];
+	int rc;
+
+	for (p = m->pending; p; p = p->next)
+		if (!p->online && strcmp(p->name, name) == 0) {
+			snprintf(err, sizeof(err), "%s: an offline is under way", name);
+			done(userdata, -EBUSY, err);
+			return;
+		}
+	cramd_manager_rescan(m);
+	cdev = cram_device_get_by_name(m->cram, name);
+	if (!cdev) {
+		snprintf(err, sizeof(err), "no cram device %s", name);
+		done(userdata, -ENODEV, err);
+		return;
+	}
+	p = new_pending(m, name, false, done, userdata);
+	if (!p) {
+		done(userdata, -ENOMEM, "out of memory");
+		return;
+	}
+	rc = cramd_offline_start(m->ev, cdev, m->cfg.offline_timeout_ms, on_offline, p,
+				 &p->off);
+	if (rc < 0) {
+		snprintf(err, sizeof(err), "%s: cannot start the offline: %s", name,
+			 strerror(-rc));
+		cramd_manager_complete(p, rc, err);
+	}
+}
+

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The control protocol between cramd and cramctl, written once for both.
+ *
+ * A client connects to the stream socket CRAM_CONTROL_SOCKET_PATH, sends
+ * one request line, a JSON object of at most CRAM_CONTROL_REQUEST_MAX
+ * bytes (newline included):
+ *   {"command": "offline", "device": "dax0.0"}
+ * and reads one reply line, a JSON object of at most CRAM_CONTROL_REPLY_MAX
+ * bytes, after which cramd closes the connection:
+ *   {"ok": true, ...}  or  {"ok": false, "error": "one line"}
+ * Requests are strict: UTF-8, no duplicate key, no NUL in a string, no
+ * key other than "command" and "device". Replies are valid UTF-8.
+ *
+ * Only this header is shared: cramctl includes no other file of cramd.
+ */
+#ifndef CRAM_CONTROL_PROTOCOL_H
+#define CRAM_CONTROL_PROTOCOL_H
+
+/* Where cramd listens unless told otherwise (cramd --socket, $CRAMD_SOCKET). */
+#define CRAM_CONTROL_SOCKET_PATH RUNSTATEDIR "/cramd/cramd.sock"
+/* cramctl's override of the socket path. */
+#define CRAM_CONTROL_SOCKET_ENV "CRAMD_SOCKET"
+
+/* Longest request, newline included; longer ones are answered with an error. */
+#define CRAM_CONTROL_REQUEST_MAX 4096
+/* Longest reply a client must accept, newline included. */
+#define CRAM_CONTROL_REPLY_MAX (1024 * 1024)
+/* Longest "device" value, NUL included. */
+#define CRAM_CONTROL_DEVICE_MAX 32
+
+/* Requests: the keys, and the commands ("device" only with online/offline). */
+#define CRAM_KEY_COMMAND "command"
+#define CRAM_KEY_DEVICE "device"
+#define CRAM_CMD_STATUS "status"	/* daemon state and every managed device */
+#define CRAM_CMD_DUMP "dump"		/* recent decisions with their reasons */
+#define CRAM_CMD_PAUSE "pause"		/* dry-run: decide and log, write no knob (root) */
+#define CRAM_CMD_RESUME "resume"	/* leave dry-run (root) */
+#define CRAM_CMD_ONLINE "online"	/* online one device (root, needs "device") */
+#define CRAM_CMD_OFFLINE "offline"	/* offline one device (root, needs "device") */
+
+/* Reply keys. Every reply: ok, and error when ok is false. */
+#define CRAM_KEY_OK "ok"
+#define CRAM_KEY_ERROR "error"
+/*
+ * status: version, paused, managed, gates_closed, degraded,
+ *         devices: [{device, node, gate, degraded}]
+ */
+#define CRAM_KEY_VERSION "version"
+#define CRAM_KEY_PAUSED "paused"
+#define CRAM_KEY_MANAGED "managed"
+#define CRAM_KEY_GATES_CLOSED "gates_closed"
+#define CRAM_KEY_DEGRADED "degraded"
+#define CRAM_KEY_DEVICES "devices"
+#define CRAM_KEY_NODE "node"
+#define CRAM_KEY_GATE "gate"		/* the gate cramd last wrote: CRAM_GATE_* */
+#define CRAM_GATE_OPEN "open"
+#define CRAM_GATE_CLOSED "closed"
+/* dump: decisions: [{time, device, action, reason}], oldest first */
+#define CRAM_KEY_DECISIONS "decisions"
+#define CRAM_KEY_TIME "time"
+#define CRAM_KEY_ACTION "action"
+#define CRAM_KEY_REASON "reason"
+/* pause, resume: paused. online, offline: device. */
+
+/* Timeouts. cramd drops a client that sends no full request within this. */
+#define CRAM_CONTROL_REQUEST_TIMEOUT_MS 2000
+/* A client waits this long for the reply to status, dump, pause or resume. */
+#define CRAM_CONTROL_REPLY_TIMEOUT_MS 5000
+/*
+ * online and offline are answered when the kernel is done. The longest
+ * offline_timeout_ms cramd accepts (cramd.conf(5)); an offline is answered
+ * within it and the kernel's rollback. An online is answered after the
+ * discovery helper (at most CRAM_CONTROL_DISCOVERY_TIMEOUT_MS) and the
+ * online write.
+ */
+#define CRAM_CONTROL_OFFLINE_TIMEOUT_MS_MAX 60000u
+#define CRAM_CONTROL_DISCOVERY_TIMEOUT_MS 10000
+/* So a client waits this long for the reply to online or offline. */
+#define CRAM_CONTROL_KERNEL_REPLY_TIMEOUT_MS (CRAM_CONTROL_OFFLINE_TIMEOUT_MS_MAX + 15000)
+
+#endif

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Nothing blocks cramd's loop: while `cramctl offline` of one device is
+# stuck on a page that cannot move (offline_timeout_ms = 60000, played by
+# tests/helpers/pin-offline.c as in test-cramd-offline-timeout.sh), the
+# other device fills with data that does not compress. Its gate must
+# still close at the high watermark, it must never overflow, and the
+# watchdog pings (sd_notify, received by tests/helpers/notify-recv.c)
+# must keep coming. cramctl gets its answer once the write ends; here a
+# SIGALRM to the write's process ends it early, as the bound would.
+. "$top_srcdir/tests/integration/lib.sh"
+cram_require_umockdev
+
+if [ "${1:-}" = --inner ]; then
+	dev=/sys/bus/dax/devices
+	preload=$top_builddir/tests/helpers/.libs/libpin-offline.so
+	pins=$CRAM_TESTBED/pins
+	out=$CRAM_TESTBED/out
+	sock=$CRAM_TESTBED/notify.sock
+	msgs=$CRAM_TESTBED/notify.out
+	[ -e "$preload" ] || cram_fail "$preload is not built"
+	mkdir -p "$pins"
+
+	"$top_builddir/tests/helpers/notify-recv" "$sock" 120 >"$msgs" &
+	recv=$!
+	cram_wait_for 5 test -S "$sock"
+	CRAMD_LOG=$CRAM_TESTBED/cramd.log
+	printf '[global]\npoll_interval_ms = 100\noffline_timeout_ms = 60000\n[policy]\npolicy = static\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n' \
+		>"$CRAM_TESTBED/cramd.conf"
+	NOTIFY_SOCKET=$sock WATCHDOG_USEC=400000 \
+		LD_PRELOAD="$preload${LD_PRELOAD:+:$LD_PRELOAD}" CRAM_PIN_DIR=$pins \
+		$CRAMD --config "$CRAM_TESTBED/cramd.conf" --socket "$CRAMD_SOCKET" 2>>"$CRAMD_LOG" &
+	CRAMD_PID=$!
+	cram_wait_for 10 grep -q 'ready: managing 2 devices' "$CRAMD_LOG"
+
+	# dax0.0's offline blocks, for up to a minute
+	: >"$pins/dax0.0"
+	$CRAMCTL offline dax0.0 >"$out" 2>"$out.err" &
+	ctl=$!
+	sleep 0.5
+	pings=$(grep -c '^WATCHDOG=1' "$msgs")
+
+	# meanwhile dax1.0 fills: cramd must close its gate in time
+	cap=$(cat $dev/dax1.0/cram/phys_capacity_bytes)
+	echo 1000 >$dev/dax1.0/cram/sim/compress_ratio
+	i=0
+	while ! grep -qx 1 $dev/dax1.0/cram/no_alloc; do
+		used=$(cat $dev/dax1.0/cram/phys_used_bytes)
+		[ "$used" -le "$cap" ] || cram_fail "overflow during the offline: $used > $cap"
+		[ $i -lt 300 ] || cram_fail "dax1.0's gate did not close during the offline (used $used of $cap)"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	used=$(cat $dev/dax1.0/cram/phys_used_bytes)
+	[ "$used" -le "$cap" ] || cram_fail "overflow: $used > $cap"
+	kill -0 $ctl 2>/dev/null || cram_fail "cramctl offline returned before the write ended: $(cat "$out.err")"
+	# the write's process: cramd's child that is not the discovery helper
+	writer_of() {
+		for p in $(pgrep -P "$CRAMD_PID"); do
+			grep -q cram-discover "/proc/$p/cmdline" 2>/dev/null || echo "$p"
+		done | head -1
+	}
+	cram_wait_for 10 sh -c "[ -n \"\$(for p in \$(pgrep -P $CRAMD_PID); do grep -q cram-discover /proc/\$p/cmdline || echo \$p; done)\" ]"
+	writer=$(writer_of)
+	kill -0 "$writer" 2>/dev/null || cram_fail "the offline write ended early"
+	# the watchdog was pinged all along (every 200 ms for WatchdogSec=0.4s)
+	cram_wait_for 5 sh -c "[ \$(grep -c '^WATCHDOG=1' '$msgs') -ge $((pings + 5)) ]"
+	"$top_builddir/tests/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out.status" ||
+		cram_fail "no status reply during the offline"
+	cram_assert_grep '"device":"dax1.0","node":2,"gate":"closed"' "$out.status"
+
+	# the write ends (as the bound would end it): cramctl gets the refusal
+	kill -ALRM "$writer"
+	wait $ctl
+	cram_assert_eq $? 1 "cramctl offline exit status when the write was ended"
+	cram_assert_grep 'dax0.0: offline timed out after 60000 ms' "$out.err"
+	cram_wait_for 5 grep -qx online $dev/dax0.0/cram/state
+	rm "$pins/dax0.0"
+	cram_stop_cramd
+	wait $recv
+	exit 0
+fi
+
+cram_run_testbed --devices 2 --size 268435456 --phys 134217728 --tick-ms 20 \
+	-- sh "$0" --inner
