@@ -282,8 +282,10 @@ static int add_target(struct targets *t, const char *region)
 
 static bool memdev_matches(struct cxl_memdev *md, const char *name)
 {
-	if (!strncmp(name, "serial:", 7))
-		return cxl_memdev_get_serial(md) == strtoull(name + 7, NULL, 16);
+	unsigned long long serial = cxl_memdev_get_serial(md);
+
+	if (!strncmp(name, "serial:", 7))	/* ULLONG_MAX: no serial known */
+		return serial != ULLONG_MAX && serial == strtoull(name + 7, NULL, 16);
 	return !strcmp(cxl_memdev_get_devname(md), name);
 }
 
@@ -356,16 +358,19 @@ static bool dev_named(struct daxctl_dev *dev, const char *name,
 /* Why @name matched no dax device. */
 static void report_no_match(const char *name, const struct targets *t)
 {
-	const char *what = !strncmp(name, "dax", 3) ? "no such dax device" :
-		!strncmp(name, "region", 6) ? (t->known ? "the CXL region has no dax device"
-						   : "no such CXL region") :
-		!strncmp(name, "serial:", 7) ? (!t->known ? "no CXL memory device has this serial" :
-			t->in_region ? "the memory device's CXL region has no dax device" :
-			"the memory device is in no CXL region") :
-		!t->known ? "no such CXL memory device" :
-		t->in_region ? "the memory device's CXL region has no dax device" :
-		"the memory device is in no CXL region";
+	const char *what;
 
+	if (!strncmp(name, "dax", 3))
+		what = "no such dax device";
+	else if (!strncmp(name, "region", 6))
+		what = t->known ? "the CXL region has no dax device" : "no such CXL region";
+	else if (!t->known)
+		what = strncmp(name, "serial:", 7) ? "no such CXL memory device"
+						   : "no CXL memory device has this serial";
+	else if (!t->in_region)
+		what = "the memory device is in no CXL region";
+	else
+		what = "the memory device's CXL region has no dax device";
 	cramd_discover_log(LOG_ERR, "%s: %s; nothing claimed", name, what);
 }
 
@@ -412,17 +417,19 @@ static int check_offline(const char *name)
 {
 	char path[PATH_MAX], buf[32] = "";
 	ssize_t n = -1;
-	int fd;
+	int fd, err;
 
 	snprintf(path, sizeof(path), DAX_DEVICES "/%s/cram/state", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	err = errno;
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
+		err = errno;
 		close(fd);
 	}
 	if (n < 0) {
 		cramd_discover_log(LOG_ERR, "%s: cannot read cram/state: %s", name,
-				   strerror(errno));
+				   strerror(err));
 		return -1;
 	}
 	buf[n] = '\0';
