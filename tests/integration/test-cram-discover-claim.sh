@@ -133,6 +133,26 @@ inner() {
 	# An unbound device is claimed too.
 	run 0 --claim dax6.0
 	cram_assert_grep '^<5>dax6.0: bound to cram (was on no driver)$' "$err"
+
+	# The fake kernel's unbind of an online device (the ABI): it offlines
+	# first; when that fails the memory stays online, and the node keeps
+	# it, so that cram refuses the device (EBUSY) until reboot.
+	nodes=/sys/devices/system/node
+	echo online >/sys/bus/dax/devices/dax5.0/cram/state
+	cram_wait_for 5 test -d $nodes/node6
+	echo dax5.0 | cram_synced dd of=/sys/bus/dax/drivers/cram/unbind status=none ||
+		cram_fail "unbind of an online device failed"
+	cram_assert_eq "$(driver dax5.0)" none "dax5.0 unbound"
+	[ ! -d $nodes/node6 ] || cram_fail "node6 stayed after an unbind that could offline"
+	echo "busy dax1.0 1" >>"$ctl"
+	sleep 0.2
+	echo dax1.0 | cram_synced dd of=/sys/bus/dax/drivers/cram/unbind status=none ||
+		cram_fail "unbind of a device stuck online failed"
+	cram_assert_eq "$(driver dax1.0)" none "dax1.0 unbound though stuck online"
+	[ -d $nodes/node2 ] || cram_fail "node2 went away though its memory is stuck online"
+	run 1 --claim dax1.0
+	cram_assert_grep '^<3>dax1.0: the cram provider did not take it (Device or resource busy); given back to device_dax$' "$err"
+	cram_assert_eq "$(driver dax1.0)" device_dax "dax1.0 given back to device_dax"
 	exit 0
 }
 
