@@ -463,7 +463,7 @@ static int add_dax(struct fk_binding *b, const char *real_root, const char *name
 	b->devs = v;
 	x = &v[b->n++];
 	*x = (struct fk_dax){ .driver = -1, .steal = -1 };
-	snprintf(x->name, sizeof(x->name), "%s", name);
+	memcpy(x->name, name, strlen(name) + 1);	/* shorter than NAME_LEN, see above */
 	x->devpath = strdup(real + strlen(real_root));
 	free(real);
 	if (!x->devpath)

@@ -1153,7 +1153,7 @@ static int device_init(struct fk_provider *p, struct fk_device *d)
 	uint64_t node, total, phys, inflow, evict_bw;
 	int rc, a;
 
-	rc = resolve_devpath(p, d);
+	rc = d->devpath ? 0 : resolve_devpath(p, d);
 	if (!rc)
 		rc = read_dev_number(p, d, "cram/node", &node);
 	if (!rc)
