@@ -310,6 +310,7 @@ static void block_write(struct fk_binding *b, struct fk_block *blk)
 {
 	struct fk_dax *x = &b->devs[blk->dev];
 	char dir[64], path[PATH_MAX], raw[RAW_MAX], val[RAW_MAX];
+	bool was = blk->online;
 	ssize_t n;
 	int rc;
 
@@ -334,7 +335,7 @@ static void block_write(struct fk_binding *b, struct fk_block *blk)
 	if (rc)
 		fk_log("memory%llu/state: rejected '%.16s': %s", blk->index, val,
 		       fk_errno_name(-rc));
-	else
+	else if (blk->online != was)	/* (a writer's last close shows the state again) */
 		fk_log("memory%llu (%s): %s", blk->index, x->name,
 		       blk->online ? "online" : "offline");
 	fk_write_atomic(tb(b, path, "%s/online", dir), blk->online ? "1\n" : "0\n");

@@ -12,8 +12,8 @@
  * name of a rejected write ("" when accepted) into ".fk-answer-FILE" next
  * to it, then replaces FILE (an empty file for the driver files, the
  * block's state for state), so that tests/helpers/sync-sysfs.c can make
- * the writer wait for the answer and fail its close() with that errno, as
- * the kernel fails the write.
+ * the writer wait for the answer and fail its write() with that errno, as
+ * the kernel does.
  */
 #ifndef _FK_BINDING_H_
 #define _FK_BINDING_H_

@@ -6,10 +6,13 @@
  * and fails the write with the errno; libdaxctl relies on that and reads
  * the driver link back at once. The fake kernel answers after inotify
  * tells it of the close (tests/fake-kernel/binding.h): it puts the errno
- * name into ".fk-answer-FILE" and then replaces FILE. So a close() of a
- * descriptor written to /sys/bus/dax/drivers/DRIVER/{new_id,remove_id,
- * bind,unbind} or /sys/devices/system/memory/memoryN/state waits (at most
- * 10 s) until FILE was replaced, and fails with the answer's errno.
+ * name into ".fk-answer-FILE" and then replaces FILE. So a write() to
+ * /sys/bus/dax/drivers/DRIVER/{new_id,remove_id,bind,unbind} or
+ * /sys/devices/system/memory/memoryN/state hands the fake kernel the data
+ * at once (opening and closing FILE once more makes inotify report the
+ * write), waits (at most 10 s) until FILE was replaced, and fails with the
+ * answer's errno. The writer's own close() comes later and finds FILE
+ * replaced: the fake kernel sees nothing new then.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -61,29 +64,33 @@ static int errno_of(const char *name)
 	return EIO;
 }
 
-int close(int fd)
+ssize_t write(int fd, const void *buf, size_t len)
 {
-	static int (*real_close)(int);
-	char link[64], path[PATH_MAX], ans[PATH_MAX], buf[32] = "";
+	static ssize_t (*real_write)(int, const void *, size_t);
+	char link[64], path[PATH_MAX], ans[PATH_MAX], answer[32] = "";
 	struct timespec tick = { 0, 5 * 1000 * 1000 };
 	struct stat before, now;
 	const char *base;
-	int flags, rc, i, afd;
-	ssize_t n;
+	int flags, i, kick, afd;
+	ssize_t n, done;
 
-	if (!real_close)
-		real_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
+	if (!real_write)
+		real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
 	flags = fcntl(fd, F_GETFL);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = flags < 0 || (flags & O_ACCMODE) == O_RDONLY ? -1 :
 	    readlink(link, path, sizeof(path) - 1);
 	if (n <= 0 || fstat(fd, &before) < 0)
-		return real_close(fd);
+		return real_write(fd, buf, len);
 	path[n] = '\0';
-	/* nothing written yet: a shell closes the descriptor it dup2()ed */
-	if (!answered(path) || before.st_size == 0)
-		return real_close(fd);
-	rc = real_close(fd);
+	if (!answered(path))
+		return real_write(fd, buf, len);
+	done = real_write(fd, buf, len);
+	if (done <= 0)
+		return done;
+	kick = open(path, O_WRONLY | O_CLOEXEC);
+	if (kick >= 0)
+		close(kick);
 	for (i = 0; i < 2000; i++) {
 		if (stat(path, &now) == 0 && now.st_ino != before.st_ino)
 			break;
@@ -94,12 +101,12 @@ int close(int fd)
 		 base + 1);
 	afd = open(ans, O_RDONLY | O_CLOEXEC);
 	if (afd < 0)
-		return rc;
-	n = read(afd, buf, sizeof(buf) - 1);
-	real_close(afd);
-	if (rc == 0 && n > 0) {
-		errno = errno_of(buf);
+		return done;
+	n = read(afd, answer, sizeof(answer) - 1);
+	close(afd);
+	if (n > 0) {
+		errno = errno_of(answer);
 		return -1;
 	}
-	return rc;
+	return done;
 }

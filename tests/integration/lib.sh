@@ -16,7 +16,7 @@
 #                               kernel's binding files synchronous (as the kernel's
 #                               are), for whatever binds or unbinds dax devices
 #   cram_synced CMD...          run CMD with $CRAM_SYNC_SYSFS first in LD_PRELOAD
-#                               (before umockdev's, whose close() does not chain)
+#                               (before umockdev's preload)
 #   cram_require_umockdev       skip (exit 77) without umockdev-wrapper
 #   cram_run_testbed [OPTS] -- CMD...
 #                               run CMD under the fake kernel (see tests/README.md)
