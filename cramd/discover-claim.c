@@ -126,9 +126,9 @@ static int online_again(struct daxctl_memory *mem, int movable)
 }
 
 /*
- * Take the memory of kmem device @dev offline, all or nothing. Returns
- * the zone it was in for online_again() (1 movable, 0 normal), 2 when
- * none of it was online, or -1.
+ * Take the memory of kmem device @dev offline, all or nothing; memory that
+ * is online only with @system_ram. Returns the zone it was in for
+ * online_again() (1 movable, 0 normal), 2 when none of it was online, or -1.
  */
 static int offline_system_ram(struct daxctl_dev *dev, bool system_ram)
 {
@@ -136,12 +136,6 @@ static int offline_system_ram(struct daxctl_dev *dev, bool system_ram)
 	struct daxctl_memory *mem;
 	int online, movable, rc, left, back;
 
-	if (!system_ram) {
-		cramd_discover_log(LOG_ERR, "%s: online as system RAM (kmem); not taken "
-				   "without --system-ram, because taking it moves live data",
-				   name);
-		return -1;
-	}
 	mem = daxctl_dev_get_memory(dev);
 	online = mem ? daxctl_memory_is_online(mem) : -ENXIO;
 	if (online < 0) {
@@ -151,6 +145,12 @@ static int offline_system_ram(struct daxctl_dev *dev, bool system_ram)
 	}
 	if (online == 0)
 		return 2;
+	if (!system_ram) {
+		cramd_discover_log(LOG_ERR, "%s: online as system RAM (kmem); not taken "
+				   "without --system-ram, because taking it moves live data",
+				   name);
+		return -1;
+	}
 	movable = daxctl_memory_is_movable(mem);
 	rc = daxctl_memory_offline(mem);
 	left = daxctl_memory_is_online(mem);

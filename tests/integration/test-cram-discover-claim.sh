@@ -96,6 +96,11 @@ inner() {
 	cram_assert_eq "$(driver dax5.0)" cram "dax5.0 taken with --system-ram"
 	blocks offline dax5.0
 
+	# kmem with its memory offline moves no data: no key needed.
+	run 0 --claim dax7.0
+	cram_assert_grep '^<5>dax7.0: bound to cram (was on kmem)$' "$err"
+	cram_assert_eq "$(driver dax7.0)" cram "dax7.0 (kmem, offline) claimed"
+
 	# Release: an offline device goes back to device_dax; an online one
 	# is refused.
 	run 0 --release dax0.0
@@ -159,8 +164,8 @@ case ${1:-} in
 --stock) stock ;;
 esac
 
-cram_run_testbed --devices 7 --size 268435456 --phys 134217728 \
-	--bind device_dax,device_dax,device_dax,device_dax,cram,kmem-online,none \
+cram_run_testbed --devices 8 --size 268435456 --phys 134217728 \
+	--bind device_dax,device_dax,device_dax,device_dax,cram,kmem-online,none,kmem \
 	-- sh "$0" --inner || exit 1
 cram_run_testbed --devices 1 --size 268435456 --stock --bind device_dax \
 	-- sh "$0" --stock
