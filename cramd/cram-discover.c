@@ -6,6 +6,10 @@
  * each prefixed with its syslog priority as "<N>" (sd-daemon(3) style),
  * which cramd relays to its log. Exit status 0, or 1 on failure.
  *
+ * With --claim NAME it binds the dax devices NAME stands for to the cram
+ * provider, with --release DEV it gives cram device DEV back to device_dax
+ * (discover-claim.h); it prints nothing on stdout then.
+ *
  * A separate program so that cramd does not map libcxl, libdaxctl and
  * what they pull in (libkmod, libcrypto): they live only as long as one
  * discovery.
@@ -19,8 +23,10 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "discover-claim.h"
 #include "discover-format.h"
 #include "discover-scan.h"
+#include "names.h"
 
 static int max_priority = LOG_INFO;
 
@@ -63,18 +69,28 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: cram-discover [--verbose]\n"
+		"       cram-discover --claim NAME [--system-ram] [--verbose]\n"
+		"       cram-discover --release daxX.Y [--verbose]\n"
 		"List the cram devices for cramd: one JSON object on stdout\n"
 		"(\"format\": \"%s\", \"version\": %d), messages on stderr.\n"
 		"\n"
-		"  -v, --verbose   also print the libraries' debug messages\n"
-		"  -h, --help      show this help\n"
-		"  -V, --version   show the version\n",
+		"  -c, --claim NAME  bind the dax devices of NAME (daxX.Y, regionN, memN\n"
+		"                    or serial:0xHEX) to the cram provider\n"
+		"      --system-ram  with --claim: also take a device online as system\n"
+		"                    RAM (kmem), offlining its memory first\n"
+		"  -r, --release DEV give offline cram device DEV back to device_dax\n"
+		"  -v, --verbose     also print the libraries' debug messages\n"
+		"  -h, --help        show this help\n"
+		"  -V, --version     show the version\n",
 		CRAMD_DISCOVER_FORMAT, CRAMD_DISCOVER_VERSION);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "claim", required_argument, NULL, 'c' },
+		{ "release", required_argument, NULL, 'r' },
+		{ "system-ram", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -82,12 +98,22 @@ int main(int argc, char **argv)
 	};
 	struct cramd_discovery d;
 	struct cram_ctx *cram;
-	bool verbose = false;
+	const char *claim = NULL, *release = NULL;
+	bool verbose = false, system_ram = false;
 	char *text;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "vhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:r:vhV", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			claim = optarg;
+			break;
+		case 'r':
+			release = optarg;
+			break;
+		case 'S':
+			system_ram = true;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -108,7 +134,29 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (claim && release) {
+		fprintf(stderr, "cram-discover: --claim and --release exclude each other\n");
+		return 2;
+	}
+	if (system_ram && !claim) {
+		fprintf(stderr, "cram-discover: --system-ram goes with --claim\n");
+		return 2;
+	}
+	if (claim && !cramd_claim_name_valid(claim)) {
+		fprintf(stderr, "cram-discover: --claim '%.40s': expected daxX.Y, regionN, "
+			"memN or serial:0xHEX\n", claim);
+		return 2;
+	}
+	if (release && !cramd_name_is(release, "dax", 2)) {
+		fprintf(stderr, "cram-discover: --release '%.40s': expected daxX.Y\n",
+			release);
+		return 2;
+	}
 	max_priority = verbose ? LOG_DEBUG : LOG_INFO;
+	if (claim)
+		return cramd_claim(claim, system_ram, verbose) < 0 ? 1 : 0;
+	if (release)
+		return cramd_release(release, verbose) < 0 ? 1 : 0;
 	rc = cram_new(&cram);
 	if (rc < 0) {
 		cramd_discover_log(LOG_ERR, "libcram: cannot create a context: %s",

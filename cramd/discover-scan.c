@@ -64,6 +64,36 @@ static int lib_priority(bool verbose)
 	return verbose ? LOG_DEBUG : LOG_ERR;
 }
 
+struct cxl_ctx *cramd_cxl_new(bool verbose)
+{
+	struct cxl_ctx *ctx;
+	int rc = cxl_new(&ctx);
+
+	if (rc) {
+		cramd_discover_log(LOG_WARNING, "libcxl: cannot create a context: %s",
+			  strerror(rc < 0 ? -rc : rc));
+		return NULL;
+	}
+	cxl_set_log_fn(ctx, cxl_log);
+	cxl_set_log_priority(ctx, lib_priority(verbose));
+	return ctx;
+}
+
+struct daxctl_ctx *cramd_daxctl_new(bool verbose)
+{
+	struct daxctl_ctx *ctx;
+	int rc = daxctl_new(&ctx);
+
+	if (rc) {
+		cramd_discover_log(LOG_WARNING, "libdaxctl: cannot create a context: %s",
+			  strerror(rc < 0 ? -rc : rc));
+		return NULL;
+	}
+	daxctl_set_log_fn(ctx, daxctl_log);
+	daxctl_set_log_priority(ctx, lib_priority(verbose));
+	return ctx;
+}
+
 static void copy_name(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
@@ -110,17 +140,11 @@ static int scan_cxl(struct region_list *rl, bool verbose)
 	struct cxl_decoder *dec;
 	struct cxl_region *region;
 	struct cxl_bus *bus;
-	struct cxl_ctx *ctx;
-	int rc = cxl_new(&ctx);
+	struct cxl_ctx *ctx = cramd_cxl_new(verbose);
+	int rc = 0;
 
-	if (rc) {
-		cramd_discover_log(LOG_WARNING, "libcxl: cannot create a context: %s",
-			  strerror(rc < 0 ? -rc : rc));
+	if (!ctx)
 		return 0;
-	}
-	cxl_set_log_fn(ctx, cxl_log);
-	cxl_set_log_priority(ctx, lib_priority(verbose));
-	rc = 0;
 	cxl_bus_foreach(ctx, bus) {
 		struct cxl_port *port = cxl_bus_get_port(bus);
 
@@ -153,8 +177,7 @@ static struct cramd_candidate *add_candidate(struct cramd_discovery *d,
 	return c;
 }
 
-/* The "regionN" component of a sysfs path, if any. */
-static void region_from_path(const char *path, char *out, size_t len)
+void cramd_region_of_path(const char *path, char *out, size_t len)
 {
 	const char *p = path;
 
@@ -182,17 +205,11 @@ static int scan_dax(struct cram_ctx *cram, bool verbose,
 {
 	struct daxctl_region *region;
 	struct daxctl_dev *dev;
-	struct daxctl_ctx *ctx;
-	int rc = daxctl_new(&ctx);
+	struct daxctl_ctx *ctx = cramd_daxctl_new(verbose);
+	int rc = 0;
 
-	if (rc) {
-		cramd_discover_log(LOG_WARNING, "libdaxctl: cannot create a context: %s",
-			  strerror(rc < 0 ? -rc : rc));
+	if (!ctx)
 		return 0;
-	}
-	daxctl_set_log_fn(ctx, daxctl_log);
-	daxctl_set_log_priority(ctx, lib_priority(verbose));
-	rc = 0;
 	daxctl_region_foreach(ctx, region) {
 		const char *path = daxctl_region_get_path(region);
 
@@ -210,7 +227,7 @@ static int scan_dax(struct cram_ctx *cram, bool verbose,
 				rc = -ENOMEM;
 				goto out;
 			}
-			region_from_path(path ? path : "", c->region,
+			cramd_region_of_path(path ? path : "", c->region,
 					 sizeof(c->region));
 			c->node = daxctl_dev_get_target_node(dev);
 		}

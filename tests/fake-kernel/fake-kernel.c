@@ -34,6 +34,8 @@ struct options {
 	uint64_t size;
 	uint64_t phys;		/* 0: mktestbed's default (size / 2) */
 	const char *abi;
+	const char *bind;	/* mktestbed's --bind list, NULL: all cram */
+	bool stock;		/* no cram driver */
 	struct fk_config cfg;
 	uint64_t tick_ms;
 	char **command;
@@ -69,6 +71,9 @@ static void usage(FILE *f)
 		"                         (default 1073741824)\n"
 		"  --phys BYTES           physical capacity per device (default size / 2)\n"
 		"  --abi v1|p3|none       private-node discovery files (default v1)\n"
+		"  --bind DRIVER[,...]    driver of device K: the K-th of cram, device_dax,\n"
+		"                         kmem, kmem-online or none (default cram)\n"
+		"  --stock                a kernel without the cram provider\n"
 		"  --ratio PERMILLE       initial sim/compress_ratio (default 3000)\n"
 		"  --overhead BYTES       initial sim/overhead_bytes of each device\n"
 		"                         (default 0; at most the device's size)\n"
@@ -127,6 +132,14 @@ static int parse_one(struct options *o, int c, const char *arg)
 			rc = -EINVAL;
 		}
 		break;
+	case 'b':
+		o->bind = arg;
+		if (strspn(arg, "abcdefghijklmnopqrstuvwxyz_-,") != strlen(arg)) {
+			fprintf(stderr, PROG ": --bind '%s': expected a list of driver names\n", arg);
+			rc = -EINVAL;
+		}
+		break;
+	case 'S': o->stock = true; break;
 	case 'v': o->cfg.verbose = true; break;
 	case 'U': o->cfg.no_threshold_uevents = true; break;
 	case 'L': o->cfg.latency_log = arg; break;
@@ -143,6 +156,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "size", required_argument, NULL, 's' },
 		{ "phys", required_argument, NULL, 'p' },
 		{ "abi", required_argument, NULL, 'a' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "stock", no_argument, NULL, 'S' },
 		{ "ratio", required_argument, NULL, 'r' },
 		{ "overhead", required_argument, NULL, 'o' },
 		{ "inflow", required_argument, NULL, 'i' },
@@ -187,7 +202,7 @@ static int build_testbed(struct options *o, const char *root)
 {
 	const char *script = g_getenv("CRAM_TESTBED_SCRIPT");
 	char devices[24], size[24], phys[24];
-	const char *argv[14];
+	const char *argv[18];
 	GError *error = NULL;
 	int status, n = 0;
 
@@ -209,6 +224,12 @@ static int build_testbed(struct options *o, const char *root)
 		argv[n++] = "--phys";
 		argv[n++] = phys;
 	}
+	if (o->bind) {
+		argv[n++] = "--bind";
+		argv[n++] = o->bind;
+	}
+	if (o->stock)
+		argv[n++] = "--stock";
 	argv[n] = NULL;
 	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
 			  NULL, NULL, NULL, NULL, &status, &error)) {
@@ -406,6 +427,7 @@ static int setup(struct fake_kernel *fk)
 	rc = build_testbed(&fk->opt, root);
 	if (!rc) {
 		g_setenv("CRAM_TESTBED", root, TRUE);
+		fk->opt.cfg.phys = fk->opt.phys;
 		rc = fk_provider_new(&fk->provider, root, &fk->opt.cfg, &ops);
 	}
 	g_free(root);

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "binding.h"
 #include "device.h"
 #include "provider.h"
 
@@ -103,8 +104,9 @@ struct fk_provider {
 	enum node_abi abi;
 	int ifd;
 	int wd_root;
-	struct fk_device *devs;
+	struct fk_device **devs;	/* each allocated alone: models point into them */
 	size_t ndevs;
+	struct fk_binding *binding;	/* the dax drivers, see binding.c */
 	uint64_t nodes_online;		/* bit per online node */
 	uint64_t block_size;
 	off_t ctl_off;
@@ -115,8 +117,7 @@ struct fk_provider {
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static void fk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fk_log(const char *fmt, ...)
+void fk_log(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -127,7 +128,7 @@ static void fk_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *errno_name(int err)
+const char *fk_errno_name(int err)
 {
 	switch (err) {
 	case EINVAL: return "EINVAL";
@@ -136,6 +137,7 @@ static const char *errno_name(int err)
 	case EACCES: return "EACCES";
 	case EBUSY: return "EBUSY";
 	case ENOMEM: return "ENOMEM";
+	case EEXIST: return "EEXIST";
 	default: return "EIO";
 	}
 }
@@ -187,7 +189,7 @@ static uint64_t now_ns(void)
 }
 
 /* Read up to RAW_MAX - 1 bytes of @path; returns the length or -errno. */
-static ssize_t read_raw(const char *path, char *buf, size_t size)
+ssize_t fk_read_raw(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
 	ssize_t r;
@@ -226,7 +228,7 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 /* Replace @path by @content atomically (temporary file + rename). */
-static int write_atomic(const char *path, const char *content)
+int fk_write_atomic(const char *path, const char *content)
 {
 	const char *base = strrchr(path, '/');
 	char tmp[PATH_MAX];
@@ -250,7 +252,7 @@ static int write_atomic(const char *path, const char *content)
 
 static void put_file(const char *path, const char *content)
 {
-	int rc = write_atomic(path, content);
+	int rc = fk_write_atomic(path, content);
 
 	if (rc < 0)
 		fk_log("cannot write %s: %s", path, strerror(-rc));
@@ -303,7 +305,7 @@ static void escape(const char *raw, size_t len, char *out, size_t size)
  * libcxl write strlen + 1 bytes into a file they did not truncate), minus
  * one trailing newline.
  */
-static int value_of(const char *raw, size_t len, char *out, size_t size)
+int fk_value_of(const char *raw, size_t len, char *out, size_t size)
 {
 	const char *nul = memchr(raw, '\0', len);
 
@@ -409,7 +411,7 @@ static void publish(struct fk_provider *p, struct fk_device *d, enum fk_attr a,
 	if (!force && !strcmp(buf, d->shown[a]))
 		return;
 	attr_path(p, d, a, path);
-	rc = write_atomic(path, buf);
+	rc = fk_write_atomic(path, buf);
 	if (rc < 0) {
 		fk_log("cannot write %s: %s", path, strerror(-rc));
 		return;
@@ -699,7 +701,7 @@ static void replace_if_unchanged(struct fk_provider *p, struct fk_device *d,
 				 enum fk_attr a, const char *raw, size_t len)
 {
 	char now[RAW_MAX], path[PATH_MAX];
-	ssize_t n = read_raw(attr_path(p, d, a, path), now, sizeof(now));
+	ssize_t n = fk_read_raw(attr_path(p, d, a, path), now, sizeof(now));
 
 	if (n >= 0 && (size_t)n == len && !memcmp(now, raw, len))
 		publish(p, d, a, true);
@@ -725,7 +727,7 @@ static void reject(struct fk_provider *p, struct fk_device *d, enum fk_attr a,
 
 	escape(raw, len, val, sizeof(val));
 	fk_log("%s/cram/%s%s: rejected '%s': %s", d->name,
-	       attrs[a].sim ? "sim/" : "", attrs[a].name, val, errno_name(err));
+	       attrs[a].sim ? "sim/" : "", attrs[a].name, val, fk_errno_name(err));
 	replace_if_unchanged(p, d, a, raw, len);
 }
 
@@ -755,7 +757,7 @@ static void handle_write(struct fk_provider *p, struct fk_device *d,
 			 enum fk_attr a)
 {
 	char raw[RAW_MAX], val[RAW_MAX], path[PATH_MAX], canon[VAL_MAX];
-	ssize_t n = read_raw(attr_path(p, d, a, path), raw, sizeof(raw));
+	ssize_t n = fk_read_raw(attr_path(p, d, a, path), raw, sizeof(raw));
 	size_t len;
 	bool changed = false;
 	int rc;
@@ -770,7 +772,7 @@ static void handle_write(struct fk_provider *p, struct fk_device *d,
 		return;
 	}
 	sleep_ns(d->m.latency_ns);
-	rc = value_of(raw, len, val, sizeof(val));
+	rc = fk_value_of(raw, len, val, sizeof(val));
 	if (!rc)
 		rc = store(d, a, val, &changed);
 	if (rc < 0) {
@@ -800,8 +802,8 @@ static struct fk_device *find_device(struct fk_provider *p, const char *name)
 	size_t i;
 
 	for (i = 0; i < p->ndevs; i++)
-		if (!strcmp(p->devs[i].name, name))
-			return &p->devs[i];
+		if (!strcmp(p->devs[i]->name, name))
+			return p->devs[i];
 	return NULL;
 }
 
@@ -874,15 +876,18 @@ static void ctl_command(struct fk_provider *p, char *line)
 	dev = strtok_r(NULL, " \t", &save);
 	arg = strtok_r(NULL, " \t", &save);
 	extra = strtok_r(NULL, " \t", &save);
+	if (fk_binding_ctl(p->binding, cmd, dev, arg, extra))
+		return;
 	if (!ctl_valid(cmd, dev, arg, extra, &v)) {
 		fk_log(FK_CTL_FILE ": bad command '%s' (expected freeze DEV, thaw DEV, "
-		       "plug DEV, unplug DEV, busy DEV N, inflow DEV BYTES_PER_SEC or "
-		       "promote DEV BYTES_PER_SEC)", copy);
+		       "plug DEV, unplug DEV, busy DEV N, inflow DEV BYTES_PER_SEC, "
+		       "promote DEV BYTES_PER_SEC, steal DEV DRIVER or probe-busy DEV N)",
+		       copy);
 		return;
 	}
 	if (!strcmp(dev, "all")) {
 		for (i = 0; i < p->ndevs; i++)
-			ctl_apply(p, &p->devs[i], cmd, v);
+			ctl_apply(p, p->devs[i], cmd, v);
 		return;
 	}
 	d = find_device(p, dev);
@@ -947,8 +952,10 @@ static void handle_event(struct fk_provider *p, const struct inotify_event *ev)
 			handle_ctl(p);
 		return;
 	}
+	if (fk_binding_event(p->binding, ev->wd, ev->name))
+		return;
 	for (i = 0; i < p->ndevs; i++) {
-		struct fk_device *d = &p->devs[i];
+		struct fk_device *d = p->devs[i];
 
 		if (ev->wd != d->wd && ev->wd != d->wd_sim)
 			continue;
@@ -969,7 +976,7 @@ static void recheck_all(struct fk_provider *p)
 	fk_log("inotify queue overflow: re-reading every attribute");
 	for (i = 0; i < p->ndevs; i++)
 		for (a = 0; a < A_COUNT; a++)
-			handle_write(p, &p->devs[i], (enum fk_attr)a);
+			handle_write(p, p->devs[i], (enum fk_attr)a);
 	handle_ctl(p);
 }
 
@@ -1024,7 +1031,7 @@ void fk_provider_tick(struct fk_provider *p, uint64_t dt_ns)
 
 	fk_provider_dispatch(p);
 	for (i = 0; i < p->ndevs; i++) {
-		struct fk_device *d = &p->devs[i];
+		struct fk_device *d = p->devs[i];
 
 		if (!d->m.online)
 			continue;
@@ -1047,7 +1054,7 @@ void fk_provider_tick(struct fk_provider *p, uint64_t dt_ns)
 static int read_number(struct fk_provider *p, const char *rel, uint64_t *val)
 {
 	char path[PATH_MAX], raw[VAL_MAX], *end;
-	ssize_t n = read_raw(tb_path(p, path, "%s", rel), raw, sizeof(raw));
+	ssize_t n = fk_read_raw(tb_path(p, path, "%s", rel), raw, sizeof(raw));
 
 	if (n < 0) {
 		fk_log("cannot read %s: %s", rel, strerror((int)-n));
@@ -1108,7 +1115,7 @@ static int read_uevent_base(struct fk_provider *p, struct fk_device *d)
 	size_t o = 0;
 	ssize_t n;
 
-	n = read_raw(tb_path(p, path, "%s/uevent", d->devpath), raw, sizeof(raw));
+	n = fk_read_raw(tb_path(p, path, "%s/uevent", d->devpath), raw, sizeof(raw));
 	d->uevent_base = calloc(1, n > 0 ? (size_t)n + 2 : 1);
 	if (!d->uevent_base)
 		return -ENOMEM;
@@ -1146,7 +1153,7 @@ static int device_init(struct fk_provider *p, struct fk_device *d)
 	uint64_t node, total, phys, inflow, evict_bw;
 	int rc, a;
 
-	rc = resolve_devpath(p, d);
+	rc = d->devpath ? 0 : resolve_devpath(p, d);
 	if (!rc)
 		rc = read_dev_number(p, d, "cram/node", &node);
 	if (!rc)
@@ -1192,14 +1199,27 @@ static int is_cram_device(struct fk_provider *p, const char *name)
 
 static int cmp_device(const void *a, const void *b)
 {
-	return strcmp(((const struct fk_device *)a)->name,
-		      ((const struct fk_device *)b)->name);
+	return strcmp((*(struct fk_device *const *)a)->name,
+		      (*(struct fk_device *const *)b)->name);
+}
+
+static void device_free(struct fk_provider *p, struct fk_device *d);
+
+static struct fk_device *device_alloc(const char *name)
+{
+	struct fk_device *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->wd = d->wd_sim = -1;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	return d;
 }
 
 static int find_devices(struct fk_provider *p)
 {
 	char path[PATH_MAX];
-	struct fk_device *devs;
+	struct fk_device **devs;
 	struct dirent *de;
 	DIR *dir = opendir(tb_path(p, path, DAX_BUS));
 
@@ -1214,15 +1234,118 @@ static int find_devices(struct fk_provider *p)
 		if (!devs)
 			break;
 		p->devs = devs;
-		memset(&devs[p->ndevs], 0, sizeof(*devs));
-		devs[p->ndevs].wd = devs[p->ndevs].wd_sim = -1;
-		strcpy(devs[p->ndevs].name, de->d_name);
+		devs[p->ndevs] = device_alloc(de->d_name);
+		if (!devs[p->ndevs])
+			break;
 		p->ndevs++;
 	}
 	closedir(dir);
 	if (p->devs)
 		qsort(p->devs, p->ndevs, sizeof(*p->devs), cmp_device);
 	return 0;
+}
+
+/* ---- binding to cram and unbinding (binding.c decides) --------------------- */
+
+void fk_provider_uevent(struct fk_provider *p, const char *devpath, const char *action)
+{
+	if (p->ops.uevent)
+		p->ops.uevent(p->ops.data, devpath, action);
+}
+
+/* The cram/ group the probe creates: what device_init() reads first. */
+static int cram_group_create(struct fk_provider *p, struct fk_device *d)
+{
+	uint64_t node, size, phys;
+	char path[PATH_MAX], val[32];
+	int rc;
+
+	rc = read_dev_number(p, d, "target_node", &node);
+	if (!rc)
+		rc = read_dev_number(p, d, "size", &size);
+	if (rc)
+		return rc;
+	if (node < MAX_NODES && (p->nodes_online & (1ULL << node)))
+		return -EBUSY;		/* the node already holds memory */
+	phys = p->cfg.phys ? p->cfg.phys : size / 2;
+	if (mkdir(tb_path(p, path, "%s/cram", d->devpath), 0755) < 0 ||
+	    mkdir(tb_path(p, path, "%s/cram/sim", d->devpath), 0755) < 0)
+		return -errno;
+	snprintf(val, sizeof(val), "%llu\n", (unsigned long long)node);
+	put_file(attr_path(p, d, A_NODE, path), val);
+	snprintf(val, sizeof(val), "%llu\n",
+		 (unsigned long long)(size / p->block_size * p->block_size / FK_PAGE_SIZE));
+	put_file(attr_path(p, d, A_TOTAL_PAGES, path), val);
+	snprintf(val, sizeof(val), "%llu\n", (unsigned long long)phys);
+	put_file(attr_path(p, d, A_PHYS_CAPACITY, path), val);
+	return 0;
+}
+
+static void cram_group_remove(struct fk_provider *p, struct fk_device *d)
+{
+	char path[PATH_MAX];
+
+	remove_flat_dir(tb_path(p, path, "%s/cram/sim", d->devpath));
+	remove_flat_dir(tb_path(p, path, "%s/cram", d->devpath));
+}
+
+int fk_provider_cram_bind(struct fk_provider *p, const char *name)
+{
+	struct fk_device **devs, *d = find_device(p, name);
+	int rc;
+
+	if (d)
+		return -EBUSY;
+	d = device_alloc(name);
+	if (!d)
+		return -ENOMEM;
+	rc = resolve_devpath(p, d);
+	if (!rc)
+		rc = cram_group_create(p, d);
+	if (!rc)
+		rc = device_init(p, d);
+	devs = rc ? NULL : realloc(p->devs, (p->ndevs + 1) * sizeof(*devs));
+	if (!rc && !devs)
+		rc = -ENOMEM;
+	if (rc) {
+		if (rc != -EBUSY && d->devpath)
+			cram_group_remove(p, d);
+		device_free(p, d);
+		return rc;
+	}
+	p->devs = devs;
+	devs[p->ndevs++] = d;
+	qsort(p->devs, p->ndevs, sizeof(*p->devs), cmp_device);
+	return 0;
+}
+
+/*
+ * As the ABI says: an unbind of an online device tries one offline; when
+ * that fails (a pending "busy"), the memory stays online until reboot.
+ */
+void fk_provider_cram_unbind(struct fk_provider *p, const char *name)
+{
+	struct fk_device *d = find_device(p, name);
+	size_t i;
+
+	if (!d)
+		return;
+	if (d->m.online && d->busy > 0) {
+		d->busy--;
+		fk_log("cram: %s memory stuck online", d->name);
+	} else if (d->m.online && fk_model_offline(&d->m) > 0) {
+		state_changed(p, d);
+	}
+	if (d->wd >= 0)
+		inotify_rm_watch(p->ifd, d->wd);
+	if (d->wd_sim >= 0)
+		inotify_rm_watch(p->ifd, d->wd_sim);
+	cram_group_remove(p, d);
+	for (i = 0; i < p->ndevs && p->devs[i] != d; i++)
+		;
+	memmove(&p->devs[i], &p->devs[i + 1], (p->ndevs - i - 1) * sizeof(*p->devs));
+	p->ndevs--;
+	device_free(p, d);
 }
 
 static void detect_abi(struct fk_provider *p)
@@ -1241,7 +1364,7 @@ static void detect_abi(struct fk_provider *p)
 static void read_block_size(struct fk_provider *p)
 {
 	char path[PATH_MAX], raw[VAL_MAX], *end;
-	ssize_t n = read_raw(tb_path(p, path, MEM_DIR "/block_size_bytes"), raw,
+	ssize_t n = fk_read_raw(tb_path(p, path, MEM_DIR "/block_size_bytes"), raw,
 			     sizeof(raw));
 
 	p->block_size = DEFAULT_BLOCK;
@@ -1273,12 +1396,14 @@ static int provider_setup(struct fk_provider *p)
 	p->wd_root = inotify_add_watch(p->ifd, p->root, IN_CLOSE_WRITE);
 	put_file(tb_path(p, path, "/" FK_CTL_FILE), "");
 	rc = find_devices(p);
-	if (!rc && !p->ndevs) {
-		fk_log("no cram device in %s" DAX_BUS, p->root);
+	for (i = 0; !rc && i < p->ndevs; i++)
+		rc = device_init(p, p->devs[i]);
+	if (!rc)
+		rc = fk_binding_new(&p->binding, p, p->root, p->ifd);
+	if (!rc && !p->ndevs && !fk_binding_has_devices(p->binding)) {
+		fk_log("no dax device in %s" DAX_BUS, p->root);
 		rc = -ENODEV;
 	}
-	for (i = 0; !rc && i < p->ndevs; i++)
-		rc = device_init(p, &p->devs[i]);
 	return rc;
 }
 
@@ -1314,25 +1439,29 @@ int fk_provider_new(struct fk_provider **provider, const char *root,
 	return 0;
 }
 
+static void device_free(struct fk_provider *p, struct fk_device *d)
+{
+	if (p->cfg.verbose && d->devpath)
+		fk_log("%s: %llu overflow(s), peak phys_used %llu of %llu bytes",
+		       d->name, (unsigned long long)d->m.overflows,
+		       (unsigned long long)d->m.max_phys_used,
+		       (unsigned long long)d->m.phys_capacity);
+	if (d->model_ready)
+		fk_model_free(&d->m);
+	free(d->devpath);
+	free(d->uevent_base);
+	free(d);
+}
+
 void fk_provider_free(struct fk_provider *p)
 {
 	size_t i;
 
 	if (!p)
 		return;
-	for (i = 0; i < p->ndevs; i++) {
-		struct fk_device *d = &p->devs[i];
-
-		if (p->cfg.verbose && d->devpath)
-			fk_log("%s: %llu overflow(s), peak phys_used %llu of %llu bytes",
-			       d->name, (unsigned long long)d->m.overflows,
-			       (unsigned long long)d->m.max_phys_used,
-			       (unsigned long long)d->m.phys_capacity);
-		if (d->model_ready)
-			fk_model_free(&d->m);
-		free(d->devpath);
-		free(d->uevent_base);
-	}
+	fk_binding_free(p->binding);
+	for (i = 0; i < p->ndevs; i++)
+		device_free(p, p->devs[i]);
 	if (p->ifd >= 0)
 		close(p->ifd);
 	if (p->latency_log)

@@ -20,6 +20,7 @@ struct fk_provider;
 struct fk_config {
 	uint32_t ratio;		/* initial sim/compress_ratio, per-mille */
 	uint64_t overhead;	/* initial sim/overhead_bytes (at most the size) */
+	uint64_t phys;		/* phys_capacity_bytes of a device bound later, 0: size / 2 */
 	uint64_t inflow;	/* bytes/s per device, FK_DEFAULT: size / 10 */
 	uint64_t evict_bw;	/* bytes/s per device, FK_DEFAULT: size / 10 */
 	bool verbose;		/* log every applied write */

@@ -12,6 +12,11 @@
 #                               (exported: cramd runs it, without the wrapper)
 #   $CRAM_DISCOVER              the same, with $CRAM_TEST_WRAPPER, to run it directly
 #   $CRAM_FAKE_KERNEL           the fake kernel binary
+#   $CRAM_SYNC_SYSFS            LD_PRELOAD module that makes writes to the fake
+#                               kernel's binding files synchronous (as the kernel's
+#                               are), for whatever binds or unbinds dax devices
+#   cram_synced CMD...          run CMD with $CRAM_SYNC_SYSFS first in LD_PRELOAD
+#                               (before umockdev's preload)
 #   cram_require_umockdev       skip (exit 77) without umockdev-wrapper
 #   cram_run_testbed [OPTS] -- CMD...
 #                               run CMD under the fake kernel (see tests/README.md)
@@ -57,6 +62,8 @@ export CRAMD_DISCOVER
 # shellcheck disable=SC2034
 CRAM_DISCOVER="$_cram_exec $CRAMD_DISCOVER"
 CRAM_FAKE_KERNEL=$top_builddir/tests/fake-kernel/cram-fake-kernel
+# shellcheck disable=SC2034
+CRAM_SYNC_SYSFS=$top_builddir/tests/helpers/.libs/libsync-sysfs.so
 
 cram_fail() {
 	echo "FAIL: $*" >&2
@@ -83,7 +90,7 @@ cram_run_testbed() {
 	_opts=
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		case $1 in
-		*[!A-Za-z0-9_.-]*) cram_fail "cram_run_testbed: bad option word '$1'" ;;
+		*[!A-Za-z0-9_.,-]*) cram_fail "cram_run_testbed: bad option word '$1'" ;;
 		esac
 		_opts="$_opts $1"
 		shift
@@ -97,6 +104,11 @@ cram_run_testbed() {
 	# Option words and the wrapper are split on blanks on purpose.
 	# shellcheck disable=SC2086
 	umockdev-wrapper "$CRAM_FAKE_KERNEL" $_opts -- $_wrap "$@"
+}
+
+# cram_synced CMD [ARGS...]: CMD with the fake kernel's binding files synchronous
+cram_synced() {
+	LD_PRELOAD="$CRAM_SYNC_SYSFS${LD_PRELOAD:+ $LD_PRELOAD}" "$@"
 }
 
 # cram_wait_for TIMEOUT_S CMD [ARGS...]: succeed as soon as CMD does

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # mktestbed.sh ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|p3|none]
+#               [--bind DRIVER[,DRIVER...]] [--stock]
 #
 # Writes a sysfs tree under ROOT that the real libcxl, libdaxctl, libudev and
 # libnuma enumerate under umockdev: a q35-like machine with one CXL host
@@ -9,6 +10,11 @@
 # memdev memK, endpoint port endpoint(K+2), a committed ram region regionK
 # under root decoder decoder0.0, and dax_regionK/daxK.0 bound to the cram
 # dax driver with its cram/ group (cram ABI v1) offline, target node K+1.
+# --bind gives device K the K-th DRIVER of the list (the last one repeats)
+# instead: cram (the default), device_dax, kmem (memory blocks offline),
+# kmem-online (blocks online as system RAM, node K+1 in has_memory) or
+# none (unbound). --stock plays a kernel without the cram provider: no
+# /sys/bus/dax/drivers/cram (cram is then refused in --bind).
 # Node 0 holds the CPUs and the DRAM. Only plain files and relative
 # symlinks are written; the layout follows a real 6.12 kernel.
 # The sysfs paths below are fixed and hold no blanks or glob characters.
@@ -28,7 +34,8 @@ die() {
 }
 
 usage() {
-	echo "usage: $prog ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|p3|none]" >&2
+	echo "usage: $prog ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|p3|none]" \
+		"[--bind DRIVER[,DRIVER...]] [--stock]" >&2
 	exit 2
 }
 
@@ -48,9 +55,17 @@ devices=1
 size=$GIB
 phys=
 abi=v1
+bind=cram
+stock=no
 while [ $# -gt 0 ]; do
+	if [ "$1" = --stock ]; then
+		stock=yes
+		shift
+		continue
+	fi
 	[ $# -ge 2 ] || usage
 	case $1 in
+	--bind) bind=$2 ;;
 	--devices) devices=$2 ;;
 	--size) size=$2 ;;
 	--phys) phys=$2 ;;
@@ -73,7 +88,28 @@ case $abi in
 v1 | p3 | none) ;;
 *) die "--abi '$abi': expected v1, p3 or none" ;;
 esac
+case ,$bind, in
+*,,*) die "--bind '$bind': empty driver name" ;;
+esac
+for drv in $(echo "$bind" | tr , ' '); do
+	case $drv in
+	cram) [ $stock = no ] || die "--bind cram: a --stock kernel has no cram driver" ;;
+	device_dax | kmem | kmem-online | none) ;;
+	*) die "--bind '$drv': expected cram, device_dax, kmem, kmem-online or none" ;;
+	esac
+done
 [ -d "$R" ] || die "root directory '$R' does not exist"
+
+# driver_of K: the --bind entry of device K
+driver_of() {
+	_i=0
+	for _d in $(echo "$bind" | tr , ' '); do
+		_last=$_d
+		[ $_i -lt "$1" ] || break
+		_i=$((_i + 1))
+	done
+	printf '%s' "$_last"
+}
 
 # ---- helpers -----------------------------------------------------------------
 # a PATH [VALUE...]: attribute file holding the VALUE lines ("\n" after each);
@@ -138,13 +174,18 @@ for drv in cxl_port cxl_mem cxl_region cxl_dax_region; do
 done
 d /sys/bus/cxl/devices
 a /sys/bus/cxl/flush
-for drv in kmem device_dax; do
-	d /sys/bus/dax/drivers/$drv
+dax_drivers="kmem device_dax"
+[ $stock = yes ] || dax_drivers="$dax_drivers cram"
+for drv in $dax_drivers; do
+	for f in new_id remove_id bind unbind; do
+		a /sys/bus/dax/drivers/$drv/$f
+	done
 done
 d /sys/bus/dax/devices
-a /sys/bus/dax/drivers/cram/new_id
-a /sys/bus/dax/drivers/cram/bind
-a /sys/bus/dax/drivers/cram/unbind
+# the modules libdaxctl loads before it binds (kmod finds them live)
+for mod in device_dax kmem; do
+	a /sys/module/$mod/initstate live
+done
 d /sys/bus/platform/drivers/cxl_acpi
 d /sys/bus/platform/devices
 d /sys/bus/pci/drivers/cxl_pci
@@ -224,6 +265,40 @@ a $PORT1/modalias cxl:t3
 l $PORT1/uport ../../../../LNXSYSTM:00/LNXSYBUS:00/ACPI0016:00
 dev_common $PORT1 cxl cxl_port
 bus_link cxl $PORT1
+
+# ---- system RAM of a kmem device ---------------------------------------------
+kmem_nodes=
+# kmem_blocks BASE NODE online|offline: the memory blocks of a kmem device
+kmem_blocks() {
+	_b=$(($1 / BLOCK))
+	_end=$((_b + size / BLOCK))
+	_n=/sys/devices/system/node/node$2
+	while [ $_b -lt $_end ]; do
+		_m=/sys/devices/system/memory/memory$_b
+		a $_m/uevent
+		a $_m/phys_index "$(printf '%08x' $_b)"
+		a $_m/phys_device 0
+		a $_m/state "$3"
+		if [ "$3" = online ]; then
+			a $_m/online 1
+		else
+			a $_m/online 0
+		fi
+		a $_m/removable 1
+		a $_m/valid_zones Movable
+		l $_m/node$2 ../../node/node$2
+		dev_common $_m memory
+		bus_link memory $_m
+		l $_n/memory$_b ../../memory/memory$_b
+		_b=$((_b + 1))
+	done
+	a $_n/uevent
+	a $_n/cpulist ''
+	a $_n/distance "20 10"
+	dev_common $_n node
+	bus_link node $_n
+	[ "$3" = offline ] || kmem_nodes="$kmem_nodes,$2"
+}
 
 # ---- one CXL device ----------------------------------------------------------
 # add_device K
@@ -347,7 +422,16 @@ add_device() {
 	dev_common $DR cxl cxl_dax_region
 	bus_link cxl $DR
 	DAX=$DR/dax$k.0
-	a $DAX/uevent MAJOR=252 "MINOR=$k" "DEVNAME=dax$k.0" DRIVER=cram MODALIAS=dax:t0
+	drv=$(driver_of "$k")
+	case $drv in
+	kmem*) kdrv=kmem ;;
+	*) kdrv=$drv ;;
+	esac
+	if [ "$kdrv" = none ]; then
+		a $DAX/uevent MAJOR=252 "MINOR=$k" "DEVNAME=dax$k.0" MODALIAS=dax:t0
+	else
+		a $DAX/uevent MAJOR=252 "MINOR=$k" "DEVNAME=dax$k.0" "DRIVER=$kdrv" MODALIAS=dax:t0
+	fi
 	a $DAX/dev "252:$k"
 	a $DAX/modalias dax:t0
 	a $DAX/size "$size"
@@ -359,12 +443,22 @@ add_device() {
 	a $DAX/mapping0/start "$(hex $base)"
 	a $DAX/mapping0/end "$(hex $((base + size - 1)))"
 	a $DAX/mapping0/page_offset 0x0
-	dev_common $DAX dax cram
+	if [ "$kdrv" = none ]; then
+		dev_common $DAX dax
+	else
+		dev_common $DAX dax "$kdrv"
+		l "/sys/bus/dax/drivers/$kdrv/dax$k.0" "../../../../${DAX#/sys/}"
+	fi
 	bus_link dax $DAX
-	l "/sys/bus/dax/drivers/cram/dax$k.0" "../../../../${DAX#/sys/}"
 	l "/sys/dev/char/252:$k" "../../${DAX#/sys/}"
 	a "/dev/dax$k.0"
 	l "/dev/.node/dax$k.0" "252:$k"
+
+	case $drv in
+	kmem) kmem_blocks "$base" "$node" offline ;;
+	kmem-online) kmem_blocks "$base" "$node" online ;;
+	esac
+	[ "$drv" = cram ] || return 0
 
 	# the cram/ group (ABI v1), offline
 	C=$DAX/cram
@@ -421,8 +515,8 @@ done
 # ---- NUMA nodes: node 0 has the CPUs and the DRAM; device nodes come online later --
 N=/sys/devices/system/node
 a $N/possible "0-$devices"
-a $N/online 0
-a $N/has_memory 0
+a $N/online "0$kmem_nodes"
+a $N/has_memory "0$kmem_nodes"
 a $N/has_normal_memory 0
 a $N/has_cpu 0
 a $N/has_generic_initiator ''
