@@ -61,8 +61,9 @@ static void record_init(const struct cramd_device *d, struct cramd_record *r,
 	r->action = action;
 }
 
-void cramd_device_event(const struct cramd_device *d, int priority, const char *action,
-			const char *format, ...)
+void cramd_device_event_at(const char *file, int line, const char *func,
+			   const struct cramd_device *d, int priority, const char *action,
+			   const char *format, ...)
 {
 	struct cramd_record r;
 	va_list ap;
@@ -71,7 +72,7 @@ void cramd_device_event(const struct cramd_device *d, int priority, const char *
 	va_start(ap, format);
 	vsnprintf(r.text, sizeof(r.text), format, ap);
 	va_end(ap);
-	cramd_record_emit(d->history, priority, &r);
+	cramd_record_emit_at(file, line, func, d->history, priority, &r);
 }
 
 /* A knob write failed (logged once until one succeeds again) or succeeded. */

@@ -83,8 +83,12 @@ void cramd_device_rewrite(struct cramd_device *d);
 void cramd_device_get_info(const struct cramd_device *d, struct cramd_device_info *info);
 
 /* A record of something that happened to the device: @action with words. */
-__attribute__((format(printf, 4, 5)))
-void cramd_device_event(const struct cramd_device *d, int priority, const char *action,
-			const char *format, ...);
+#define cramd_device_event(d, priority, action, ...) \
+	cramd_device_event_at(__FILE__, __LINE__, __func__, (d), (priority), (action), \
+			      __VA_ARGS__)
+__attribute__((format(printf, 7, 8)))
+void cramd_device_event_at(const char *file, int line, const char *func,
+			   const struct cramd_device *d, int priority, const char *action,
+			   const char *format, ...);
 
 #endif

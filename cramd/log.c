@@ -57,11 +57,11 @@ void field(struct iovec *iov, char *buf, const char *format, ...)
 	iov->iov_len = n < 0 ? 0 : (n >= FIELD_MAX ? FIELD_MAX - 1 : (size_t)n);
 }
 
-static void to_journal(int priority, const struct cramd_log_fields *f,
-		       const char *msg)
+static void to_journal(const char *file, int line, const char *func, int priority,
+		       const struct cramd_log_fields *f, const char *msg)
 {
-	static char bufs[9][FIELD_MAX];
-	struct iovec iov[9];
+	static char bufs[12][FIELD_MAX];
+	struct iovec iov[12];
 	int n = 0;
 
 	field(&iov[n], bufs[n], "PRIORITY=%d", priority);
@@ -69,6 +69,12 @@ static void to_journal(int priority, const struct cramd_log_fields *f,
 	field(&iov[n], bufs[n], "SYSLOG_IDENTIFIER=cramd");
 	n++;
 	field(&iov[n], bufs[n], "MESSAGE=%s", msg);
+	n++;
+	field(&iov[n], bufs[n], "CODE_FILE=%s", file);
+	n++;
+	field(&iov[n], bufs[n], "CODE_LINE=%d", line);
+	n++;
+	field(&iov[n], bufs[n], "CODE_FUNC=%s", func);
 	n++;
 	if (f && f->device) {
 		field(&iov[n], bufs[n], "CRAM_DEVICE=%s", f->device);
@@ -98,8 +104,9 @@ static void to_journal(int priority, const struct cramd_log_fields *f,
 		fprintf(stderr, "cramd: %s\n", msg);
 }
 
-void cramd_logv(int priority, const struct cramd_log_fields *fields,
-		const char *format, va_list args)
+void cramd_logv_at(const char *file, int line, const char *func, int priority,
+		   const struct cramd_log_fields *fields, const char *format,
+		   va_list args)
 {
 	char msg[FIELD_MAX];
 
@@ -107,26 +114,17 @@ void cramd_logv(int priority, const struct cramd_log_fields *fields,
 		return;
 	vsnprintf(msg, sizeof(msg), format, args);
 	if (use_journal)
-		to_journal(priority, fields, msg);
+		to_journal(file, line, func, priority, fields, msg);
 	else
 		fprintf(stderr, "cramd: %s\n", msg);
 }
 
-void cramd_log(int priority, const char *format, ...)
+void cramd_log_at(const char *file, int line, const char *func, int priority,
+		  const struct cramd_log_fields *fields, const char *format, ...)
 {
 	va_list ap;
 
 	va_start(ap, format);
-	cramd_logv(priority, NULL, format, ap);
-	va_end(ap);
-}
-
-void cramd_log_dev(int priority, const struct cramd_log_fields *fields,
-		   const char *format, ...)
-{
-	va_list ap;
-
-	va_start(ap, format);
-	cramd_logv(priority, fields, format, ap);
+	cramd_logv_at(file, line, func, priority, fields, format, ap);
 	va_end(ap);
 }

@@ -17,7 +17,7 @@
  * @action: CRAM_ACTION=, e.g. "gate-close", or NULL
  * @cause: CRAM_CAUSE=, the policy's cause by name, or NULL
  * @reason: CRAM_REASON=, or NULL
- * @message_id: MESSAGE_ID=, or NULL
+ * @message_id: MESSAGE_ID=, or NULL (the IDs are in record.h)
  */
 struct cramd_log_fields {
 	const char *device;
@@ -40,14 +40,27 @@ void cramd_log_init(bool verbose);
 /** cramd_log_level - the most verbose priority currently logged. */
 int cramd_log_level(void);
 
-void cramd_logv(int priority, const struct cramd_log_fields *fields,
-		const char *format, va_list args);
+/*
+ * cramd_log_at - log one message from the call site @file:@line, @func
+ *
+ * The journal entry carries CODE_FILE=, CODE_LINE= and CODE_FUNC= of the
+ * call site, as systemd's own log macros do; use the macros below, which
+ * fill them in.
+ */
+__attribute__((format(printf, 6, 7)))
+void cramd_log_at(const char *file, int line, const char *func, int priority,
+		  const struct cramd_log_fields *fields, const char *format, ...);
 
-__attribute__((format(printf, 2, 3)))
-void cramd_log(int priority, const char *format, ...);
+void cramd_logv_at(const char *file, int line, const char *func, int priority,
+		   const struct cramd_log_fields *fields, const char *format,
+		   va_list args);
 
-__attribute__((format(printf, 3, 4)))
-void cramd_log_dev(int priority, const struct cramd_log_fields *fields,
-		   const char *format, ...);
+/* cramd_log(priority, format, ...): a message without device fields. */
+#define cramd_log(priority, ...) \
+	cramd_log_at(__FILE__, __LINE__, __func__, (priority), NULL, __VA_ARGS__)
+
+/* cramd_log_dev(priority, fields, format, ...): with CRAM_* fields. */
+#define cramd_log_dev(priority, fields, ...) \
+	cramd_log_at(__FILE__, __LINE__, __func__, (priority), (fields), __VA_ARGS__)
 
 #endif

@@ -159,7 +159,7 @@ static void on_offline(void *userdata, int rc)
 			 (d ? "; left online and managed, retry later" :
 			      "; left online, retry later") : "");
 		if (d)
-			cramd_device_event(d, LOG_WARNING, "offline", "%s", err);
+			cramd_device_event(d, LOG_WARNING, "offline-failed", "%s", err);
 		else
 			cramd_log(LOG_WARNING, "%s", err);
 		cramd_manager_complete(p, rc, err);

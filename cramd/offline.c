@@ -13,6 +13,7 @@
 #include "bounded.h"
 #include "log.h"
 #include "offline.h"
+#include "record.h"
 
 struct cramd_offline {
 	pid_t pid;
@@ -181,13 +182,16 @@ int cramd_offline_with_retries(struct cram_ctx *cram, const char *name, int node
 		sleep_ms(delay);
 		delay = delay * 2 > OFFLINE_BACKOFF_MAX_MS ? OFFLINE_BACKOFF_MAX_MS : delay * 2;
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		cramd_log_dev(LOG_INFO, &f, "%s: offlined on stop", name);
-	else
+	} else {
+		f.action = "offline-failed";
+		f.message_id = CRAMD_MESSAGE_ID_OFFLINE_FAILED;
 		cramd_log_dev(LOG_ERR, &f, "%s: still online after %u attempt%s: %s; "
 			      "the node is left online", name, attempt + (rc != -ENODEV),
 			      attempt ? "s" : "", rc == -ETIMEDOUT ?
 			      cramd_offline_failure(rc, timeout_ms, why, sizeof(why)) :
 			      strerror(-rc));
+	}
 	return rc;
 }

@@ -63,8 +63,33 @@ static bool has_cause(const struct cramd_record *r)
 	return r->kind <= CRAMD_REC_RECOVERED;
 }
 
-void cramd_record_emit(struct cramd_history *history, int priority,
-		       struct cramd_record *r)
+/* The MESSAGE_ID an operator alerts on, for the records that have one. */
+static const char *message_id(const struct cramd_record *r)
+{
+	switch (r->kind) {
+	case CRAMD_REC_DRIFT:
+		return CRAMD_MESSAGE_ID_DRIFT;
+	case CRAMD_REC_GATE:
+		return r->actions.gate_closed ? CRAMD_MESSAGE_ID_GATE_CLOSED : NULL;
+	case CRAMD_REC_DEGRADED:
+		return CRAMD_MESSAGE_ID_DEGRADED;
+	case CRAMD_REC_OVERFULL:
+		return CRAMD_MESSAGE_ID_OVERFLOW_RISK;
+	case CRAMD_REC_DECISION:
+		return r->actions.evict ? CRAMD_MESSAGE_ID_OVERFLOW_RISK : NULL;
+	case CRAMD_REC_KNOB_ERROR:
+		return CRAMD_MESSAGE_ID_KNOB_FAILED;
+	case CRAMD_REC_EVENT:
+		return r->action && !strcmp(r->action, "offline-failed") ?
+		       CRAMD_MESSAGE_ID_OFFLINE_FAILED : NULL;
+	default:
+		return NULL;
+	}
+}
+
+void cramd_record_emit_at(const char *file, int line, const char *func,
+			  struct cramd_history *history, int priority,
+			  struct cramd_record *r)
 {
 	char msg[CRAMD_REASON_MAX + 128], cause[CRAMD_CAUSE_MAX];
 	struct cramd_log_fields f = {
@@ -73,14 +98,14 @@ void cramd_record_emit(struct cramd_history *history, int priority,
 		.cause = has_cause(r) ? cramd_cause_name(r->cause) : NULL,
 		.reason = has_cause(r) ? cramd_cause_format(cause, sizeof(cause), r->cause,
 							     r->num) : NULL,
-		.message_id = r->kind == CRAMD_REC_DRIFT ? CRAMD_MESSAGE_ID_DRIFT : NULL,
+		.message_id = message_id(r),
 	};
 	struct timespec ts;
 
 	if (priority > cramd_log_level() && (!history || priority > LOG_INFO))
 		return;
 	cramd_record_message(r, msg, sizeof(msg));
-	cramd_log_dev(priority, &f, "%s", msg);
+	cramd_log_at(file, line, func, priority, &f, "%s", msg);
 	if (!history || priority > LOG_INFO)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);

@@ -17,8 +17,16 @@
 #define CRAMD_RECORD_NAME_MAX 32
 #define CRAMD_RECORD_TEXT_MAX 200
 
-/* The journal's MESSAGE_ID of knob drift (sd-id128 format). */
-#define CRAMD_MESSAGE_ID_DRIFT "88721189fb8447a1abba9e505c3954df"
+/*
+ * The journal's MESSAGE_IDs (sd-id128 format) of what an operator alerts
+ * on; cramd(8) lists them.
+ */
+#define CRAMD_MESSAGE_ID_DRIFT "88721189fb8447a1abba9e505c3954df"	/* knob drift */
+#define CRAMD_MESSAGE_ID_GATE_CLOSED "530ab099de2f426085504d29e7a2849f"	/* gate closed */
+#define CRAMD_MESSAGE_ID_DEGRADED "bd6db6ddf52845cfb9fdf6469ac43fa4"	/* fail-safe entered */
+#define CRAMD_MESSAGE_ID_OVERFLOW_RISK "12d50fee37224708b95733eef71f4fc7" /* evicting, or over */
+#define CRAMD_MESSAGE_ID_KNOB_FAILED "43444f14ea34430da369f5ba11aba71f" /* a knob write failed */
+#define CRAMD_MESSAGE_ID_OFFLINE_FAILED "bc8e383bff654a4aa561fbd9cfadfc56" /* left online */
 
 enum cramd_record_kind {
 	CRAMD_REC_DECISION,	/* a pass's actions: @actions, @cause, @num */
@@ -66,10 +74,15 @@ struct cramd_history;
 
 /*
  * cramd_record_emit - log @r at @priority (journal fields CRAM_DEVICE,
- * CRAM_NODE, CRAM_ACTION, CRAM_CAUSE, CRAM_REASON; MESSAGE_ID for drift)
- * and, at info or above, keep it in @history (may be NULL).
+ * CRAM_NODE, CRAM_ACTION, CRAM_CAUSE, CRAM_REASON, the call site's
+ * CODE_FILE/CODE_LINE/CODE_FUNC, and the MESSAGE_ID of its kind when it has
+ * one) and, at info or above, keep it in @history (may be NULL).
  */
-void cramd_record_emit(struct cramd_history *history, int priority,
-		       struct cramd_record *r);
+#define cramd_record_emit(history, priority, r) \
+	cramd_record_emit_at(__FILE__, __LINE__, __func__, (history), (priority), (r))
+
+void cramd_record_emit_at(const char *file, int line, const char *func,
+			  struct cramd_history *history, int priority,
+			  struct cramd_record *r);
 
 #endif

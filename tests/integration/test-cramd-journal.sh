@@ -24,6 +24,10 @@ if [ "${1:-}" = --ns ]; then
 		2>>"$CRAM_TESTBED/stderr" &
 	pid=$!
 	cram_wait_for 10 grep -q '^CRAM_ACTION=online$' "$out"
+	# data that does not compress: the gate closes, with its MESSAGE_ID
+	echo 1000 >/sys/bus/dax/devices/dax0.0/cram/sim/compress_ratio
+	cram_wait_for 15 grep -q '^MESSAGE_ID=530ab099de2f426085504d29e7a2849f$' "$out" ||
+		cram_fail "no gate-closed MESSAGE_ID in the journal"
 	kill -TERM $pid
 	wait $pid || cram_fail "cramd exit status"
 	# The last datagrams may still sit in the receiver's queue: let it
@@ -35,6 +39,11 @@ if [ "${1:-}" = --ns ]; then
 	cram_assert_grep '^CRAM_DEVICE=dax0.0$' "$out"
 	cram_assert_grep '^CRAM_NODE=1$' "$out"
 	cram_assert_grep '^PRIORITY=6$' "$out"
+	# the call site of each message, as systemd's own macros give it
+	cram_assert_grep '^CODE_FILE=cramd/device.c$' "$out"
+	cram_assert_grep '^CODE_FILE=cramd/main.c$' "$out"
+	cram_assert_grep '^CODE_LINE=[1-9][0-9]*$' "$out"
+	cram_assert_grep '^CODE_FUNC=bring_online$' "$out"
 	cram_assert_grep '^MESSAGE=received SIGTERM, exiting$' "$out"
 	grep -q 'onlined' "$CRAM_TESTBED/stderr" && cram_fail "journal messages went to stderr too"
 	exit 0

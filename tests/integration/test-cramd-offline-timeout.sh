@@ -55,7 +55,7 @@ if [ "${1:-}" = --inner ]; then
 	$CRAMCTL status >"$out" 2>"$out.err" || cram_fail "cramctl status failed"
 	grep -q cramd "$out.err" && cram_fail "cramctl status: $(cat "$out.err")"
 	$CRAMCTL dump >"$out" || cram_fail "dump failed"
-	cram_assert_grep 'dax0.0  *offline  *dax0.0: offline timed out after 400 ms' "$out"
+	cram_assert_grep 'dax0.0  *offline-failed  *dax0.0: offline timed out after 400 ms' "$out"
 
 	# unpinned, the same cramd offlines it
 	rm "$pins/dax0.0"
