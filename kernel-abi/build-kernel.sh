@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Build the cram test kernel: Debian's linux-source-6.12 with
-# kernel-abi/patches/*.patch applied, configured from tinyconfig plus
-# kvm_guest.config plus kernel-abi/guest.config. The bzImage is cached by
-# the hash of the patches, the config fragment and the source package, so
-# a second build with the same inputs only copies a file.
+# kernel-abi/patches/NNNN-*.patch applied in order (all but the cover
+# letter, 0000-cover-letter.patch, which has no diff), configured from
+# tinyconfig plus kvm_guest.config plus kernel-abi/guest.config. The
+# bzImage is cached by the hash of the patches, the config fragment and
+# the source package, so a second build with the same inputs only copies
+# a file.
 #
 # usage: build-kernel.sh [-o OUT_BZIMAGE] [-j JOBS] [--force]
 # prints the path of the cached bzImage on its last line of stdout.
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
 	-o) [ $# -ge 2 ] || die "-o needs a file name"; out=$2; shift 2 ;;
 	-j) [ $# -ge 2 ] || die "-j needs a number"; jobs=$2; shift 2 ;;
 	--force) force=1; shift ;;
-	-h|--help) sed -n '3,18p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,20p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (try --help)" ;;
 	esac
 done
@@ -53,7 +55,13 @@ for tool in make gcc bc bison flex xz patch cpio sha256sum; do
 done
 
 shopt -s nullglob
-patches=("$here"/patches/*.patch)
+# Every patch of the series in order; the cover letter (0000-*) has no diff.
+patches=()
+for p in "$here"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+	case $(basename "$p") in 0000-*) continue ;; esac
+	patches+=("$p")
+done
+[ ${#patches[@]} -gt 0 ] || die "no patches in $here/patches"
 config=$here/guest.config
 [ -r "$config" ] || die "$config not found"
 

@@ -1,4 +1,4 @@
-# Page cache is never demoted into the private node (0011): the write fence
+# Page cache is never demoted into the private node (patch 0002): the write fence
 # guards anonymous pages only, and a file page could change there under
 # write(2) with no fault to catch. A tmpfs file (shmem page cache) written
 # in the test cgroup and an anonymous hog are reclaimed together with the
