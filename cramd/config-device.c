@@ -76,10 +76,20 @@ int cramd_config_device_key(struct cramd_config_parse *ps, int line, const char 
 	struct cramd_origin here = { ps->file, line };
 	struct cramd_origin *at;
 	enum cramd_key key = cramd_config_find_key(SEC_DEVICE, name);
+	bool *flag = strcmp(name, "claim") == 0 ? &o->claim :
+		     strcmp(name, "claim_system_ram") == 0 ? &o->claim_system_ram : NULL;
 
+	if (flag) {
+		if (cramd_config_parse_bool(value, flag) < 0)
+			return cramd_config_fail(ps, here, ps->label, name,
+						 "invalid value '%.40s', expected yes or no",
+						 value);
+		return 0;
+	}
 	if (key == KEY_COUNT)
 		return cramd_config_fail(ps, here, ps->label, name,
-					 "unknown key (a device section takes [policy] keys)");
+					 "unknown key (a device section takes [policy] keys, claim "
+					 "and claim_system_ram)");
 	at = &ps->dev_at[ps->dev][key];
 	if (at->file == ps->file)
 		return cramd_config_fail(ps, here, ps->label, name,
@@ -107,12 +117,15 @@ int cramd_config_check_devices(struct cramd_config_parse *ps)
 		snprintf(label, sizeof(label), "device %s", o->match);
 		if (cramd_config_check_scope(ps, &sc) < 0)
 			return -EINVAL;
+		if (o->claim_system_ram && !o->claim)
+			return cramd_config_fail(ps, ps->dev_line[i], label, "claim_system_ram",
+						 "needs claim = yes in the same section");
 	}
 	return 0;
 }
 
-static bool override_matches(const struct cramd_device_override *o,
-			     const struct cramd_device_ids *ids)
+bool cramd_config_section_matches(const struct cramd_device_override *o,
+				  const struct cramd_device_ids *ids)
 {
 	const char *m = o->match;
 	size_t len;
@@ -144,7 +157,7 @@ size_t cramd_config_policy_params(const struct cramd_config *cfg,
 	base.poll_interval_ms = cfg->poll_interval_ms;
 	*out = base;
 	for (i = 0; ids && i < cfg->n_overrides; i++) {
-		if (override_matches(&cfg->overrides[i], ids)) {
+		if (cramd_config_section_matches(&cfg->overrides[i], ids)) {
 			last = &cfg->overrides[i];
 			cramd_config_copy_keys(out, &last->params, last->set);
 			n++;

@@ -201,8 +201,7 @@ static int set_number(const struct setting *s, const char *value)
 	return 0;
 }
 
-/* yes/no, true/false, on/off, 1/0. */
-static int set_bool(const struct setting *s, const char *value)
+int cramd_config_parse_bool(const char *value, bool *out)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
 	static const char *const no[] = { "no", "false", "off", "0" };
@@ -210,11 +209,18 @@ static int set_bool(const struct setting *s, const char *value)
 
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (strcmp(value, yes[i]) == 0 || strcmp(value, no[i]) == 0) {
-			*(bool *)s->field = strcmp(value, yes[i]) == 0;
+			*out = strcmp(value, yes[i]) == 0;
 			return 0;
 		}
 	}
-	return fail_value(s, "invalid value '%.40s', expected yes or no", value);
+	return -EINVAL;
+}
+
+static int set_bool(const struct setting *s, const char *value)
+{
+	if (cramd_config_parse_bool(value, s->field) < 0)
+		return fail_value(s, "invalid value '%.40s', expected yes or no", value);
+	return 0;
 }
 
 static int set_policy(const struct setting *s, const char *value)

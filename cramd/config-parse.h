@@ -126,6 +126,9 @@ bool cramd_config_consistent(const struct cramd_policy_params *p);
 int cramd_config_begin_device(struct cramd_config_parse *ps, int line, const char *name,
 			      size_t len);
 
+/* yes/no, true/false, on/off, 1/0 into @out; -EINVAL for anything else. */
+int cramd_config_parse_bool(const char *value, bool *out);
+
 /* A key in the current [device NAME] section. Returns 0 or -EINVAL. */
 int cramd_config_device_key(struct cramd_config_parse *ps, int line, const char *name,
 			    const char *value);

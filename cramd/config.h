@@ -72,11 +72,16 @@
  * @match: "daxX.Y", "regionN", "memN" or "serial:0xHEX"
  * @set: which keys the section sets, one bit per key (see config-keys.h)
  * @params: their values; the other fields are not used
+ * @claim: claim = yes: cramd moves the device to the cram provider
+ * @claim_system_ram: claim_system_ram = yes: even when it is online as
+ *	system RAM (kmem), which moves the live data off it
  */
 struct cramd_device_override {
 	char match[CRAMD_OVERRIDE_MATCH_MAX];
 	unsigned int set;
 	struct cramd_policy_params params;
+	bool claim;
+	bool claim_system_ram;
 };
 
 /* What a device is known by, for matching [device NAME] sections. */
@@ -119,6 +124,10 @@ struct cramd_config {
 
 /** cramd_config_init - fill @cfg with the built-in defaults. */
 void cramd_config_init(struct cramd_config *cfg);
+
+/** cramd_config_section_matches - whether [device NAME] section @o names @ids. */
+bool cramd_config_section_matches(const struct cramd_device_override *o,
+				  const struct cramd_device_ids *ids);
 
 /** cramd_config_default_params - the built-in [policy] defaults. */
 void cramd_config_default_params(struct cramd_policy_params *p);

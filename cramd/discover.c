@@ -44,6 +44,10 @@ struct cramd_discover_run {
 	size_t out_len, out_cap;
 	char line[LINE_MAX_LEN];	/* the stderr line being read */
 	size_t line_len;
+	/* a claim (cram-discover --claim NAME): no output, its own timeout */
+	char claim[CRAMD_CLAIM_NAME_MAX];
+	bool system_ram;
+	unsigned int timeout_ms;
 };
 
 static const char *helper_path(void)
@@ -66,7 +70,9 @@ static void relay_line(struct cramd_discover_run *h)
 	h->line[h->line_len] = '\0';
 	h->line_len = 0;
 	if (msg[0] == '<' && msg[1] >= '0' && msg[1] <= '7' && msg[2] == '>') {
-		priority = msg[1] - '0' <= LOG_WARNING ? LOG_WARNING : LOG_DEBUG;
+		/* a claim's messages are what the operator asked for: all of them */
+		priority = h->claim[0] ? msg[1] - '0' :
+			   msg[1] - '0' <= LOG_WARNING ? LOG_WARNING : LOG_DEBUG;
 		msg += 3;
 	}
 	if (*msg)
@@ -116,8 +122,9 @@ static int take_stdout(struct cramd_discover_run *h, const char *buf, size_t n)
 
 static int spawn_helper(struct cramd_discover_run *h)
 {
-	char *argv[] = { (char *)h->path, NULL, NULL };
+	char *argv[6] = { (char *)h->path };
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int argc = 1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
@@ -125,7 +132,13 @@ static int spawn_helper(struct cramd_discover_run *h)
 	int rc;
 
 	if (cramd_log_level() >= LOG_DEBUG)
-		argv[1] = (char *)"--verbose";
+		argv[argc++] = (char *)"--verbose";
+	if (h->claim[0]) {
+		argv[argc++] = (char *)"--claim";
+		argv[argc++] = h->claim;
+		if (h->system_ram)
+			argv[argc++] = (char *)"--system-ram";
+	}
 	/*
 	 * posix_spawn() reports a failed exec, but not where fork emulates
 	 * vfork (valgrind): there the child exits with status 127. Checking
@@ -229,6 +242,9 @@ static int check_status(const struct cramd_discover_run *h)
 			  h->path, WTERMSIG(status), strsignal(WTERMSIG(status)));
 		return -EIO;
 	}
+	/* a claim that could not take its device said why, on stderr */
+	if (h->claim[0] && WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		return -EIO;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		cramd_log(LOG_ERR, "discovery: %s failed with exit status %d%s",
 			  h->path, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
@@ -300,7 +316,7 @@ static void maybe_finish(struct cramd_discover_run *h)
 		relay_line(h);
 	if (rc == 0)
 		rc = check_status(h);
-	if (rc == 0)
+	if (rc == 0 && !h->claim[0])
 		rc = take_result(h, &d);
 	h->done(rc, &d, h->userdata);
 	cramd_discovery_free(&d);
@@ -356,8 +372,8 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct cramd_discover_run *h = userdata;
 
-	cramd_log(LOG_ERR, "discovery: %s did not finish within %d s; killed",
-		  h->path, CRAMD_DISCOVER_TIMEOUT_MS / 1000);
+	cramd_log(LOG_ERR, "discovery: %s did not finish within %u s; killed",
+		  h->path, h->timeout_ms / 1000);
 	fail(h, -ETIMEDOUT);
 	return 0;
 }
@@ -376,7 +392,7 @@ static int watch(sd_event *ev, struct cramd_discover_run *h)
 		rc = sd_event_now(ev, CLOCK_MONOTONIC, &now);
 	if (rc >= 0)
 		rc = sd_event_add_time(ev, &h->timer_src, CLOCK_MONOTONIC,
-				       now + CRAMD_DISCOVER_TIMEOUT_MS * 1000ULL, 0,
+				       now + h->timeout_ms * 1000ULL, 0,
 				       on_timeout, h);
 	if (rc < 0)
 		cramd_log(LOG_ERR, "discovery: cannot watch %s: %s", h->path,
@@ -384,16 +400,12 @@ static int watch(sd_event *ev, struct cramd_discover_run *h)
 	return rc;
 }
 
-int cramd_discover_start(sd_event *ev, cramd_discover_fn done, void *userdata,
-			 struct cramd_discover_run **out)
+static int start(sd_event *ev, struct cramd_discover_run *h, cramd_discover_fn done,
+		 void *userdata, struct cramd_discover_run **out)
 {
-	struct cramd_discover_run *h = calloc(1, sizeof(*h));
 	sigset_t chld;
 	int rc;
 
-	*out = NULL;
-	if (!h)
-		return -ENOMEM;
 	h->path = helper_path();
 	h->out_fd = h->err_fd = -1;
 	h->done = done;
@@ -411,4 +423,34 @@ int cramd_discover_start(sd_event *ev, cramd_discover_fn done, void *userdata,
 	}
 	*out = h;
 	return 0;
+}
+
+int cramd_discover_start(sd_event *ev, cramd_discover_fn done, void *userdata,
+			 struct cramd_discover_run **out)
+{
+	struct cramd_discover_run *h = calloc(1, sizeof(*h));
+
+	*out = NULL;
+	if (!h)
+		return -ENOMEM;
+	h->timeout_ms = CRAMD_DISCOVER_TIMEOUT_MS;
+	return start(ev, h, done, userdata, out);
+}
+
+int cramd_claim_start(sd_event *ev, const char *name, bool system_ram,
+		      cramd_discover_fn done, void *userdata,
+		      struct cramd_discover_run **out)
+{
+	struct cramd_discover_run *h;
+
+	*out = NULL;
+	if (strlen(name) >= sizeof(h->claim))
+		return -ENAMETOOLONG;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	snprintf(h->claim, sizeof(h->claim), "%s", name);
+	h->system_ram = system_ram;
+	h->timeout_ms = system_ram ? CRAMD_CLAIM_SYSTEM_RAM_TIMEOUT_MS : CRAMD_DISCOVER_TIMEOUT_MS;
+	return start(ev, h, done, userdata, out);
 }

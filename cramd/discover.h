@@ -88,6 +88,28 @@ typedef void (*cramd_discover_fn)(int rc, struct cramd_discovery *d,
 int cramd_discover_start(sd_event *ev, cramd_discover_fn done, void *userdata,
 			 struct cramd_discover_run **out);
 
+/* The longest name a claim takes, NUL included ("serial:0x" and 16 digits). */
+#define CRAMD_CLAIM_NAME_MAX 40
+/* A claim of system RAM migrates its live data away first: it may take long. */
+#define CRAMD_CLAIM_SYSTEM_RAM_TIMEOUT_MS 120000
+
+/**
+ * cramd_claim_start - move the device(s) @name names to the cram provider
+ * @name: as a [device NAME] section names it: daxX.Y, regionN, memN or
+ *	serial:0xHEX
+ * @system_ram: also take a device online as system RAM (kmem)
+ *
+ * Runs the helper as "cram-discover --claim NAME [--system-ram]" beside
+ * @ev, as cramd_discover_start() runs a discovery, and relays its messages
+ * at their own priorities. @done gets 0 when every device it names is now
+ * bound to cram, else -EIO (or -ETIMEDOUT, -ENOMEM), with @d empty; the
+ * caller rediscovers. Returns 0 with *@out set, or -errno (@done is then
+ * never called).
+ */
+int cramd_claim_start(sd_event *ev, const char *name, bool system_ram,
+		      cramd_discover_fn done, void *userdata,
+		      struct cramd_discover_run **out);
+
 /** cramd_discover_cancel - kill and reap the helper; @done is not called. */
 void cramd_discover_cancel(struct cramd_discover_run *run);
 

@@ -51,6 +51,10 @@ struct cramd_manager {
 	int last_run_rc;
 	bool disc_again;
 	struct pending *pending;
+	/* Claims (manager-claim.c): the one under way, the sections tried. */
+	struct cramd_discover_run *claim;
+	char claim_match[CRAMD_OVERRIDE_MATCH_MAX];
+	bool claim_tried[CRAMD_CONFIG_MAX_OVERRIDES];
 	cramd_status_fn status_fn;
 	void *userdata;
 };
@@ -63,6 +67,10 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c);
 void cramd_manager_drop(struct cramd_manager *m, struct cramd_device *d, const char *why);
 void cramd_manager_set_held(struct cramd_manager *m, const char *name, bool held);
 void cramd_manager_discover(struct cramd_manager *m);
+
+/* manager-claim.c */
+void cramd_manager_claim_unmatched(struct cramd_manager *m, const struct cramd_discovery *d);
+void cramd_manager_claims_reset(struct cramd_manager *m);
 
 /* manager-requests.c */
 void cramd_manager_complete(struct pending *p, int rc, const char *err);

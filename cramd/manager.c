@@ -223,6 +223,8 @@ static void on_discovery(int rc, struct cramd_discovery *d, void *userdata)
 	cramd_manager_rescan(m);
 	if (rc == 0)
 		rc = apply_discovery(m, d);
+	if (rc == 0)
+		cramd_manager_claim_unmatched(m, d);
 	for (p = m->pending; p; p = next) {
 		next = p->next;
 		if (p->online && p->want_run <= m->runs_done)
@@ -300,8 +302,12 @@ static void handle_uevent(struct cramd_manager *m, struct udev_device *u)
 	if (strcmp(action, "change") == 0)
 		on_change(m, name, event);
 	else if (strcmp(action, "add") == 0 || strcmp(action, "remove") == 0 ||
-		 strcmp(action, "bind") == 0 || strcmp(action, "unbind") == 0)
+		 strcmp(action, "bind") == 0 || strcmp(action, "unbind") == 0) {
+		/* a new device (cxl create-region): a failed claim may work now */
+		if (strcmp(action, "add") == 0)
+			cramd_manager_claims_reset(m);
 		cramd_manager_discover(m);
+	}
 }
 
 static int on_uevent(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -358,7 +364,8 @@ static int start_timer(struct cramd_manager *m)
 
 /*
  * The first discovery, before cramd reports ready: the loop runs (signals
- * are taken) until it comes back. Its failure is fatal.
+ * are taken) until it comes back, with the claims it starts and the
+ * discoveries after them. Its failure is fatal.
  */
 static int first_discovery(struct cramd_manager *m)
 {
@@ -366,7 +373,7 @@ static int first_discovery(struct cramd_manager *m)
 	int code, rc = 0;
 
 	cramd_manager_discover(m);
-	while (m->runs_done < until && rc >= 0 &&
+	while ((m->runs_done < until || m->claim || m->disc) && rc >= 0 &&
 	       sd_event_get_exit_code(m->ev, &code) == -ENODATA)
 		rc = sd_event_run(m->ev, UINT64_MAX);
 	return rc < 0 ? rc : m->runs_done < until ? 0 : m->last_run_rc;
@@ -421,6 +428,7 @@ void cramd_manager_free(struct cramd_manager *m)
 		return;
 	cramd_manager_finish_pending(m);
 	cramd_discover_cancel(m->disc);
+	cramd_discover_cancel(m->claim);
 	sd_event_source_disable_unref(m->timer);
 	sd_event_source_disable_unref(m->uevent_src);
 	udev_monitor_unref(m->monitor);
@@ -464,6 +472,7 @@ int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config 
 	size_t i;
 
 	m->cfg = *cfg;
+	cramd_manager_claims_reset(m);
 	for (i = m->n; i-- > 0;) {
 		struct cramd_device *d = m->devs[i];
 		struct cramd_device_ids ids;

@@ -49,6 +49,10 @@ expect_error '[global\npoll_interval_ms = 100\n' "$d/c.conf:1:"
 expect_error "[global]\ndevices = $(printf 'dax%s.0 ' $(seq 10 60))\n" "$d/c.conf:2:"
 expect_error '[global]\ndevices = dax0.0\n  dax1.0\n' "$d/c.conf:3:"
 expect_error '[global]\n[global]\n' "$d/c.conf:2:.*global"
+expect_error '[device dax0.0]\nclaim = maybe\n' "$d/c.conf:2:.*claim.*yes or no"
+expect_error '[device region1]\nclaim_system_ram = yes\n' \
+	"$d/c.conf:1:.*claim_system_ram.*needs claim = yes"
+expect_error '[policy]\nclaim = yes\n' "$d/c.conf:2:.*claim"
 
 # A bad drop-in is named, with its line.
 printf '[global]\npoll_interval_ms = 100\n' >"$d/c.conf"

@@ -1,9 +1,11 @@
 #!/bin/sh
 # cram under a real systemd (PID 1), run by cram-vmtest.service once the
 # guest is up (mkinitramfs.sh --systemd). cram was installed from its Debian
-# packages; the operator's day one is replayed: name the device in
-# /etc/cramd.conf, `systemctl enable --now cramd`, `cramctl status`, then
-# reload, the journal, the watchdog and stop. Results are VMTEST lines, as
+# packages; the operator's day one is replayed: a fresh CXL region's dax
+# device on device_dax, the region named in /etc/cramd.conf, `systemctl
+# enable --now cramd` (cramd claims, onlines and manages it with no manual
+# sysfs write), `cramctl status`, then reload, the journal, the watchdog
+# and stop. Results are VMTEST lines, as
 # in guest-tests.sh.
 . /vmtests/guest-lib.sh
 
@@ -32,15 +34,13 @@ state=$(systemctl is-system-running 2>/dev/null) uptime=$(up)"
 
 setup_device() {
 	setup || return 1
-	# Until cramd claims a device_dax device itself, bind it by hand as
-	# guest-tests.sh does.
-	echo "$dax" >$DAXBUS/drivers/device_dax/unbind 2>/dev/null
-	got=$(wr $DAXBUS/drivers/cram/new_id "$dax")
-	check systemd-bind "new_id=$got state=$(rd $C/state)" [ "$(rd $C/state)" = offline ]
+	check fresh-region "driver=$(basename "$(readlink $D/driver)") cram_dir=$([ -d $C ] && echo yes || echo no)" \
+		eval '[ "$(basename "$(readlink $D/driver)")" = device_dax ] && [ ! -d $C ]'
 }
 
 test_enable() {
-	printf '[global]\ndevices = %s\n' "$dax" >/etc/cramd.conf
+	# the operator names the region; cramd claims its dax device itself
+	printf '[device region0]\nclaim = yes\n' >/etc/cramd.conf
 	t0=$(up)
 	systemctl enable --now cramd.service >/tmp/enable.log 2>&1
 	rc=$?
@@ -53,8 +53,12 @@ wants=$([ -L /etc/systemd/system/multi-user.target.wants/cramd.service ] && echo
 		[ -L /etc/systemd/system/multi-user.target.wants/cramd.service ]'
 	# Type=notify: active only after READY=1, which cramd sends after the
 	# devices are online; the state was online when enable returned.
+	check claimed-by-cramd "driver=$(basename "$(readlink $D/driver)")" \
+		eval '[ "$(basename "$(readlink $D/driver)")" = cram ]'
 	check online-by-cramd "state=$(rd $C/state) has_private_memory=[$(rd $NODES/has_private_memory)]" \
 		eval '[ "$(rd $C/state)" = online ] && in_list "$(rd $NODES/has_private_memory)" "$tnode"'
+	claim=$(journalctl -u cramd.service --no-pager | grep -m1 'claimed for the cram provider')
+	check claim-logged "'$(echo "$claim" | cut -d' ' -f5- | cut -c1-100)'" [ -n "$claim" ]
 	ready=$(journalctl -u cramd.service -o short-monotonic --no-pager | grep -m1 'ready:')
 	check ready-logged "line='$(echo "$ready" | cut -c1-100)'" [ -n "$ready" ]
 }

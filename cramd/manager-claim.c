@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The manager's claims: a [device NAME] section with claim = yes names a
+ * device that cramd moves to the cram provider itself (from device_dax,
+ * or from kmem with claim_system_ram = yes). When discovery finds no cram
+ * device that the section names, the helper claims it
+ * (cram-discover --claim NAME, beside the loop, one claim at a time), and
+ * discovery runs again to take the new cram device under management. A
+ * section is claimed once; a claim that failed is tried again only after
+ * a dax device is added or the configuration is reloaded.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "manager-private.h"
+
+/* Whether discovery found a cram device that @o names. */
+static bool section_found(const struct cramd_device_override *o,
+			  const struct cramd_discovery *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct cramd_candidate *c = &d->devs[i];
+		struct cramd_device_ids ids = {
+			.devname = c->devname, .region = c->region[0] ? c->region : NULL,
+			.memdevs = c->memdevs[0] ? c->memdevs : NULL,
+			.has_serial = c->has_serial, .serial = c->serial,
+		};
+
+		if (cramd_config_section_matches(o, &ids))
+			return true;
+	}
+	return false;
+}
+
+static void on_claimed(int rc, struct cramd_discovery *d, void *userdata)
+{
+	struct cramd_manager *m = userdata;
+	const char *match = m->claim_match;
+
+	(void)d;
+	m->claim = NULL;
+	if (rc == 0)
+		cramd_log(LOG_NOTICE, "%s: claimed for the cram provider", match);
+	else
+		cramd_log(LOG_ERR, "%s: not claimed (see above); not managed until a dax "
+			  "device is added or the configuration is reloaded", match);
+	cramd_manager_discover(m);
+}
+
+void cramd_manager_claim_unmatched(struct cramd_manager *m, const struct cramd_discovery *d)
+{
+	size_t i;
+	int rc;
+
+	if (m->claim)
+		return;		/* its end runs discovery again, which comes back here */
+	for (i = 0; i < m->cfg.n_overrides; i++) {
+		const struct cramd_device_override *o = &m->cfg.overrides[i];
+
+		if (!o->claim || m->claim_tried[i] || section_found(o, d))
+			continue;
+		m->claim_tried[i] = true;
+		snprintf(m->claim_match, sizeof(m->claim_match), "%s", o->match);
+		cramd_log(LOG_INFO, "%s: claiming it for the cram provider%s", o->match,
+			  o->claim_system_ram ? " (system RAM too)" : "");
+		rc = cramd_claim_start(m->ev, o->match, o->claim_system_ram, on_claimed, m,
+				       &m->claim);
+		if (rc == 0)
+			return;
+		cramd_log(LOG_ERR, "%s: cannot run the claim: %s", o->match, strerror(-rc));
+	}
+}
+
+void cramd_manager_claims_reset(struct cramd_manager *m)
+{
+	memset(m->claim_tried, 0, sizeof(m->claim_tried));
+}
