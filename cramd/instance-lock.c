@@ -12,6 +12,9 @@
 #include "instance-lock.h"
 
 /* The pid the holder wrote, or 0 when there is none (yet). */
+/* The lock's descriptor, for a forked child to let go of (see the header). */
+static int lock_fd = -1;
+
 static long holder_pid(int fd)
 {
 	char buf[24];
@@ -79,5 +82,13 @@ int cramd_instance_lock(const char *dir, char *err, size_t errlen)
 		close(fd);
 		return rc ? rc : -EIO;
 	}
+	lock_fd = fd;
 	return fd;
+}
+
+void cramd_instance_lock_drop_in_child(void)
+{
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
 }

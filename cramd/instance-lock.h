@@ -26,4 +26,12 @@
  */
 int cramd_instance_lock(const char *dir, char *err, size_t errlen);
 
+/*
+ * cramd_instance_lock_drop_in_child - for a child that cramd forks and
+ * that may outlive it (an offline write bounded by offline_timeout_ms):
+ * close its copy of the lock, which would otherwise keep the lock held
+ * after cramd is killed and refuse the restart.
+ */
+void cramd_instance_lock_drop_in_child(void);
+
 #endif

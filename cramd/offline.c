@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bounded.h"
+#include "instance-lock.h"
 #include "log.h"
 #include "offline.h"
 #include "record.h"
@@ -100,6 +101,7 @@ int cramd_offline_start(sd_event *ev, struct cram_device *dev, unsigned int time
 	if (o->pid == 0) {
 		/* the child: one bounded write, its errno as the exit status */
 		free(o);
+		cramd_instance_lock_drop_in_child();
 		rc = cramd_offline_bounded(dev, timeout_ms);
 		_exit(rc < 0 && -rc < 256 ? -rc : rc < 0 ? EIO : 0);
 	}

@@ -76,6 +76,31 @@ if [ "${1:-}" = --inner ]; then
 	cram_wait_for 5 grep -qx online $dev/dax0.0/cram/state
 	rm "$pins/dax0.0"
 	cram_stop_cramd
+
+	# kill -9 while an offline write is stuck: the write's process lives on,
+	# but it must not hold the instance lock, or the restart (systemd's
+	# Restart=on-failure) is refused until the write ends (#16 item 4)
+	LD_PRELOAD="$preload${LD_PRELOAD:+:$LD_PRELOAD}" CRAM_PIN_DIR=$pins \
+		$CRAMD --config "$CRAM_TESTBED/cramd.conf" --socket "$CRAMD_SOCKET" \
+		2>"$CRAMD_LOG.2" &
+	CRAMD_PID=$!
+	cram_wait_for 10 grep -q 'ready: managing 2 devices' "$CRAMD_LOG.2"
+	: >"$pins/dax0.0"
+	$CRAMCTL offline dax0.0 >/dev/null 2>&1 &
+	ctl=$!
+	cram_wait_for 10 sh -c "[ -n \"\$(for p in \$(pgrep -P $CRAMD_PID); do grep -q cram-discover /proc/\$p/cmdline || echo \$p; done)\" ]"
+	writer=$(writer_of)
+	kill -KILL "$CRAMD_PID"
+	wait "$CRAMD_PID" 2>/dev/null
+	kill -0 "$writer" 2>/dev/null || cram_fail "the offline write ended with cramd"
+	: >"$CRAMD_LOG"
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n'
+	cram_wait_for 10 grep -q 'ready: managing' "$CRAMD_LOG" ||
+		cram_fail "no restart while the old offline write is stuck: $(tail -3 "$CRAMD_LOG")"
+	kill -ALRM "$writer" 2>/dev/null
+	rm "$pins/dax0.0"
+	wait $ctl
+	cram_stop_cramd
 	wait $recv
 	exit 0
 fi
