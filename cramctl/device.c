@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What cramctl knows of one cram device, and its JSON form. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,4 +91,13 @@ struct json_object *device_row_json(const struct device_row *r, bool human)
 		json_object_object_add(obj, "gate",
 				       json_object_new_string(r->no_alloc ? "closed" : "open"));
 	return obj;
+}
+
+void device_warn_no_provider(struct cram_ctx *ctx)
+{
+	if (!cram_device_get_first(ctx) &&
+	    cram_has_feature(ctx, CRAM_FEATURE_PROVIDER) == -EOPNOTSUPP)
+		fprintf(stderr, "cramctl: the running kernel has no cram provider "
+			"(no /sys/bus/dax/drivers/cram); see kernel-abi/README.md for the "
+			"kernel it needs\n");
 }

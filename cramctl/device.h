@@ -41,4 +41,11 @@ int device_row_read(struct cram_device *dev, struct device_row *row);
  */
 struct json_object *device_row_json(const struct device_row *row, bool human);
 
+/*
+ * device_warn_no_provider - with no cram device listed, say on stderr when
+ * the reason is a kernel without the cram provider (a stock kernel), so
+ * that an empty list does not pass for "no device yet".
+ */
+void device_warn_no_provider(struct cram_ctx *ctx);
+
 #endif

@@ -224,6 +224,7 @@ int cmd_list(int argc, char **argv)
 		fprintf(stderr, "cramctl: cannot create libcram context: %s\n", strerror(-rc));
 		return 1;
 	}
+	device_warn_no_provider(ctx);
 	if (o.devices) {
 		devs = json_object_new_array();
 		if (devs)

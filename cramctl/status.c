@@ -194,6 +194,7 @@ int cmd_status(int argc, char **argv)
 		fprintf(stderr, "cramctl: cannot create libcram context: %s\n", strerror(-rc));
 		return 1;
 	}
+	device_warn_no_provider(ctx);
 	seen = calloc(argc ? argc : 1, sizeof(*seen));
 	if (o.json)
 		arr = json_object_new_array();

@@ -407,6 +407,7 @@ int cramd_manager_new(struct cramd_manager **out, const struct cramd_config *cfg
 		goto fail;
 	start_monitor(m);
 	cramd_startup_check_demotion();
+	cramd_startup_check_provider(m->cram);
 	rc = first_discovery(m);
 	if (rc == 0)
 		rc = start_timer(m);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cramd's start-up: the libcram context and the demotion check; see startup.h. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,4 +65,16 @@ void cramd_startup_check_demotion(void)
 		cramd_log(LOG_WARNING, "%s is %.*s: reclaim will not demote into the private "
 			  "nodes until it is true (echo true > %s)", DEMOTION_ENABLED,
 			  (int)strcspn(buf, "\n"), buf, DEMOTION_ENABLED);
+}
+
+/*
+ * A stock kernel lists dax devices but has no cram provider to bind them
+ * to: say so, rather than only that no cram device was found.
+ */
+void cramd_startup_check_provider(struct cram_ctx *cram)
+{
+	if (cram_has_feature(cram, CRAM_FEATURE_PROVIDER) == -EOPNOTSUPP)
+		cramd_log(LOG_WARNING, "the running kernel has no cram provider (no "
+			  "/sys/bus/dax/drivers/cram): there is nothing to manage; see "
+			  "kernel-abi/README.md for the kernel it needs");
 }

@@ -14,5 +14,6 @@ int cramd_startup_cram(struct cram_ctx **out);
 
 /* Warn once when /sys/kernel/mm/numa/demotion_enabled is not true. */
 void cramd_startup_check_demotion(void);
+void cramd_startup_check_provider(struct cram_ctx *cram);
 
 #endif

@@ -21,6 +21,8 @@ int cram_has_feature(struct cram_ctx *ctx, enum cram_feature feature)
 
 	if (!ctx)
 		return -EINVAL;
+	if (feature == CRAM_FEATURE_PROVIDER)
+		return cram_sysfs_file_exists(CRAM_DAX_DRIVERS_DIR "/cram") ? 0 : -EOPNOTSUPP;
 	if (feature != CRAM_FEATURE_PRIVATE_NODES && feature != CRAM_FEATURE_USER_PLACEMENT)
 		return -EINVAL;
 	abi = cram_get_abi(ctx);
@@ -36,6 +38,8 @@ int cram_has_feature(struct cram_ctx *ctx, enum cram_feature feature)
 		 * there is nothing to reach.
 		 */
 		return -EOPNOTSUPP;
+	case CRAM_FEATURE_PROVIDER:
+		break;
 	}
 	return -EINVAL;
 }

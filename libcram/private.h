@@ -15,6 +15,7 @@
 /* Paths of cram ABI v1 (kernel-abi/ABI/testing/). */
 #define CRAM_NODE_DIR		"/sys/devices/system/node"
 #define CRAM_DAX_DIR		"/sys/bus/dax/devices"
+#define CRAM_DAX_DRIVERS_DIR	"/sys/bus/dax/drivers"
 #define CRAM_GROUP		"cram"
 
 /* The cram ABI major version this library speaks. */

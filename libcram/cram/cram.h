@@ -296,10 +296,14 @@ int cram_snapshot_time_to_full(const struct cram_snapshot *older,
  * @CRAM_FEATURE_USER_PLACEMENT: userspace placement (mbind(),
  *	set_mempolicy(), move_pages()) can target a private node; neither
  *	cram ABI v1 nor P3 allows it
+ * @CRAM_FEATURE_PROVIDER: the running kernel has the cram dax provider
+ *	driver (/sys/bus/dax/drivers/cram), so a dax device can become a cram
+ *	device; a stock kernel has not
  */
 enum cram_feature {
 	CRAM_FEATURE_PRIVATE_NODES = 1,
-	CRAM_FEATURE_USER_PLACEMENT = 2
+	CRAM_FEATURE_USER_PLACEMENT = 2,
+	CRAM_FEATURE_PROVIDER = 3
 };
 
 /**

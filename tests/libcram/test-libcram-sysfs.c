@@ -100,6 +100,8 @@ static void test_abi(void **state)
 	assert_int_equal(cram_has_feature(ctx, CRAM_FEATURE_PRIVATE_NODES),
 			 abi == CRAM_ABI_NONE ? -EOPNOTSUPP : 0);
 	assert_int_equal(cram_has_feature(ctx, CRAM_FEATURE_USER_PLACEMENT), -EOPNOTSUPP);
+	/* the testbed's kernel has the provider (a stock one: test-stock-kernel.sh) */
+	assert_int_equal(cram_has_feature(ctx, CRAM_FEATURE_PROVIDER), 0);
 }
 
 static void test_nodes_offline(void **state)
