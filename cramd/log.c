@@ -7,6 +7,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* the call site's CODE_FILE/LINE/FUNC are ours to give, not this file's */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include "log.h"

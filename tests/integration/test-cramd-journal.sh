@@ -13,7 +13,7 @@ if [ "${1:-}" = --ns ]; then
 	mount -t tmpfs tmpfs /run || cram_fail "cannot mount a private /run"
 	mkdir -p /run/systemd/journal
 	out=$CRAM_TESTBED/journal.out
-	"$top_builddir/tests/helpers/notify-recv" /run/systemd/journal/socket 20 >"$out" &
+	"$top_builddir/tests/helpers/notify-recv" /run/systemd/journal/socket 90 >"$out" &
 	recv=$!
 	cram_wait_for 5 test -S /run/systemd/journal/socket
 	: >"$CRAM_TESTBED/stderr"
@@ -26,7 +26,7 @@ if [ "${1:-}" = --ns ]; then
 	cram_wait_for 10 grep -q '^CRAM_ACTION=online$' "$out"
 	# data that does not compress: the gate closes, with its MESSAGE_ID
 	echo 1000 >/sys/bus/dax/devices/dax0.0/cram/sim/compress_ratio
-	cram_wait_for 15 grep -q '^MESSAGE_ID=530ab099de2f426085504d29e7a2849f$' "$out" ||
+	cram_wait_for 60 grep -q '^MESSAGE_ID=530ab099de2f426085504d29e7a2849f$' "$out" ||
 		cram_fail "no gate-closed MESSAGE_ID in the journal"
 	kill -TERM $pid
 	wait $pid || cram_fail "cramd exit status"
@@ -44,6 +44,7 @@ if [ "${1:-}" = --ns ]; then
 	cram_assert_grep '^CODE_FILE=cramd/main.c$' "$out"
 	cram_assert_grep '^CODE_LINE=[1-9][0-9]*$' "$out"
 	cram_assert_grep '^CODE_FUNC=bring_online$' "$out"
+	grep -q '^CODE_FILE=cramd/log.c$' "$out" && cram_fail "a second CODE_FILE, log.c's own"
 	cram_assert_grep '^MESSAGE=received SIGTERM, exiting$' "$out"
 	grep -q 'onlined' "$CRAM_TESTBED/stderr" && cram_fail "journal messages went to stderr too"
 	exit 0
