@@ -88,7 +88,7 @@ test_offline_timeout() {
 	drc=$?
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	row=$(echo "$so" | grep "^$dax ")
-	dline=$(echo "$dump" | grep " $dax  *offline " | tail -n 1)
+	dline=$(echo "$dump" | grep " $dax  *offline-failed " | tail -n 1)
 	check cramd-offline-timeout-serving "status rc=$src row='$(echo $row)' note='$(echo "$so" | grep cramd)' dump rc=$drc '$(echo $dline)' in $(to_ms $t0 $t1)ms" \
 		eval '[ $src = 0 ] && echo "$row" | grep -q " online " && ! echo "$so" | grep -q cramd &&
 		[ $drc = 0 ] && echo "$dline" | grep -q "timed out after $TO_MS ms"'

@@ -11,14 +11,14 @@
 #                packages in DEBS_DIR, and run systemd-tests.sh instead
 #   --kernel     use this bzImage instead of kernel-abi/build-kernel.sh
 #   --keep       keep the work dir (serial log, initramfs) and print its path
-#   --timeout    seconds the guest may run (default 600)
+#   --timeout    seconds the guest may run (default 1200)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${top_builddir:-$PWD}
 kernel=
 keep=0
-timeout=600
+timeout=1200
 debs=
 
 say() { echo "vm: $*" >&2; }
