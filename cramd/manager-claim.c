@@ -22,12 +22,7 @@ static bool section_found(const struct cramd_device_override *o,
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
-		const struct cramd_candidate *c = &d->devs[i];
-		struct cramd_device_ids ids = {
-			.devname = c->devname, .region = c->region[0] ? c->region : NULL,
-			.memdevs = c->memdevs[0] ? c->memdevs : NULL,
-			.has_serial = c->has_serial, .serial = c->serial,
-		};
+		struct cramd_device_ids ids = cramd_manager_candidate_ids(&d->devs[i]);
 
 		if (cramd_config_section_matches(o, &ids))
 			return true;

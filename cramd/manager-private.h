@@ -64,6 +64,8 @@ void cramd_manager_notify(struct cramd_manager *m);
 void cramd_manager_run_all(struct cramd_manager *m);
 void cramd_manager_rescan(struct cramd_manager *m);
 int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c);
+/* What a discovered candidate is known by, for [device NAME] matching. */
+struct cramd_device_ids cramd_manager_candidate_ids(const struct cramd_candidate *c);
 void cramd_manager_drop(struct cramd_manager *m, struct cramd_device *d, const char *why);
 void cramd_manager_set_held(struct cramd_manager *m, const char *name, bool held);
 void cramd_manager_discover(struct cramd_manager *m);

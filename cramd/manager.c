@@ -95,15 +95,22 @@ static void resolve_params(struct cramd_manager *m, const struct cramd_device_id
 			  p->high_watermark_percent, p->low_watermark_percent);
 }
 
-/* Take @c under management; 0 also when it could not be (logged). */
-int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c)
+struct cramd_device_ids cramd_manager_candidate_ids(const struct cramd_candidate *c)
 {
-	struct cram_device *cdev = cram_device_get_by_name(m->cram, c->devname);
 	struct cramd_device_ids ids = {
 		.devname = c->devname, .region = c->region[0] ? c->region : NULL,
 		.memdevs = c->memdevs[0] ? c->memdevs : NULL,
 		.has_serial = c->has_serial, .serial = c->serial,
 	};
+
+	return ids;
+}
+
+/* Take @c under management; 0 also when it could not be (logged). */
+int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c)
+{
+	struct cram_device *cdev = cram_device_get_by_name(m->cram, c->devname);
+	struct cramd_device_ids ids = cramd_manager_candidate_ids(c);
 	struct cramd_policy_params p;
 	struct cramd_device *d, **v;
 	int rc;
