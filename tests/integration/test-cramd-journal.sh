@@ -19,12 +19,14 @@ if [ "${1:-}" = --ns ]; then
 	: >"$CRAM_TESTBED/stderr"
 	JOURNAL_STREAM=$(stat -c '%d:%i' "$CRAM_TESTBED/stderr")
 	export JOURNAL_STREAM
-	printf '[global]\npoll_interval_ms = 100\n' >"$CRAM_TESTBED/cramd.conf"
+	printf '[global]\npoll_interval_ms = 100\n[policy]\npolicy = static\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n' >"$CRAM_TESTBED/cramd.conf"
 	$CRAMD --config "$CRAM_TESTBED/cramd.conf" --socket "$CRAMD_SOCKET" \
 		2>>"$CRAM_TESTBED/stderr" &
 	pid=$!
 	cram_wait_for 10 grep -q '^CRAM_ACTION=online$' "$out"
-	# data that does not compress: the gate closes, with its MESSAGE_ID
+	# data that does not compress: the static policy closes the gate at the
+	# high watermark (the adaptive one may hold the fill with its capacity
+	# target instead), with the gate-closed MESSAGE_ID
 	echo 1000 >/sys/bus/dax/devices/dax0.0/cram/sim/compress_ratio
 	cram_wait_for 60 grep -q '^MESSAGE_ID=530ab099de2f426085504d29e7a2849f$' "$out" ||
 		cram_fail "no gate-closed MESSAGE_ID in the journal"
