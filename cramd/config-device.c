@@ -76,16 +76,7 @@ int cramd_config_device_key(struct cramd_config_parse *ps, int line, const char 
 	struct cramd_origin here = { ps->file, line };
 	struct cramd_origin *at;
 	enum cramd_key key = cramd_config_find_key(SEC_DEVICE, name);
-	bool *flag = strcmp(name, "claim") == 0 ? &o->claim :
-		     strcmp(name, "claim_system_ram") == 0 ? &o->claim_system_ram : NULL;
 
-	if (flag) {
-		if (cramd_config_parse_bool(value, flag) < 0)
-			return cramd_config_fail(ps, here, ps->label, name,
-						 "invalid value '%.40s', expected yes or no",
-						 value);
-		return 0;
-	}
 	if (key == KEY_COUNT)
 		return cramd_config_fail(ps, here, ps->label, name,
 					 "unknown key (a device section takes [policy] keys, claim "

@@ -15,7 +15,10 @@
 
 enum value_kind { V_NUMBER, V_BOOL, V_POLICY, V_DEVICES };
 
-/* A key; @offset is into struct cramd_config ([global]) or struct cramd_policy_params. */
+/*
+ * A key; @offset is into struct cramd_config ([global]), struct
+ * cramd_policy_params ([policy]) or struct cramd_device_override ([device]).
+ */
 struct key_desc {
 	enum cramd_section sec;
 	const char *name;
@@ -27,11 +30,13 @@ struct key_desc {
 
 #define CFG(field) offsetof(struct cramd_config, field)
 #define PAR(field) offsetof(struct cramd_policy_params, field)
+#define OVR(field) offsetof(struct cramd_device_override, field)
 #define ADA(field) (PAR(adaptive) + offsetof(struct cramd_adaptive, field))
 #define NUM(s, n, lo, hi, off) { s, n, V_NUMBER, lo, hi, off }
 
 _Static_assert(sizeof(enum cramd_policy_kind) == sizeof(unsigned int),
 	       "policy keys are copied as unsigned int");
+_Static_assert(KEY_COUNT <= 32, "struct cramd_device_override.set has a bit per key");
 
 static const struct key_desc keys[KEY_COUNT] = {
 	[KEY_POLL_INTERVAL] = NUM(SEC_GLOBAL, "poll_interval_ms", CRAMD_POLL_MS_MIN,
@@ -73,6 +78,9 @@ static const struct key_desc keys[KEY_COUNT] = {
 				 CRAMD_TIME_MS_MAX, ADA(evict_window_ms)),
 	[KEY_SMOOTHING] = NUM(SEC_POLICY, "smoothing_percent", CRAMD_SMOOTHING_PCT_MIN,
 			      CRAMD_SMOOTHING_PCT_MAX, ADA(smoothing_percent)),
+	[KEY_CLAIM] = { SEC_DEVICE, "claim", V_BOOL, 0, 0, OVR(claim) },
+	[KEY_CLAIM_SYSTEM_RAM] = { SEC_DEVICE, "claim_system_ram", V_BOOL, 0, 0,
+				   OVR(claim_system_ram) },
 };
 
 void cramd_config_default_params(struct cramd_policy_params *p)
@@ -125,10 +133,9 @@ enum cramd_key cramd_config_find_key(enum cramd_section sec, const char *name)
 {
 	unsigned int i;
 
-	if (sec == SEC_DEVICE)
-		sec = SEC_POLICY;
 	for (i = 0; i < KEY_COUNT; i++)
-		if (keys[i].sec == sec && strcmp(keys[i].name, name) == 0)
+		if ((keys[i].sec == sec || (sec == SEC_DEVICE && keys[i].sec == SEC_POLICY)) &&
+		    strcmp(keys[i].name, name) == 0)
 			return (enum cramd_key)i;
 	return KEY_COUNT;
 }
@@ -144,7 +151,7 @@ void cramd_config_copy_keys(struct cramd_policy_params *to,
 	unsigned int i;
 
 	for (i = KEY_POLICY; i < KEY_COUNT; i++)
-		if (set & KEY_BIT(i))
+		if (keys[i].sec == SEC_POLICY && (set & KEY_BIT(i)))
 			memcpy((char *)to + keys[i].offset, (const char *)from + keys[i].offset,
 			       sizeof(unsigned int));
 }
@@ -312,7 +319,8 @@ int cramd_config_set_key(struct cramd_config_parse *ps, int line, enum cramd_key
 			 struct cramd_policy_params *params)
 {
 	const struct key_desc *k = &keys[key];
-	char *base = k->sec == SEC_GLOBAL ? (char *)cfg : (char *)params;
+	char *base = k->sec == SEC_GLOBAL ? (char *)cfg :
+		     k->sec == SEC_DEVICE ? (char *)params - OVR(params) : (char *)params;
 	struct setting s = {
 		.ps = ps, .at = { ps->file, line }, .key = key, .field = base + k->offset,
 	};

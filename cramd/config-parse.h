@@ -31,10 +31,12 @@ enum cramd_key {
 	KEY_MIN_RATE,
 	KEY_EVICT_WINDOW,
 	KEY_SMOOTHING,
+	KEY_CLAIM,		/* [device NAME] only */
+	KEY_CLAIM_SYSTEM_RAM,
 	KEY_COUNT,
 };
 
-/* The bit of a [policy] key in struct cramd_device_override.set. */
+/* The bit of a [policy] or [device] key in struct cramd_device_override.set. */
 #define KEY_BIT(key) (1u << (key))
 
 enum cramd_section { SEC_NONE, SEC_GLOBAL, SEC_POLICY, SEC_DEVICE };
@@ -85,7 +87,10 @@ int cramd_config_fail(struct cramd_config_parse *ps, struct cramd_origin at,
 const char *cramd_config_file_name(const struct cramd_config_parse *ps,
 				   struct cramd_origin at);
 
-/* The key named @name in section @sec ([device] takes [policy]'s), or KEY_COUNT. */
+/*
+ * The key named @name in section @sec, or KEY_COUNT: [device NAME] takes
+ * [policy]'s keys and its own (claim, claim_system_ram).
+ */
 enum cramd_key cramd_config_find_key(enum cramd_section sec, const char *name);
 
 /* The name of @key. */
@@ -93,7 +98,9 @@ const char *cramd_config_key_name(enum cramd_key key);
 
 /*
  * Parses @value of @key on line @line into @cfg ([global] keys) or
- * @params ([policy] keys). Returns 0, or -EINVAL after cramd_config_fail().
+ * @params ([policy] keys; for [device]-only keys @params must be the
+ * params of a struct cramd_device_override, whose field is set).
+ * Returns 0, or -EINVAL after cramd_config_fail().
  */
 int cramd_config_set_key(struct cramd_config_parse *ps, int line, enum cramd_key key,
 			 const char *value, struct cramd_config *cfg,

@@ -113,6 +113,41 @@ static void test_errors(void **state)
 		     "t.conf:2: [device dax0.0] critical_permille: value 60 must be below");
 }
 
+/*
+ * claim and claim_system_ram are keys of the key table like the others: a
+ * duplicate is an error, a later file overrides, and they stay [device] keys.
+ */
+static void test_claim_keys(void **state)
+{
+	struct cramd_config cfg;
+	char err[CRAMD_CONFIG_ERR_MAX];
+	struct cramd_config_text two[2] = {
+		{ "a.conf", "[device dax0.0]\nclaim = yes\nclaim_system_ram = yes\n", 0 },
+		{ "b.conf", "[device dax0.0]\nclaim_system_ram = no\n", 0 },
+	};
+
+	expect_error("[device dax0.0]\nclaim = yes\nclaim = no\n",
+		     "t.conf:3: [device dax0.0] claim: duplicate key (first set on line 2)");
+	expect_error("[device dax0.0]\nclaim = yes\nclaim_system_ram = yes\n"
+		     "claim_system_ram = yes\n",
+		     "t.conf:4: [device dax0.0] claim_system_ram: duplicate key");
+	expect_error("[device dax0.0]\nclaim = maybe\n",
+		     "t.conf:2: [device dax0.0] claim: invalid value 'maybe', expected yes or no");
+	expect_error("[global]\nclaim = yes\n", "t.conf:2: [global] claim: unknown key");
+	expect_error("[policy]\nclaim_system_ram = yes\n",
+		     "t.conf:2: [policy] claim_system_ram: unknown key");
+	expect_error("[device dax0.0]\nclaim_system_ram = yes\n",
+		     "[device dax0.0] claim_system_ram: needs claim = yes");
+
+	cramd_config_init(&cfg);
+	two[0].len = strlen(two[0].text);
+	two[1].len = strlen(two[1].text);
+	assert_int_equal(cramd_config_parse_texts(&cfg, two, 2, err, sizeof(err)), 0);
+	assert_int_equal(cfg.n_overrides, 1);
+	assert_true(cfg.overrides[0].claim);
+	assert_false(cfg.overrides[0].claim_system_ram);
+}
+
 /* Sections consistent alone but not together: only the last one applies. */
 static void test_inconsistent_combination(void **state)
 {
@@ -150,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_later_file_wins),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_inconsistent_combination),
+		cmocka_unit_test(test_claim_keys),
 		cmocka_unit_test(test_too_many),
 	};
 
