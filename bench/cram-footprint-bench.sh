@@ -93,7 +93,7 @@ if [ "${1:-}" = --inner ]; then
 fi
 
 builddir=$(cd "${1:-.}" && pwd) || exit 2
-fk=$builddir/tests/fake-kernel/cram-fake-kernel
+fk=$builddir/tests/harness/fake-kernel/cram-fake-kernel
 if ! command -v umockdev-wrapper >/dev/null 2>&1 || [ ! -x "$fk" ] ||
 	[ ! -x "$builddir/cramd/cramd" ] || [ ! -x "$builddir/bench/cram-tick-floor" ]; then
 	echo "cram-footprint-bench: needs umockdev-wrapper, $fk," \

@@ -54,7 +54,7 @@ if [ "${1:-}" = --inner ]; then
 fi
 
 builddir=$(cd "${1:-.}" && pwd) || exit 2
-fk=$builddir/tests/fake-kernel/cram-fake-kernel
+fk=$builddir/tests/harness/fake-kernel/cram-fake-kernel
 duration=${DURATION_S:-30}
 poll=${POLL_MS:-100}
 if ! command -v umockdev-wrapper >/dev/null 2>&1 || [ ! -x "$fk" ] ||

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The manager's state, shared by its two files: manager.c (the device
- * table, hotplug, the event sources) and manager-requests.c (what the
- * control socket asks of it). Nothing else includes this.
+ * The manager's state, shared by its three files: manager.c (the device
+ * table, hotplug, the event sources), manager-requests.c (what the
+ * control socket asks of it) and manager-claim.c (claiming the devices
+ * the configuration names). Nothing else includes this.
  */
 #ifndef CRAMD_MANAGER_PRIVATE_H
 #define CRAMD_MANAGER_PRIVATE_H

@@ -8,7 +8,7 @@
 # every decision with its reason.
 #
 # Everything runs for real (the real cramd, cramctl, cram-discover with
-# libcxl and libdaxctl, libudev) against a umockdev sysfs testbed, with tests/fake-kernel
+# libcxl and libdaxctl, libudev) against a umockdev sysfs testbed, with tests/harness/fake-kernel
 # playing the kernel's cram provider and the device.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +61,6 @@ cd build
 [ -f Makefile ] || ../configure >/dev/null
 make -j"$(nproc)" >/dev/null
 echo "=== cram demo: 2 simulated compressed devices, 1 GiB logical / 512 MiB physical each"
-exec umockdev-wrapper "$top/build/tests/fake-kernel/cram-fake-kernel" \
+exec umockdev-wrapper "$top/build/tests/harness/fake-kernel/cram-fake-kernel" \
 	--devices 2 --size 1073741824 --phys 536870912 --ratio 3000 --inflow 41943040 \
 	-- "$top/scripts/demo.sh" --inner "$top/build"

@@ -61,9 +61,9 @@ CRAMD_DISCOVER=$top_builddir/cramd/cram-discover
 export CRAMD_DISCOVER
 # shellcheck disable=SC2034
 CRAM_DISCOVER="$_cram_exec $CRAMD_DISCOVER"
-CRAM_FAKE_KERNEL=$top_builddir/tests/fake-kernel/cram-fake-kernel
+CRAM_FAKE_KERNEL=$top_builddir/tests/harness/fake-kernel/cram-fake-kernel
 # shellcheck disable=SC2034
-CRAM_SYNC_SYSFS=$top_builddir/tests/helpers/.libs/libsync-sysfs.so
+CRAM_SYNC_SYSFS=$top_builddir/tests/harness/helpers/.libs/libsync-sysfs.so
 
 cram_fail() {
 	echo "FAIL: $*" >&2

@@ -12,8 +12,8 @@ command -v setpriv >/dev/null 2>&1 || cram_skip "setpriv (util-linux) is not ins
 [ "$(id -u)" = 0 ] || cram_skip "needs root, to run the flood as other users"
 
 if [ "${1:-}" = --inner ]; then
-	hold=$top_builddir/tests/helpers/hold-connections
-	send=$top_builddir/tests/helpers/send-request
+	hold=$top_builddir/tests/harness/helpers/hold-connections
+	send=$top_builddir/tests/harness/helpers/send-request
 	out=$CRAM_TESTBED/out
 	# A directory every user may traverse, so unprivileged peers can connect.
 	sdir=$(mktemp -d /tmp/cramd-flood.XXXXXX)

@@ -16,9 +16,9 @@ utf8_ok() { iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1; }
 
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
-	send=$top_builddir/tests/helpers/send-request
-	hold=$top_builddir/tests/helpers/hold-connections
-	preload=$top_builddir/tests/helpers/.libs/libpin-offline.so
+	send=$top_builddir/tests/harness/helpers/send-request
+	hold=$top_builddir/tests/harness/helpers/hold-connections
+	preload=$top_builddir/tests/harness/helpers/.libs/libpin-offline.so
 	pins=$CRAM_TESTBED/pins
 	out=$CRAM_TESTBED/out
 	mkdir -p "$pins"

@@ -8,7 +8,7 @@ cram_require_umockdev
 
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
-	send=$top_builddir/tests/helpers/send-request
+	send=$top_builddir/tests/harness/helpers/send-request
 	out=$CRAM_TESTBED/out
 	# A directory every user may traverse, so an unprivileged peer can connect.
 	sdir=$(mktemp -d /tmp/cramd-ctl.XXXXXX)

@@ -18,13 +18,13 @@ if [ "${1:-}" = --inner ]; then
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
 	cram_wait_for 5 grep -q 'dax1.0: onlined as private node 2' "$CRAMD_LOG"
 	$CRAMCTL status >/dev/null 2>&1 || cram_fail "status after hot-add"
-	"$top_builddir/tests/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' \
+	"$top_builddir/tests/harness/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' \
 		>"$CRAM_TESTBED/out"
 	cram_assert_grep '"managed":2' "$CRAM_TESTBED/out"
 
 	echo "unplug dax1.0" >>"$ctl"
 	cram_wait_for 10 grep -q 'dax1.0: device is gone; no longer managed' "$CRAMD_LOG"
-	"$top_builddir/tests/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' \
+	"$top_builddir/tests/harness/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' \
 		>"$CRAM_TESTBED/out"
 	cram_assert_grep '"managed":1' "$CRAM_TESTBED/out"
 	kill -0 "$CRAMD_PID" || cram_fail "cramd died on hot-remove"

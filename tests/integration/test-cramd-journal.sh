@@ -13,7 +13,7 @@ if [ "${1:-}" = --ns ]; then
 	mount -t tmpfs tmpfs /run || cram_fail "cannot mount a private /run"
 	mkdir -p /run/systemd/journal
 	out=$CRAM_TESTBED/journal.out
-	"$top_builddir/tests/helpers/notify-recv" /run/systemd/journal/socket 90 >"$out" &
+	"$top_builddir/tests/harness/helpers/notify-recv" /run/systemd/journal/socket 90 >"$out" &
 	recv=$!
 	cram_wait_for 5 test -S /run/systemd/journal/socket
 	: >"$CRAM_TESTBED/stderr"

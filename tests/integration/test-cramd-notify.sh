@@ -8,7 +8,7 @@ cram_require_umockdev
 if [ "${1:-}" = --inner ]; then
 	sock=$CRAM_TESTBED/notify.sock
 	msgs=$CRAM_TESTBED/notify.out
-	"$top_builddir/tests/helpers/notify-recv" "$sock" 20 >"$msgs" &
+	"$top_builddir/tests/harness/helpers/notify-recv" "$sock" 20 >"$msgs" &
 	recv=$!
 	cram_wait_for 5 test -S "$sock"
 	export NOTIFY_SOCKET="$sock"

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Nothing blocks cramd's loop: while `cramctl offline` of one device is
 # stuck on a page that cannot move (offline_timeout_ms = 60000, played by
-# tests/helpers/pin-offline.c as in test-cramd-offline-timeout.sh), the
+# tests/harness/helpers/pin-offline.c as in test-cramd-offline-timeout.sh), the
 # other device fills with data that does not compress. Its gate must
 # still close at the high watermark, it must never overflow, and the
-# watchdog pings (sd_notify, received by tests/helpers/notify-recv.c)
+# watchdog pings (sd_notify, received by tests/harness/helpers/notify-recv.c)
 # must keep coming. cramctl gets its answer once the write ends; here a
 # SIGALRM to the write's process ends it early, as the bound would.
 . "$top_srcdir/tests/integration/lib.sh"
@@ -12,7 +12,7 @@ cram_require_umockdev
 
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
-	preload=$top_builddir/tests/helpers/.libs/libpin-offline.so
+	preload=$top_builddir/tests/harness/helpers/.libs/libpin-offline.so
 	pins=$CRAM_TESTBED/pins
 	out=$CRAM_TESTBED/out
 	sock=$CRAM_TESTBED/notify.sock
@@ -20,7 +20,7 @@ if [ "${1:-}" = --inner ]; then
 	[ -e "$preload" ] || cram_fail "$preload is not built"
 	mkdir -p "$pins"
 
-	"$top_builddir/tests/helpers/notify-recv" "$sock" 120 >"$msgs" &
+	"$top_builddir/tests/harness/helpers/notify-recv" "$sock" 120 >"$msgs" &
 	recv=$!
 	cram_wait_for 5 test -S "$sock"
 	CRAMD_LOG=$CRAM_TESTBED/cramd.log
@@ -64,7 +64,7 @@ if [ "${1:-}" = --inner ]; then
 	kill -0 "$writer" 2>/dev/null || cram_fail "the offline write ended early"
 	# the watchdog was pinged all along (every 200 ms for WatchdogSec=0.4s)
 	cram_wait_for 5 sh -c "[ \$(grep -c '^WATCHDOG=1' '$msgs') -ge $((pings + 5)) ]"
-	"$top_builddir/tests/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out.status" ||
+	"$top_builddir/tests/harness/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out.status" ||
 		cram_fail "no status reply during the offline"
 	cram_assert_grep '"device":"dax1.0","node":2,"gate":"closed"' "$out.status"
 

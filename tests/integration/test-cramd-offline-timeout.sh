@@ -1,7 +1,7 @@
 #!/bin/sh
 # offline_timeout_ms: an offline that blocks is interrupted after the
 # bound, for `cramctl offline` and on stop. A testbed file cannot block a
-# write, so cramd runs with tests/helpers/pin-offline.c preloaded: while
+# write, so cramd runs with tests/harness/helpers/pin-offline.c preloaded: while
 # $pins/DEV exists, writing "offline" to DEV blocks until a handled signal
 # and then fails with EBUSY, as the kernel does with a page it cannot move
 # (umockdev's own wrappers run with every signal blocked, so the write is
@@ -17,8 +17,8 @@ now_ms() { date +%s%3N; }
 
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
-	send=$top_builddir/tests/helpers/send-request
-	preload=$top_builddir/tests/helpers/.libs/libpin-offline.so
+	send=$top_builddir/tests/harness/helpers/send-request
+	preload=$top_builddir/tests/harness/helpers/.libs/libpin-offline.so
 	pins=$CRAM_TESTBED/pins
 	out=$CRAM_TESTBED/out
 	# generous: valgrind (CRAM_TEST_WRAPPER) slows cramd down

@@ -28,7 +28,7 @@ if [ "${1:-}" = --inner ]; then
 		cram_wait_for 10 sh -c "[ \$(grep -c 'discovery: ' '$CRAMD_LOG') -gt $n ]"
 		sleep 0.3
 		grep -q 'dax0.0: device is gone' "$CRAMD_LOG" && cram_fail "$attr: dax0.0 abandoned as gone"
-		"$top_builddir/tests/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out" ||
+		"$top_builddir/tests/harness/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out" ||
 			cram_fail "no status reply"
 		cram_assert_grep '"managed":2' "$out"
 		cram_assert_grep '"degraded":1' "$out"

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../sim/model.h"
+#include "../../sim/model.h"
 
 #define FK_PAGE_SIZE		4096ULL
 #define FK_RATIO_MIN		1000U

@@ -11,7 +11,7 @@
  * memory block's state is answered: the fake kernel first puts the errno
  * name of a rejected write ("" when accepted) into ".fk-answer-FILE" next
  * to it, then replaces FILE (an empty file for the driver files, the
- * block's state for state), so that tests/helpers/sync-sysfs.c can make
+ * block's state for state), so that tests/harness/helpers/sync-sysfs.c can make
  * the writer wait for the answer and fail its write() with that errno, as
  * the kernel does.
  */

@@ -5,7 +5,7 @@
  * unbound a device (or offlined a memory block) when the write returns,
  * and fails the write with the errno; libdaxctl relies on that and reads
  * the driver link back at once. The fake kernel answers after inotify
- * tells it of the close (tests/fake-kernel/binding.h): it puts the errno
+ * tells it of the close (tests/harness/fake-kernel/binding.h): it puts the errno
  * name into ".fk-answer-FILE" and then replaces FILE. So a write() to
  * /sys/bus/dax/drivers/DRIVER/{new_id,remove_id,bind,unbind} or
  * /sys/devices/system/memory/memoryN/state hands the fake kernel the data

@@ -21,7 +21,7 @@
 
 #include <cram/cram.h>
 
-#include "maps.h"
+#include "../harness/helpers/maps.h"
 
 #define NPAGES	16
 /* Big enough that valgrind's own mappings cannot hide a leftover one. */

@@ -3,8 +3,8 @@
  * Test helper: how many bytes this process has mapped, from
  * /proc/self/maps, to check that a failed call left nothing mapped.
  */
-#ifndef _TESTS_LIBCRAM_MAPS_H_
-#define _TESTS_LIBCRAM_MAPS_H_
+#ifndef _TESTS_HARNESS_MAPS_H_
+#define _TESTS_HARNESS_MAPS_H_
 
 #include <stdint.h>
 #include <stdio.h>
@@ -25,4 +25,4 @@ static inline uint64_t mapped_bytes(void)
 	return total;
 }
 
-#endif /* _TESTS_LIBCRAM_MAPS_H_ */
+#endif /* _TESTS_HARNESS_MAPS_H_ */

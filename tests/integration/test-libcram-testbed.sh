@@ -1,13 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Runs tests/libcram/test-libcram-sysfs under umockdev-wrapper on a fresh
-# testbed (tests/testbed/mktestbed.sh) for each private-node ABI variant:
+# Runs tests/integration/test-libcram-sysfs under umockdev-wrapper on a fresh
+# testbed (tests/harness/testbed/mktestbed.sh) for each private-node ABI variant:
 # v1 (has_private_memory), p3 (has_common_memory) and none.
 set -u
 . "$top_srcdir/tests/integration/lib.sh"
 command -v umockdev-wrapper >/dev/null 2>&1 ||
 	cram_skip "umockdev-wrapper is not installed (Debian: umockdev)"
-prog=$top_builddir/tests/libcram/test-libcram-sysfs
+prog=$top_builddir/tests/integration/test-libcram-sysfs
 [ -x "$prog" ] || cram_fail "$prog is not built"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-libcram.XXXXXX") || cram_fail "mktemp failed"
@@ -23,7 +23,7 @@ export CRAM_TEST_HOST_NODE1
 rc=0
 for abi in v1 p3 none; do
 	mkdir "$tmp/$abi" || cram_fail "mkdir $tmp/$abi"
-	sh "$top_srcdir/tests/testbed/mktestbed.sh" "$tmp/$abi" --abi "$abi" ||
+	sh "$top_srcdir/tests/harness/testbed/mktestbed.sh" "$tmp/$abi" --abi "$abi" ||
 		cram_fail "mktestbed.sh --abi $abi failed"
 	echo "=== --abi $abi"
 	# The wrapper (valgrind) is split on blanks on purpose.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libcram on a umockdev testbed (tests/testbed/mktestbed.sh): discovery
+ * libcram on a umockdev testbed (tests/harness/testbed/mktestbed.sh): discovery
  * for one private-node ABI variant, typed getters and setters, and
  * garbage in every attribute it reads, which must give -EINVAL or -ERANGE
  * and a message naming the file, never a crash.
@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "maps.h"
+#include "../harness/helpers/maps.h"
 #include "parse.h"
 #include "placement.h"
 #include "private.h"
