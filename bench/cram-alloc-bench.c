@@ -19,19 +19,13 @@
 
 #include <cram/cram.h>
 
+#include "util/clock.h"
+
 struct opts {
 	size_t size;
 	size_t rounds;
 	int node;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void touch(char *mem, size_t size, size_t page)
 {
@@ -44,7 +38,7 @@ static void touch(char *mem, size_t size, size_t page)
 /* One cram round; returns its duration in ns, or 0 on failure. */
 static uint64_t run_cram(size_t size, int node, size_t page)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = util_now_ns();
 	char *mem = cram_alloc_onnode(size, node);
 
 	if (!mem) {
@@ -53,12 +47,12 @@ static uint64_t run_cram(size_t size, int node, size_t page)
 	}
 	touch(mem, size, page);
 	cram_free(mem, size);
-	return now_ns() - t0;
+	return util_now_ns() - t0;
 }
 
 static uint64_t run_numa(size_t size, int node, size_t page)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = util_now_ns();
 	char *mem = numa_alloc_onnode(size, node);
 
 	if (!mem) {
@@ -67,7 +61,7 @@ static uint64_t run_numa(size_t size, int node, size_t page)
 	}
 	touch(mem, size, page);
 	numa_free(mem, size);
-	return now_ns() - t0;
+	return util_now_ns() - t0;
 }
 
 static int cmp_double(const void *a, const void *b)

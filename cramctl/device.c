@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/messages.h"
+
 #include "device.h"
 #include "units.h"
 
@@ -97,7 +99,5 @@ void device_warn_no_provider(struct cram_ctx *ctx)
 {
 	if (!cram_device_get_first(ctx) &&
 	    cram_has_feature(ctx, CRAM_FEATURE_PROVIDER) == -EOPNOTSUPP)
-		fprintf(stderr, "cramctl: the running kernel has no cram provider "
-			"(no /sys/bus/dax/drivers/cram); see kernel-abi/README.md for the "
-			"kernel it needs\n");
+		fprintf(stderr, "cramctl: " UTIL_MSG_NO_PROVIDER "\n");
 }

@@ -7,6 +7,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "util/clock.h"
+
 #include "bounded.h"
 
 static volatile sig_atomic_t ticks;
@@ -45,14 +47,6 @@ static struct timeval ms_tv(unsigned int ms)
 	return tv;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* A SIGALRM someone else sent while it was blocked would end the call at once. */
 static void drop_pending(const sigset_t *set)
 {
@@ -83,7 +77,7 @@ int cramd_bounded_call(unsigned int timeout_ms, int (*fn)(void *arg), void *arg,
 	alrm_set(&set);
 	drop_pending(&set);
 	ticks = 0;
-	t0 = now_ms();
+	t0 = util_now_ms();
 	if (setitimer(ITIMER_REAL, &on, NULL) < 0)
 		return -errno;
 	sigprocmask(SIG_UNBLOCK, &set, &old);
@@ -93,7 +87,7 @@ int cramd_bounded_call(unsigned int timeout_ms, int (*fn)(void *arg), void *arg,
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (b) {
 		b->ticks = (unsigned int)ticks;
-		b->elapsed_ms = (unsigned int)(now_ms() - t0);
+		b->elapsed_ms = (unsigned int)(util_now_ms() - t0);
 	}
 	return rc;
 }

@@ -10,19 +10,7 @@
 #include <string.h>
 
 #include "config-parse.h"
-#include "names.h"
-
-/* "daxX.Y", "regionN", "memN" or "serial:0xHEX" */
-static bool valid_match(const char *m)
-{
-	size_t n;
-
-	if (strncmp(m, "serial:0x", 9) == 0) {
-		n = strspn(m + 9, "0123456789abcdefABCDEF");
-		return n > 0 && n <= 16 && m[9 + n] == '\0';
-	}
-	return cramd_name_is(m, "mem", 1) || cramd_config_valid_device_name(m);
-}
+#include "util/names.h"
 
 #define EXPECTED "expected [device daxX.Y], [device regionN], [device memN] or " \
 		 "[device serial:0xHEX]"
@@ -44,7 +32,7 @@ int cramd_config_begin_device(struct cramd_config_parse *ps, int line, const cha
 					 (int)(len > 40 ? 40 : len), name);
 	memcpy(match, name, len);
 	match[len] = '\0';
-	if (!valid_match(match))
+	if (!util_device_match_valid(match))
 		return cramd_config_fail(ps, here, NULL, NULL, "[device %s]: " EXPECTED, match);
 	for (i = 0; i < cfg->n_overrides; i++)
 		if (strcmp(cfg->overrides[i].match, match) == 0)
@@ -122,7 +110,7 @@ bool cramd_config_section_matches(const struct cramd_device_override *o,
 	size_t len;
 
 	if (strncmp(m, "serial:", 7) == 0)
-		return ids->has_serial && strtoull(m + 7, NULL, 16) == ids->serial;
+		return ids->has_serial && util_serial_matches(m, ids->serial);
 	if (strncmp(m, "mem", 3) == 0 && ids->memdevs) {
 		const char *p = ids->memdevs;
 

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "config-parse.h"
-#include "names.h"
+#include "util/decimal.h"
+#include "util/names.h"
 
 enum value_kind { V_NUMBER, V_BOOL, V_POLICY, V_DEVICES };
 
@@ -167,35 +168,11 @@ struct setting {
 #define fail_value(s, ...) \
 	cramd_config_fail((s)->ps, (s)->at, (s)->ps->label, keys[(s)->key].name, __VA_ARGS__)
 
-/*
- * Strict unsigned decimal: digits only, no sign, no blanks, no empty
- * string. Returns 0, -EINVAL or -ERANGE.
- */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (*s == '\0')
-		return -EINVAL;
-	for (; *s; s++) {
-		unsigned int d;
-
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		d = (unsigned int)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 static int set_number(const struct setting *s, const char *value)
 {
 	const struct key_desc *k = &keys[s->key];
 	uint64_t v;
-	int rc = parse_u64(value, &v);
+	int rc = util_parse_u64(value, &v);
 
 	if (rc == -EINVAL && *value == '\0')
 		return fail_value(s, "empty value, expected a number in %u..%u", k->min, k->max);
@@ -248,7 +225,7 @@ static int set_policy(const struct setting *s, const char *value)
 
 bool cramd_config_valid_device_name(const char *name)
 {
-	return cramd_name_is(name, "region", 1) || cramd_name_is(name, "dax", 2);
+	return util_name_is(name, "region", 1) || util_name_is(name, "dax", 2);
 }
 
 static bool listed(const struct cramd_config *cfg, const char *name)

@@ -8,7 +8,7 @@
 #include <json-c/json.h>
 
 #include "control-request.h"
-#include "names.h"
+#include "util/names.h"
 #include "utf8.h"
 
 /* How much of a client's string an error message quotes, in characters. */
@@ -91,7 +91,7 @@ static int parse_object(struct json_object *obj, struct cramd_request *req,
 	if (!commands[i].needs_device && device)
 		return fail(err, errlen, -EINVAL, "command \"%s\" takes no \"device\"", command);
 	if (device) {
-		if (strlen(device) >= sizeof(req->device) || !cramd_name_is(device, "dax", 2))
+		if (strlen(device) >= sizeof(req->device) || !util_name_is(device, "dax", 2))
 			return fail(err, errlen, -EINVAL, "\"device\" must be daxX.Y, not \"%s\"",
 				    quote(q, sizeof(q), device));
 		strcpy(req->device, device);

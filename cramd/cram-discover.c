@@ -26,7 +26,7 @@
 #include "discover-claim.h"
 #include "discover-format.h"
 #include "discover-scan.h"
-#include "names.h"
+#include "util/names.h"
 
 static int max_priority = LOG_INFO;
 
@@ -142,12 +142,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cram-discover: --system-ram goes with --claim\n");
 		return 2;
 	}
-	if (claim && !cramd_claim_name_valid(claim)) {
+	if (claim && !util_device_match_valid(claim)) {
 		fprintf(stderr, "cram-discover: --claim '%.40s': expected daxX.Y, regionN, "
 			"memN or serial:0xHEX\n", claim);
 		return 2;
 	}
-	if (release && !cramd_name_is(release, "dax", 2)) {
+	if (release && !util_name_is(release, "dax", 2)) {
 		fprintf(stderr, "cram-discover: --release '%.40s': expected daxX.Y\n",
 			release);
 		return 2;

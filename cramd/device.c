@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
+
 #include "device.h"
 #include "log.h"
 
@@ -291,14 +293,6 @@ static int check_identity(struct cramd_device *d, enum cramd_attr *attr)
 	return 0;
 }
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 void cramd_device_pass(struct cramd_device *d, bool dry_run)
 {
 	struct cram_snapshot snap = { .size = sizeof(snap) };
@@ -313,7 +307,7 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 	if (t.error == 0)
 		t.snap = &snap;
 	/* the clock after the snapshot: its timestamp is not in the future */
-	cramd_policy_step(&d->params, &d->pol, &t, monotonic_ns(), &a);
+	cramd_policy_step(&d->params, &d->pol, &t, util_now_ns(), &a);
 	track_degraded(d, &a);
 	check_overfull(d, t.snap);
 	record_decision(d, &a, dry_run);
@@ -401,7 +395,7 @@ int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 	cram_device_get_no_alloc(cdev, &closed);
 	if (cram_device_get_total_pages(cdev, &d->total_pages) < 0)
 		d->total_pages = 0;
-	cramd_policy_init(&d->pol, closed, monotonic_ns());
+	cramd_policy_init(&d->pol, closed, util_now_ns());
 	*out = d;
 	return 0;
 }

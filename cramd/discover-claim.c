@@ -21,7 +21,8 @@
 
 #include "discover-claim.h"
 #include "discover-scan.h"
-#include "names.h"
+#include "util/messages.h"
+#include "util/names.h"
 
 #define DAX_DEVICES	"/sys/bus/dax/devices"
 #define DAX_DRIVERS	"/sys/bus/dax/drivers"
@@ -36,25 +37,11 @@ struct targets {
 	bool in_region;		/* ... and is part of a region */
 };
 
-bool cramd_claim_name_valid(const char *name)
-{
-	size_t n;
-
-	if (strncmp(name, "serial:0x", 9) == 0) {
-		n = strspn(name + 9, "0123456789abcdefABCDEF");
-		return n > 0 && n <= 16 && name[9 + n] == '\0';
-	}
-	return cramd_name_is(name, "dax", 2) || cramd_name_is(name, "region", 1) ||
-	       cramd_name_is(name, "mem", 1);
-}
-
 static bool have_cram_provider(void)
 {
 	if (access(DAX_DRIVERS "/cram", F_OK) == 0)
 		return true;
-	cramd_discover_log(LOG_ERR, "the running kernel has no cram provider (no "
-			   DAX_DRIVERS "/cram); see kernel-abi/README.md for the "
-			   "kernel it needs");
+	cramd_discover_log(LOG_ERR, UTIL_MSG_NO_PROVIDER);
 	return false;
 }
 
@@ -285,7 +272,7 @@ static bool memdev_matches(struct cxl_memdev *md, const char *name)
 	unsigned long long serial = cxl_memdev_get_serial(md);
 
 	if (!strncmp(name, "serial:", 7))	/* ULLONG_MAX: no serial known */
-		return serial != ULLONG_MAX && serial == strtoull(name + 7, NULL, 16);
+		return serial != ULLONG_MAX && util_serial_matches(name, serial);
 	return !strcmp(cxl_memdev_get_devname(md), name);
 }
 

@@ -10,12 +10,10 @@
 
 #include <stdbool.h>
 
-/* What --claim accepts: "daxX.Y", "regionN", "memN" or "serial:0xHEX". */
-bool cramd_claim_name_valid(const char *name);
-
 /**
  * cramd_claim - bind every dax device that @name names to the cram provider
- * @name: as cramd_claim_name_valid() accepts
+ * @name: as util_device_match_valid() accepts ("daxX.Y", "regionN", "memN",
+ *        "serial:0xHEX")
  * @system_ram: may take a device that is online as system RAM (kmem),
  *              offlining its memory first
  * @verbose: let libcxl and libdaxctl log their debug messages too

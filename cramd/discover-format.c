@@ -11,7 +11,7 @@
 #include <json-c/json.h>
 
 #include "discover-format.h"
-#include "names.h"
+#include "util/names.h"
 
 void cramd_discovery_free(struct cramd_discovery *d)
 {
@@ -170,7 +170,7 @@ static bool valid_memdevs(const char *s)
 			return false;
 		memcpy(name, s, n);
 		name[n] = '\0';
-		if (!cramd_name_is(name, "mem", 1))
+		if (!util_name_is(name, "mem", 1))
 			return false;
 		s += n;
 		if (*s == ',' && *++s == '\0')
@@ -205,13 +205,13 @@ static int parse_candidate(json_object *o, size_t i, struct cramd_candidate *c,
 		return bad(err, errlen, "devices[%zu]: not an object", i);
 	memset(c, 0, sizeof(*c));
 	rc = get_string(o, "devname", c->devname, sizeof(c->devname), where, err, errlen);
-	if (rc == 0 && !cramd_name_is(c->devname, "dax", 2))
+	if (rc == 0 && !util_name_is(c->devname, "dax", 2))
 		rc = bad(err, errlen, "%sdevname: '%s' is not a daxX.Y name",
 			 where, c->devname);
 	if (rc == 0)
 		rc = get_string(o, "region", c->region, sizeof(c->region), where,
 				err, errlen);
-	if (rc == 0 && c->region[0] && !cramd_name_is(c->region, "region", 1))
+	if (rc == 0 && c->region[0] && !util_name_is(c->region, "region", 1))
 		rc = bad(err, errlen, "%sregion: '%s' is neither \"\" nor a regionN name",
 			 where, c->region);
 	if (rc == 0)

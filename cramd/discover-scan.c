@@ -18,7 +18,8 @@
 #include <daxctl/libdaxctl.h>
 
 #include "discover-scan.h"
-#include "names.h"
+#include "util/line.h"
+#include "util/names.h"
 
 struct region_info {
 	char name[CRAMD_DEVNAME_MAX];
@@ -37,12 +38,8 @@ static void lib_log(const char *lib, const char *fn, const char *format,
 		    va_list args)
 {
 	char msg[512];
-	size_t len;
 
-	vsnprintf(msg, sizeof(msg), format, args);
-	len = strlen(msg);
-	while (len && msg[len - 1] == '\n')
-		msg[--len] = '\0';
+	util_vline(msg, sizeof(msg), format, args);
 	cramd_discover_log(LOG_DEBUG, "%s: %s: %s", lib, fn, msg);
 }
 
@@ -191,7 +188,7 @@ void cramd_region_of_path(const char *path, char *out, size_t len)
 			memcpy(comp, p, n);
 			comp[n] = '\0';
 			if (strncmp(comp, "region", 6) == 0 &&
-			    cramd_name_is(comp, "region", 1)) {
+			    util_name_is(comp, "region", 1)) {
 				copy_name(out, len, comp);
 				return;
 			}

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/line.h"
+#include "util/messages.h"
+
 #include "log.h"
 #include "startup.h"
 
@@ -19,12 +22,8 @@ static void cram_log(struct cram_ctx *ctx, int priority, const char *file, int l
 		     const char *fn, const char *format, va_list args)
 {
 	char msg[256];
-	size_t len;
 
-	vsnprintf(msg, sizeof(msg), format, args);
-	len = strlen(msg);
-	while (len && msg[len - 1] == '\n')
-		msg[--len] = '\0';
+	util_vline(msg, sizeof(msg), format, args);
 	cramd_log(LOG_DEBUG, "libcram: %s: %s", fn, msg);
 }
 
@@ -74,7 +73,5 @@ void cramd_startup_check_demotion(void)
 void cramd_startup_check_provider(struct cram_ctx *cram)
 {
 	if (cram_has_feature(cram, CRAM_FEATURE_PROVIDER) == -EOPNOTSUPP)
-		cramd_log(LOG_WARNING, "the running kernel has no cram provider (no "
-			  "/sys/bus/dax/drivers/cram): there is nothing to manage; see "
-			  "kernel-abi/README.md for the kernel it needs");
+		cramd_log(LOG_WARNING, "there is nothing to manage: " UTIL_MSG_NO_PROVIDER);
 }

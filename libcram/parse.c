@@ -8,38 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/decimal.h"
+#include "util/names.h"
+
 #include "parse.h"
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/*
- * Scans one run of decimal digits at *pp and advances *pp past it.
- * Returns false when there is no digit. On overflow *overflow is set and
- * the rest of the digits are still consumed.
- */
-static bool scan_u64(const char **pp, uint64_t *out, bool *overflow)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-
-	*overflow = false;
-	if (!is_digit(*p))
-		return false;
-	for (; is_digit(*p); p++) {
-		unsigned int d = (unsigned int)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			*overflow = true;
-		else
-			v = v * 10 + d;
-	}
-	*pp = p;
-	*out = v;
-	return true;
-}
 
 /* True at the end of the string, optionally after one newline. */
 static bool at_end(const char *p)
@@ -57,7 +29,7 @@ int cram_parse_u64(const char *buf, uint64_t *out)
 
 	if (!buf || !out)
 		return -EINVAL;
-	if (!scan_u64(&p, &v, &overflow) || !at_end(p))
+	if (!util_scan_u64(&p, &v, &overflow) || !at_end(p))
 		return -EINVAL;
 	if (overflow)
 		return -ERANGE;
@@ -76,7 +48,7 @@ int cram_parse_int(const char *buf, int *out)
 	neg = *p == '-';
 	if (neg)
 		p++;
-	if (!scan_u64(&p, &v, &overflow) || !at_end(p))
+	if (!util_scan_u64(&p, &v, &overflow) || !at_end(p))
 		return -EINVAL;
 	max = neg ? (uint64_t)INT_MAX + 1 : (uint64_t)INT_MAX;
 	if (overflow || v > max)
@@ -100,12 +72,12 @@ static int scan_node_range(const char **pp, size_t nbits, uint64_t *lo, uint64_t
 {
 	bool ov_lo, ov_hi = false;
 
-	if (!scan_u64(pp, lo, &ov_lo))
+	if (!util_scan_u64(pp, lo, &ov_lo))
 		return -EINVAL;
 	*hi = *lo;
 	if (**pp == '-') {
 		(*pp)++;
-		if (!scan_u64(pp, hi, &ov_hi))
+		if (!util_scan_u64(pp, hi, &ov_hi))
 			return -EINVAL;
 	}
 	if (ov_lo || ov_hi)
@@ -164,7 +136,7 @@ int cram_parse_stat(const char *buf, uint64_t *fields, size_t n)
 	if (!buf || !fields || !n)
 		return -EINVAL;
 	for (;;) {
-		if (!scan_u64(&p, &v, &overflow))
+		if (!util_scan_u64(&p, &v, &overflow))
 			return -EINVAL;
 		if (i < n) {
 			fields[i] = v;
@@ -190,7 +162,7 @@ static int parse_kb(const char *p, uint64_t *bytes)
 		return -EINVAL;
 	while (*p == ' ')
 		p++;
-	if (!scan_u64(&p, &v, &overflow) || strncmp(p, " kB", 3) != 0)
+	if (!util_scan_u64(&p, &v, &overflow) || strncmp(p, " kB", 3) != 0)
 		return -EINVAL;
 	p += 3;
 	if (*p != '\n' && *p != '\0')
@@ -224,26 +196,5 @@ int cram_parse_meminfo_total(const char *buf, int node, uint64_t *bytes)
 
 int cram_parse_name(const char *name, const char *prefix, unsigned int *nums, size_t n)
 {
-	const char *p;
-	bool overflow;
-	size_t len, i;
-	uint64_t v;
-
-	if (!name || !prefix || !n)
-		return -EINVAL;
-	len = strlen(prefix);
-	if (strncmp(name, prefix, len) != 0)
-		return -EINVAL;
-	p = name + len;
-	for (i = 0; i < n; i++) {
-		if (i > 0 && *p++ != '.')
-			return -EINVAL;
-		if (!scan_u64(&p, &v, &overflow))
-			return -EINVAL;
-		if (overflow || v > UINT_MAX)
-			return -ERANGE;
-		if (nums)
-			nums[i] = (unsigned int)v;
-	}
-	return *p ? -EINVAL : 0;
+	return util_name_parse(name, prefix, nums, n);
 }

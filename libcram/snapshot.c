@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/clock.h"
+
 #include "private.h"
 #include "parse.h"
 #include "sysfs.h"
@@ -30,14 +32,6 @@ static const size_t stat_offsets[CRAM_STAT_FIELDS] = {
 	offsetof(struct cram_snapshot, evicted_pages),
 	offsetof(struct cram_snapshot, ballooned_pages),
 };
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* The path of @dev's cram/stat, for messages: built only when one is due. */
 static const char *stat_path(struct cram_device *dev, char *path, size_t len)
@@ -64,7 +58,7 @@ int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
 	rc = cram_parse_stat(buf, fields, CRAM_STAT_FIELDS);
 	if (rc < 0)
 		return cram_sysfs_bad_value(ctx, stat_path(dev, path, sizeof(path)), buf, rc);
-	snap->timestamp_ns = monotonic_ns();
+	snap->timestamp_ns = util_now_ns();
 	for (i = 0; i < CRAM_STAT_FIELDS; i++) {
 		if (snap->size >= stat_offsets[i] + sizeof(uint64_t))
 			memcpy((char *)snap + stat_offsets[i], &fields[i], sizeof(uint64_t));

@@ -10,18 +10,18 @@ secs=${1:-60}
 out=$top/build/fuzz
 mkdir -p "$out/corpus-config" "$out/corpus-request" "$out/corpus-discover"
 cflags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-	-D_GNU_SOURCE -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\" -I$top/libcram"
+	-D_GNU_SOURCE -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\" -I$top -I$top/libcram"
 # shellcheck disable=SC2086
 clang $cflags -o "$out/fuzz-request" "$top/tests/fuzz/fuzz-request.c" "$top/cramd/control-request.c" \
-	"$top/cramd/utf8.c" "$top/cramd/names.c" \
+	"$top/cramd/utf8.c" "$top/util/names.c" "$top/util/decimal.c" \
 	$(pkg-config --cflags --libs json-c)
 # shellcheck disable=SC2086
 clang $cflags -o "$out/fuzz-config" "$top/tests/fuzz/fuzz-config.c" "$top/cramd/config.c" \
 	"$top/cramd/config-reader.c" "$top/cramd/config-keys.c" "$top/cramd/config-device.c" \
-	"$top/cramd/names.c"
+	"$top/util/names.c" "$top/util/decimal.c"
 # shellcheck disable=SC2086
 clang $cflags -o "$out/fuzz-discover" "$top/tests/fuzz/fuzz-discover.c" \
-	"$top/cramd/discover-format.c" "$top/cramd/names.c" $(pkg-config --cflags --libs json-c)
+	"$top/cramd/discover-format.c" "$top/util/names.c" "$top/util/decimal.c" $(pkg-config --cflags --libs json-c)
 cp "$top"/tests/unit/configs/*.conf "$top/conf/cramd.conf" "$out/corpus-config/"
 printf '{"command":"status"}\n' >"$out/corpus-request/status"
 printf '{"command":"online","device":"dax0.0"}\n' >"$out/corpus-request/online"

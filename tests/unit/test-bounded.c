@@ -21,19 +21,12 @@
 #include <cmocka.h>
 
 #include "../../cramd/bounded.h"
+#include "util/clock.h"
 
 /* Slack for a loaded machine (and valgrind) above the expected times. */
 #define SLACK_MS 1500u
 
 static int pipe_fd[2];
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static int setup(void **state)
 {
@@ -92,9 +85,9 @@ static int block_retrying(void *arg)
 /* Busy until past the bound, as if the tick came during open(), then blocks. */
 static int late_block(void *arg)
 {
-	uint64_t end = now_ms() + *(unsigned int *)arg;
+	uint64_t end = util_now_ms() + *(unsigned int *)arg;
 
-	while (now_ms() < end)
+	while (util_now_ms() < end)
 		;
 	return block(NULL);
 }

@@ -22,6 +22,8 @@
 #include <glib-unix.h>
 #include <umockdev.h>
 
+#include "util/decimal.h"
+
 #include "device.h"
 #include "provider.h"
 
@@ -92,14 +94,8 @@ static int parse_opt_u64(const char *opt, const char *s, uint64_t min,
 			 uint64_t max, uint64_t *val)
 {
 	uint64_t v = 0;
-	const char *c;
 
-	for (c = s; *c; c++) {
-		if (*c < '0' || *c > '9' || v > (UINT64_MAX - (uint64_t)(*c - '0')) / 10)
-			break;
-		v = v * 10 + (uint64_t)(*c - '0');
-	}
-	if (!*s || *c || v < min || v > max) {
+	if (util_parse_u64(s, &v) < 0 || v < min || v > max) {
 		fprintf(stderr, PROG ": --%s '%s': expected a number from %llu to %llu\n",
 			opt, s, (unsigned long long)min, (unsigned long long)max);
 		return -EINVAL;

@@ -24,6 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
+#include "util/decimal.h"
+
 #include "binding.h"
 #include "device.h"
 #include "provider.h"
@@ -180,14 +183,6 @@ static void sleep_ns(uint64_t ns)
 		;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* Read up to RAW_MAX - 1 bytes of @path; returns the length or -errno. */
 ssize_t fk_read_raw(const char *path, char *buf, size_t size)
 {
@@ -320,26 +315,6 @@ int fk_value_of(const char *raw, size_t len, char *out, size_t size)
 	return 0;
 }
 
-/* kstrtoull base 10 without sign: digits only, -ERANGE past 64 bits */
-static int parse_u64(const char *s, uint64_t *val)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		unsigned int digit = (unsigned int)(*s - '0');
-
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		if (v > (UINT64_MAX - digit) / 10)
-			return -ERANGE;
-		v = v * 10 + digit;
-	}
-	*val = v;
-	return 0;
-}
-
 static int parse_bool(const char *s, bool *val)
 {
 	static const char *const yes[] = { "1", "y", "on" };
@@ -452,7 +427,7 @@ static void send_cram_event(struct fk_provider *p, struct fk_device *d,
 		return;
 	put_file(tb_path(p, path, "%s/uevent", d->devpath), content);
 	free(content);
-	d->uevent_ns = now_ns();
+	d->uevent_ns = util_now_ns();
 	if (p->ops.uevent)
 		p->ops.uevent(p->ops.data, d->devpath, "change");
 }
@@ -677,7 +652,7 @@ static int store(struct fk_device *d, enum fk_attr a, const char *val,
 		rc = parse_bool(val, &b);
 		return rc < 0 ? rc : fk_model_set_no_alloc(&d->m, b);
 	}
-	rc = parse_u64(val, &v);
+	rc = util_parse_u64(val, &v);	/* kstrtoull base 10 */
 	if (rc < 0)
 		return rc;
 	switch (a) {
@@ -741,7 +716,7 @@ static void reject(struct fk_provider *p, struct fk_device *d, enum fk_attr a,
 static void log_response(struct fk_provider *p, struct fk_device *d,
 			 enum fk_attr a)
 {
-	uint64_t now = now_ns();
+	uint64_t now = util_now_ns();
 
 	if (p->latency_log) {
 		fprintf(p->latency_log, "%s %s %s %llu %llu\n", d->name,
@@ -857,7 +832,7 @@ static bool ctl_valid(const char *cmd, const char *dev, const char *arg,
 	if (!cmd || !dev || extra)
 		return false;
 	if (!strcmp(cmd, "inflow") || !strcmp(cmd, "busy") || !strcmp(cmd, "promote"))
-		return arg && parse_u64(arg, v) == 0;
+		return arg && util_parse_u64(arg, v) == 0;
 	return !arg && (!strcmp(cmd, "freeze") || !strcmp(cmd, "thaw") ||
 			!strcmp(cmd, "plug") || !strcmp(cmd, "unplug"));
 }
@@ -1017,7 +992,7 @@ int fk_provider_get_fd(struct fk_provider *p)
 static void threshold_crossed(struct fk_provider *p, struct fk_device *d,
 			      const char *event)
 {
-	d->crossing_ns = now_ns();
+	d->crossing_ns = util_now_ns();
 	d->uevent_ns = d->crossing_ns;
 	d->crossing = event;
 	if (!p->cfg.no_threshold_uevents)

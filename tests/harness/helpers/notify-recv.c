@@ -15,13 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
+#include "util/clock.h"
 
 int main(int argc, char **argv)
 {
@@ -41,10 +35,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "notify-recv: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
-	deadline = now_ms() + atoi(argv[2]) * 1000L;
+	deadline = (long)util_now_ms() + atoi(argv[2]) * 1000L;
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		long left = deadline - now_ms();
+		long left = deadline - (long)util_now_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
