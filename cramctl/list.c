@@ -16,6 +16,8 @@
 #include <cram/cram.h>
 #include <json-c/json.h>
 
+#include "util/decimal.h"
+
 #include "device.h"
 #include "list.h"
 #include "units.h"
@@ -70,12 +72,9 @@ static bool filter_match_node(const struct filter *f, bool has, int node)
 
 static int check_node_arg(const char *s)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < 0 || v > 1023 || (s[0] == '0' && s[1])) {
+	if (util_parse_u64(s, &v) < 0 || v > 1023 || (s[0] == '0' && s[1])) {
 		fprintf(stderr, "cramctl list: --node '%s': not a node id 0-1023\n", s);
 		return -1;
 	}

@@ -7,6 +7,7 @@
  *    "event": "high"}
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +19,8 @@
 
 #include <json-c/json.h>
 #include <libudev.h>
+
+#include "util/decimal.h"
 
 #include "monitor.h"
 
@@ -73,20 +76,19 @@ int cmd_monitor(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct udev *udev;
 	long count = -1, seen = 0;
-	char *end;
+	uint64_t v;
 	int c, ret = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:s:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			errno = 0;
-			count = strtol(optarg, &end, 10);
-			if (!*optarg || *end || errno || count <= 0) {
+			if (util_parse_u64(optarg, &v) < 0 || v == 0 || v > LONG_MAX) {
 				fprintf(stderr, "cramctl monitor: --count '%s': not a positive number\n",
 					optarg);
 				return 2;
 			}
+			count = (long)v;
 			break;
 		case 's':
 			if (strcmp(optarg, "udev") && strcmp(optarg, "kernel")) {

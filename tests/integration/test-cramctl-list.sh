@@ -34,7 +34,7 @@ if [ "${1:-}" = --inner ]; then
 	cram_assert_grep '"nodes": \[' "$out"
 	cram_assert_grep '"phys_capacity": "' "$out"
 
-	for bad in "-n abc" "-n -1" "-n 01" "-n 1024" "-s sleepy" "--bogus" "extra"; do
+	for bad in "-n abc" "-n -1" "-n +1" "-n 01" "-n 1024" "-s sleepy" "--bogus" "extra"; do
 		# shellcheck disable=SC2086 # split on purpose
 		$CRAMCTL list $bad >/dev/null 2>"$out.err"
 		cram_assert_eq $? 2 "exit status for 'list $bad'"
