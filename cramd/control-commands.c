@@ -64,7 +64,7 @@ static void add_dump(struct cramd_commands *c, struct json_object *reply)
 	json_object_object_add(reply, CRAM_KEY_DECISIONS, list);
 }
 
-/* The manager's completion of an online or offline: the deferred reply. */
+/* The manager's completion of an online, offline or release: the deferred reply. */
 static void op_done(void *reply, int rc, const char *err)
 {
 	cramd_control_reply_done(reply, rc, err);
@@ -95,12 +95,15 @@ void cramd_commands_handle(void *userdata, const struct cramd_request *req,
 		break;
 	case CRAMD_CMD_ONLINE:
 	case CRAMD_CMD_OFFLINE:
+	case CRAMD_CMD_RELEASE:
 		/* Answered when the manager is done, maybe after this returns. */
 		json_object_object_add(reply, CRAM_KEY_DEVICE, json_object_new_string(req->device));
 		if (req->command == CRAMD_CMD_ONLINE)
 			cramd_manager_online(c->manager, req->device, op_done, r);
-		else
+		else if (req->command == CRAMD_CMD_OFFLINE)
 			cramd_manager_offline(c->manager, req->device, op_done, r);
+		else
+			cramd_manager_release(c->manager, req->device, op_done, r);
 		return;
 	default:
 		cramd_control_reply_done(r, -EINVAL, "unsupported command");

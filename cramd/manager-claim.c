@@ -55,7 +55,9 @@ void cramd_manager_claim_unmatched(struct cramd_manager *m, const struct cramd_d
 	for (i = 0; i < m->cfg.n_overrides; i++) {
 		const struct cramd_device_override *o = &m->cfg.overrides[i];
 
-		if (!o->claim || m->claim_tried[i] || section_found(o, d))
+		/* a section naming a released device waits for cramctl online */
+		if (!o->claim || m->claim_tried[i] || section_found(o, d) ||
+		    cramd_manager_section_released(m, o))
 			continue;
 		m->claim_tried[i] = true;
 		snprintf(m->claim_match, sizeof(m->claim_match), "%s", o->match);

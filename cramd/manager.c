@@ -228,8 +228,10 @@ static void on_discovery(int rc, struct cramd_discovery *d, void *userdata)
 	m->runs_done = m->runs_started;
 	m->last_run_rc = rc;
 	cramd_manager_rescan(m);
-	if (rc == 0)
+	if (rc == 0) {
+		cramd_manager_prune_released(m, d);
 		rc = apply_discovery(m, d);
+	}
 	if (rc == 0)
 		cramd_manager_claim_unmatched(m, d);
 	for (p = m->pending; p; p = next) {
@@ -238,6 +240,12 @@ static void on_discovery(int rc, struct cramd_discovery *d, void *userdata)
 			cramd_manager_finish_online(m, p, d, rc);
 	}
 	cramd_manager_notify(m);
+	if (rc == 0) {
+		/* kept: what is found but not managed is part of cramd's status */
+		cramd_discovery_free(&m->found);
+		m->found = *d;
+		d->devs = NULL;
+	}
 	if (m->disc_again)
 		cramd_manager_discover(m);
 }
@@ -444,6 +452,7 @@ void cramd_manager_free(struct cramd_manager *m)
 	for (i = 0; i < m->n; i++)
 		cramd_device_free(m->devs[i]);
 	free(m->devs);
+	cramd_discovery_free(&m->found);
 	cram_unref(m->cram);
 	sd_event_unref(m->ev);
 	free(m);

@@ -116,4 +116,15 @@ void cramd_manager_online(struct cramd_manager *m, const char *name,
 void cramd_manager_offline(struct cramd_manager *m, const char *name,
 			   cramd_manager_done_fn done, void *userdata);
 
+/*
+ * cramd_manager_release - offline @name as cramd_manager_offline() does
+ * (an offline device is not offlined again), then give it back to
+ * device_dax (cram-discover --release, in a child). cramd then leaves it
+ * alone, claims included, until cramd_manager_online() claims it back.
+ * When the offline works but the release does not, it stays offline.
+ * @done is called exactly once, with the helper's reason on failure.
+ */
+void cramd_manager_release(struct cramd_manager *m, const char *name,
+			   cramd_manager_done_fn done, void *userdata);
+
 #endif
