@@ -57,6 +57,7 @@ struct cramd_manager {
 	struct cramd_discovery found;
 	/* Claims (manager-claim.c): the one under way, the sections tried, why one failed. */
 	struct cramd_discover_run *claim;
+	size_t claim_index;		/* the section it claims */
 	char claim_match[CRAMD_OVERRIDE_MATCH_MAX];
 	bool claim_tried[CRAMD_CONFIG_MAX_OVERRIDES];
 	char claim_error[CRAMD_CONFIG_MAX_OVERRIDES][CRAMD_HELPER_ERROR_MAX];
@@ -80,11 +81,22 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c);
 struct cramd_device_ids cramd_manager_candidate_ids(const struct cramd_candidate *c);
 void cramd_manager_drop(struct cramd_manager *m, struct cramd_device *d, const char *why);
 void cramd_manager_set_held(struct cramd_manager *m, const char *name, bool held);
+bool cramd_manager_is_held(const struct cramd_manager *m, const char *name);
+/* Whether @d has a device or region named @name (a [global] devices entry). */
+bool cramd_manager_name_found(const struct cramd_discovery *d, const char *name);
 void cramd_manager_discover(struct cramd_manager *m);
 
 /* manager-claim.c */
 void cramd_manager_claim_unmatched(struct cramd_manager *m, const struct cramd_discovery *d);
 void cramd_manager_claims_reset(struct cramd_manager *m);
+
+/*
+ * manager-claim.c: why the device(s) of [device NAME] section @i with
+ * claim = yes are not managed (@why one of CRAM_WHY_*, the reason in
+ * @buf), or NULL when nothing is to be said (no claim, found, released).
+ */
+const char *cramd_manager_claim_state(const struct cramd_manager *m, size_t i,
+				      const char **why, char *buf, size_t len);
 
 /* manager-release.c */
 bool cramd_manager_section_released(const struct cramd_manager *m,

@@ -61,6 +61,22 @@
 #define CRAM_KEY_GATE "gate"		/* the gate cramd last wrote: CRAM_GATE_* */
 #define CRAM_GATE_OPEN "open"
 #define CRAM_GATE_CLOSED "closed"
+/*
+ * status also: unmanaged: [{device, why, reason}], what cramd knows of
+ * devices it does not manage: cram devices it found, devices and regions
+ * the configuration names, released devices. device: daxX.Y, or the name
+ * a [device NAME] section or [global] devices gives (regionN, memN,
+ * serial:0xHEX). why: one of CRAM_WHY_*. reason: one line for people.
+ */
+#define CRAM_KEY_UNMANAGED "unmanaged"
+#define CRAM_KEY_WHY "why"
+#define CRAM_WHY_OFFLINE "offline"		/* offlined by the operator (cramctl offline) */
+#define CRAM_WHY_RELEASED "released"		/* given back to device_dax (offline --release) */
+#define CRAM_WHY_NOT_CONFIGURED "not-configured"	/* a cram device [global] devices leaves out */
+#define CRAM_WHY_SETUP_FAILED "setup-failed"	/* could not be onlined or set up (see the log) */
+#define CRAM_WHY_CLAIMING "claiming"		/* a claim = yes section, claim to come or under way */
+#define CRAM_WHY_CLAIM_FAILED "claim-failed"	/* its claim failed; reason: the helper's words */
+#define CRAM_WHY_NOT_FOUND "not-found"		/* configured, but no such cram device */
 /* dump: decisions: [{time, device, action, reason}], oldest first */
 #define CRAM_KEY_DECISIONS "decisions"
 #define CRAM_KEY_TIME "time"
