@@ -111,6 +111,7 @@ static void on_released(int rc, struct cramd_discovery *d, void *userdata)
 		 *cramd_discover_error(p->run) ? cramd_discover_error(p->run) :
 		 rc == -EIO ? "the release helper failed (see cramd's log)" : strerror(-rc));
 	p->run = NULL;
+	forget(m, cramd_manager_released(m, p->name));	/* not on device_dax */
 	cramd_log(LOG_ERR, "%s", err);
 	cramd_manager_complete(p, rc, err);
 }
