@@ -154,7 +154,8 @@ int client_call(const char *command, const char *device, struct json_object **re
 	json_object_object_add(req, CRAM_KEY_COMMAND, json_object_new_string(command));
 	if (device)
 		json_object_object_add(req, CRAM_KEY_DEVICE, json_object_new_string(device));
-	rc = exchange(req, strcmp(command, CRAM_CMD_ONLINE) && strcmp(command, CRAM_CMD_OFFLINE) ?
+	rc = exchange(req, strcmp(command, CRAM_CMD_ONLINE) && strcmp(command, CRAM_CMD_OFFLINE) &&
+			   strcmp(command, CRAM_CMD_RELEASE) ?
 			   CRAM_CONTROL_REPLY_TIMEOUT_MS : CRAM_CONTROL_KERNEL_REPLY_TIMEOUT_MS, reply);
 	json_object_put(req);
 	return rc;

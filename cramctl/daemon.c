@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cramctl verbs served by cramd over its control socket: pause, resume,
- * online, offline and dump. Exit status: 0 done, 1 cramd refused or
+ * online, offline (--release) and dump. Exit status: 0 done, 1 cramd refused or
  * failed, 2 usage, 3 cramd is not running.
  */
 #include <errno.h>
@@ -18,6 +18,8 @@
 
 struct verb_opts {
 	bool json;
+	bool can_release;	/* in: the verb takes --release */
+	bool release;
 };
 
 /* Parses the options every daemon verb takes; returns the index of the first operand. */
@@ -27,17 +29,27 @@ static int verb_getopt(int argc, char **argv, const char *usage, struct verb_opt
 		{ "json", no_argument, NULL, 'j' },
 		{ "human", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "release", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "juh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, o->can_release ? "juhr" : "juh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
 			break;
 		case 'u':
+			break;
+		case 'r':
+			if (!o->can_release) {
+				fprintf(stderr, "cramctl: unrecognized option '--release'\n"
+					"usage: cramctl %s\n", usage);
+				return -2;
+			}
+			o->release = true;
 			break;
 		case 'h':
 			printf("usage: cramctl %s\n", usage);
@@ -122,14 +134,16 @@ int cmd_resume(int argc, char **argv)
 	return simple_verb(argc, argv, CRAM_CMD_RESUME, "cramd resumed: decisions are applied");
 }
 
-static int device_verb(int argc, char **argv, const char *command)
+/* online DEVICE, offline [--release] DEVICE */
+static int device_verb(int argc, char **argv, const char *command, bool can_release)
 {
 	char usage[64];
 	struct json_object *reply;
-	struct verb_opts o = { 0 };
+	struct verb_opts o = { .can_release = can_release };
 	int i, rc;
 
-	snprintf(usage, sizeof(usage), "%s [-j|--json] DEVICE", command);
+	snprintf(usage, sizeof(usage), "%s [-j|--json]%s DEVICE", command,
+		 can_release ? " [-r|--release]" : "");
 	i = verb_getopt(argc, argv, usage, &o);
 	if (i < 0)
 		return i == -1 ? 0 : 2;
@@ -137,11 +151,13 @@ static int device_verb(int argc, char **argv, const char *command)
 		fprintf(stderr, "usage: cramctl %s\n", usage);
 		return 2;
 	}
-	rc = call(command, argv[i], &reply);
+	rc = call(o.release ? CRAM_CMD_RELEASE : command, argv[i], &reply);
 	if (rc)
 		return rc;
 	if (o.json)
 		print_json(reply);
+	else if (o.release)
+		printf("%s: offline, released to device_dax\n", argv[i]);
 	else
 		printf("%s: %s\n", argv[i], command);
 	json_object_put(reply);
@@ -150,12 +166,12 @@ static int device_verb(int argc, char **argv, const char *command)
 
 int cmd_online(int argc, char **argv)
 {
-	return device_verb(argc, argv, CRAM_CMD_ONLINE);
+	return device_verb(argc, argv, CRAM_CMD_ONLINE, false);
 }
 
 int cmd_offline(int argc, char **argv)
 {
-	return device_verb(argc, argv, CRAM_CMD_OFFLINE);
+	return device_verb(argc, argv, CRAM_CMD_OFFLINE, true);
 }
 
 static const char *field(struct json_object *obj, const char *key)

@@ -19,6 +19,7 @@
 #include "client.h"
 #include "device.h"
 #include "status.h"
+#include "unmanaged.h"
 #include "units.h"
 
 struct status_opts {
@@ -50,22 +51,11 @@ static void table_size(const struct status_opts *o, bool valid, uint64_t v, char
  */
 static const char *cramd_gate(struct json_object *daemon, const char *devname)
 {
-	struct json_object *devs, *d, *v;
-	size_t i, n;
+	struct json_object *d = daemon_entry(daemon, CRAM_KEY_DEVICES, devname), *v;
 
-	if (!daemon || !json_object_object_get_ex(daemon, CRAM_KEY_DEVICES, &devs) ||
-	    !json_object_is_type(devs, json_type_array))
-		return NULL;
-	n = json_object_array_length(devs);
-	for (i = 0; i < n; i++) {
-		d = json_object_array_get_idx(devs, i);
-		if (json_object_object_get_ex(d, CRAM_KEY_DEVICE, &v) &&
-		    json_object_is_type(v, json_type_string) &&
-		    strcmp(json_object_get_string(v), devname) == 0 &&
-		    json_object_object_get_ex(d, CRAM_KEY_GATE, &v) &&
-		    json_object_is_type(v, json_type_string))
-			return json_object_get_string(v);
-	}
+	if (d && json_object_object_get_ex(d, CRAM_KEY_GATE, &v) &&
+	    json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
 	return NULL;
 }
 
@@ -227,11 +217,13 @@ int cmd_status(int argc, char **argv)
 			if (obj && wrote)
 				json_object_object_add(obj, "cramd_gate",
 						       json_object_new_string(wrote));
+			unmanaged_annotate(obj, daemon, row.devname);
 			json_object_array_add(arr, obj);
 		} else {
 			table_row(&o, &row, drift);
 		}
 	}
+	unmanaged_emit(daemon, ctx, arr, argc, argv, seen);
 	if (o.json)
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
 							      JSON_C_TO_STRING_SPACED |

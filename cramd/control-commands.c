@@ -6,8 +6,23 @@
 
 #include "control-commands.h"
 
+static void add_unmanaged(void *userdata, const char *device, const char *why,
+			  const char *reason)
+{
+	struct json_object *list = userdata, *d = json_object_new_object();
+
+	if (!d)
+		return;
+	json_object_object_add(d, CRAM_KEY_DEVICE, json_object_new_string(device));
+	json_object_object_add(d, CRAM_KEY_WHY, json_object_new_string(why));
+	json_object_object_add(d, CRAM_KEY_REASON, json_object_new_string(reason));
+	json_object_array_add(list, d);
+}
+
 static void add_status(struct cramd_commands *c, struct json_object *reply)
 {
+	struct json_object *unmanaged = json_object_new_array();
+
 	struct json_object *devs = json_object_new_array();
 	struct cramd_counts counts;
 	size_t i, n = cramd_manager_device_count(c->manager);
@@ -34,6 +49,9 @@ static void add_status(struct cramd_commands *c, struct json_object *reply)
 		json_object_array_add(devs, d);
 	}
 	json_object_object_add(reply, CRAM_KEY_DEVICES, devs);
+	if (unmanaged)
+		cramd_manager_foreach_unmanaged(c->manager, add_unmanaged, unmanaged);
+	json_object_object_add(reply, CRAM_KEY_UNMANAGED, unmanaged);
 }
 
 /* Written from the typed decision records, as the journal lines are. */
@@ -64,7 +82,7 @@ static void add_dump(struct cramd_commands *c, struct json_object *reply)
 	json_object_object_add(reply, CRAM_KEY_DECISIONS, list);
 }
 
-/* The manager's completion of an online or offline: the deferred reply. */
+/* The manager's completion of an online, offline or release: the deferred reply. */
 static void op_done(void *reply, int rc, const char *err)
 {
 	cramd_control_reply_done(reply, rc, err);
@@ -95,12 +113,15 @@ void cramd_commands_handle(void *userdata, const struct cramd_request *req,
 		break;
 	case CRAMD_CMD_ONLINE:
 	case CRAMD_CMD_OFFLINE:
+	case CRAMD_CMD_RELEASE:
 		/* Answered when the manager is done, maybe after this returns. */
 		json_object_object_add(reply, CRAM_KEY_DEVICE, json_object_new_string(req->device));
 		if (req->command == CRAMD_CMD_ONLINE)
 			cramd_manager_online(c->manager, req->device, op_done, r);
-		else
+		else if (req->command == CRAMD_CMD_OFFLINE)
 			cramd_manager_offline(c->manager, req->device, op_done, r);
+		else
+			cramd_manager_release(c->manager, req->device, op_done, r);
 		return;
 	default:
 		cramd_control_reply_done(r, -EINVAL, "unsupported command");

@@ -19,14 +19,14 @@ struct cramd_commands {
 
 /*
  * cramd_commands_handle - a cramd_control_handler; @userdata is a
- * struct cramd_commands. Online and offline are answered when the manager
+ * struct cramd_commands. Online, offline and release are answered when the manager
  * completes them (a deferred reply). Replies (keys in control-protocol.h):
- *   status:  paused, managed, gates_closed, degraded, and "devices": [{device,
- *            node, gate, degraded}]
+ *   status:  paused, managed, gates_closed, degraded, "devices": [{device,
+ *            node, gate, degraded}], and "unmanaged": [{device, why, reason}]
  *   dump:    "decisions": [{time (UTC, ISO 8601), device, action, reason}],
  *            oldest first
  *   pause, resume: paused
- *   online, offline: device
+ *   online, offline, release: device
  */
 void cramd_commands_handle(void *userdata, const struct cramd_request *req,
 			   struct cramd_control_reply *reply);

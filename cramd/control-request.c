@@ -27,6 +27,7 @@ static const struct {
 	[CRAMD_CMD_RESUME] = { CRAM_CMD_RESUME, false, true },
 	[CRAMD_CMD_ONLINE] = { CRAM_CMD_ONLINE, true, true },
 	[CRAMD_CMD_OFFLINE] = { CRAM_CMD_OFFLINE, true, true },
+	[CRAMD_CMD_RELEASE] = { CRAM_CMD_RELEASE, true, true },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -99,6 +99,31 @@ static int bind_cram(const char *devname)
 	return rc;
 }
 
+/*
+ * Put unbound @dev on device_dax: libdaxctl first; where it cannot (it
+ * looks for the device_dax module, and a kernel with device_dax built in
+ * has none: ENOENT), through the bus as bind_cram() does. Returns 0 when
+ * the device is on device_dax then, else libdaxctl's -errno.
+ */
+static int bind_devdax(struct daxctl_dev *dev)
+{
+	const char *name = daxctl_dev_get_devname(dev);
+	char drv[DRIVER_MAX];
+	int rc = daxctl_dev_enable_devdax(dev), wrc;
+
+	if (driver_of(name, drv, sizeof(drv)) < 0 || drv[0])
+		return !strcmp(drv, "device_dax") ? 0 : rc < 0 ? rc : -ENXIO;
+	cramd_discover_log(LOG_DEBUG, "%s: libdaxctl could not bind device_dax (%s); "
+			   "binding through the bus", name, strerror(rc < 0 ? -rc : ENXIO));
+	wrc = driver_write("device_dax", "bind", name);
+	if (wrc < 0)
+		wrc = driver_write("device_dax", "new_id", name);
+	if (wrc == -EEXIST)
+		wrc = driver_write("device_dax", "bind", name);
+	driver_of(name, drv, sizeof(drv));
+	return !strcmp(drv, "device_dax") ? 0 : rc < 0 ? rc : wrc < 0 ? wrc : -ENXIO;
+}
+
 static const char *driver_label(const char *drv)
 {
 	return drv[0] ? drv : "no driver";
@@ -164,7 +189,7 @@ static void give_back(struct daxctl_dev *dev, const char *why)
 {
 	const char *name = daxctl_dev_get_devname(dev);
 	char drv[DRIVER_MAX];
-	int rc = daxctl_dev_enable_devdax(dev);
+	int rc = bind_devdax(dev);
 
 	if (driver_of(name, drv, sizeof(drv)) == 0 && !strcmp(drv, "device_dax")) {
 		cramd_discover_log(LOG_ERR, "%s: the cram provider did not take it (%s); "
@@ -450,7 +475,7 @@ static int release_dev(struct daxctl_dev *dev)
 	}
 	if (check_offline(name) < 0 || unbind_from(dev, "cram") < 0)
 		return -1;
-	rc = daxctl_dev_enable_devdax(dev);
+	rc = bind_devdax(dev);
 	driver_of(name, drv, sizeof(drv));
 	if (!strcmp(drv, "device_dax")) {
 		cramd_discover_log(LOG_NOTICE, "%s: given back to device_dax", name);

@@ -44,10 +44,12 @@ struct cramd_discover_run {
 	size_t out_len, out_cap;
 	char line[LINE_MAX_LEN];	/* the stderr line being read */
 	size_t line_len;
-	/* a claim (cram-discover --claim NAME): no output, its own timeout */
+	/* a claim (--claim NAME) or a release (--release NAME): no output */
 	char claim[CRAMD_CLAIM_NAME_MAX];
+	bool release;
 	bool system_ram;
 	unsigned int timeout_ms;
+	char error[CRAMD_HELPER_ERROR_MAX];	/* its last message at LOG_ERR or worse */
 };
 
 static const char *helper_path(void)
@@ -74,6 +76,8 @@ static void relay_line(struct cramd_discover_run *h)
 		priority = h->claim[0] ? msg[1] - '0' :
 			   msg[1] - '0' <= LOG_WARNING ? LOG_WARNING : LOG_DEBUG;
 		msg += 3;
+		if (h->claim[0] && priority <= LOG_ERR && *msg)
+			snprintf(h->error, sizeof(h->error), "%s", msg);
 	}
 	if (*msg)
 		cramd_log(priority, "cram-discover: %s", msg);
@@ -134,7 +138,7 @@ static int spawn_helper(struct cramd_discover_run *h)
 	if (cramd_log_level() >= LOG_DEBUG)
 		argv[argc++] = (char *)"--verbose";
 	if (h->claim[0]) {
-		argv[argc++] = (char *)"--claim";
+		argv[argc++] = (char *)(h->release ? "--release" : "--claim");
 		argv[argc++] = h->claim;
 		if (h->system_ram)
 			argv[argc++] = (char *)"--system-ram";
@@ -242,7 +246,7 @@ static int check_status(const struct cramd_discover_run *h)
 			  h->path, WTERMSIG(status), strsignal(WTERMSIG(status)));
 		return -EIO;
 	}
-	/* a claim that could not take its device said why, on stderr */
+	/* a claim or release that could not be done said why, on stderr */
 	if (h->claim[0] && WIFEXITED(status) && WEXITSTATUS(status) == 1)
 		return -EIO;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -368,6 +372,44 @@ static int on_child_exit(sd_event_source *s, const siginfo_t *si, void *userdata
 	return 0;
 }
 
+void cramd_discover_finish(struct cramd_discover_run *h)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	unsigned int waited_ms = 0;
+	char buf[4096];
+	ssize_t got;
+	int status;
+
+	while (!h->exited) {
+		pid_t r = waitpid(h->pid, &status, WNOHANG);
+
+		if (r == h->pid) {
+			h->exited = true;
+			h->status = status;
+		} else if (r < 0 && errno != EINTR) {
+			fail(h, -errno);
+			return;
+		} else if (waited_ms >= h->timeout_ms) {
+			cramd_log(LOG_ERR, "discovery: %s did not finish within %u s; killed",
+				  h->path, h->timeout_ms / 1000);
+			fail(h, -ETIMEDOUT);
+			return;
+		} else {
+			nanosleep(&tick, NULL);
+			waited_ms += 10;
+		}
+	}
+	/* what it said on its way out; the pipes are closed after */
+	while (h->err_fd >= 0 && (got = read(h->err_fd, buf, sizeof(buf))) > 0)
+		take_stderr(h, buf, (size_t)got);
+	while (h->out_fd >= 0 && (got = read(h->out_fd, buf, sizeof(buf))) > 0)
+		if (take_stdout(h, buf, (size_t)got) < 0)
+			break;
+	close_output(&h->out_src, &h->out_fd);
+	close_output(&h->err_src, &h->err_fd);
+	maybe_finish(h);
+}
+
 static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct cramd_discover_run *h = userdata;
@@ -437,9 +479,9 @@ int cramd_discover_start(sd_event *ev, cramd_discover_fn done, void *userdata,
 	return start(ev, h, done, userdata, out);
 }
 
-int cramd_claim_start(sd_event *ev, const char *name, bool system_ram,
-		      cramd_discover_fn done, void *userdata,
-		      struct cramd_discover_run **out)
+static int start_binding(sd_event *ev, const char *name, bool release, bool system_ram,
+			 cramd_discover_fn done, void *userdata,
+			 struct cramd_discover_run **out)
 {
 	struct cramd_discover_run *h;
 
@@ -450,7 +492,26 @@ int cramd_claim_start(sd_event *ev, const char *name, bool system_ram,
 	if (!h)
 		return -ENOMEM;
 	snprintf(h->claim, sizeof(h->claim), "%s", name);
+	h->release = release;
 	h->system_ram = system_ram;
 	h->timeout_ms = system_ram ? CRAMD_CLAIM_SYSTEM_RAM_TIMEOUT_MS : CRAMD_DISCOVER_TIMEOUT_MS;
 	return start(ev, h, done, userdata, out);
+}
+
+int cramd_claim_start(sd_event *ev, const char *name, bool system_ram,
+		      cramd_discover_fn done, void *userdata,
+		      struct cramd_discover_run **out)
+{
+	return start_binding(ev, name, false, system_ram, done, userdata, out);
+}
+
+int cramd_release_start(sd_event *ev, const char *name, cramd_discover_fn done,
+			void *userdata, struct cramd_discover_run **out)
+{
+	return start_binding(ev, name, true, false, done, userdata, out);
+}
+
+const char *cramd_discover_error(const struct cramd_discover_run *run)
+{
+	return run->error;
 }

@@ -110,6 +110,30 @@ int cramd_claim_start(sd_event *ev, const char *name, bool system_ram,
 		      cramd_discover_fn done, void *userdata,
 		      struct cramd_discover_run **out);
 
+/**
+ * cramd_release_start - give offline cram device @name ("daxX.Y") back to
+ * device_dax: "cram-discover --release NAME", run as cramd_claim_start()
+ * runs a claim, with the same results.
+ */
+int cramd_release_start(sd_event *ev, const char *name, cramd_discover_fn done,
+			void *userdata, struct cramd_discover_run **out);
+
+/* The longest helper message cramd_discover_error() keeps, NUL included. */
+#define CRAMD_HELPER_ERROR_MAX 200
+
+/*
+ * cramd_discover_error - the last message of priority LOG_ERR or worse
+ * that a claim or release printed (why it failed), "" when none. Valid
+ * until the run is gone, so also in its @done.
+ */
+const char *cramd_discover_error(const struct cramd_discover_run *run);
+
+/*
+ * cramd_discover_finish - for a loop that is ending: wait for the helper
+ * (at most its timeout, then kill it) and call @done as the loop would.
+ */
+void cramd_discover_finish(struct cramd_discover_run *run);
+
 /** cramd_discover_cancel - kill and reap the helper; @done is not called. */
 void cramd_discover_cancel(struct cramd_discover_run *run);
 

@@ -19,13 +19,15 @@
 
 #define ERR_MAX 256
 
-/* A control operation waiting for the loop: an online or an offline. */
+/* A control operation waiting for the loop: an online, an offline or a release. */
 struct pending {
 	struct cramd_manager *m;
 	char name[CRAMD_DEVNAME_MAX];
 	bool online;
+	bool release;			/* offline, then give it back to device_dax */
 	unsigned long want_run;		/* online: the discovery that answers it */
 	struct cramd_offline *off;	/* offline: its child */
+	struct cramd_discover_run *run;	/* release, or claiming a released device back */
 	cramd_manager_done_fn done;
 	void *userdata;
 	struct pending *next;
@@ -52,10 +54,21 @@ struct cramd_manager {
 	int last_run_rc;
 	bool disc_again;
 	struct pending *pending;
-	/* Claims (manager-claim.c): the one under way, the sections tried. */
+	/* The cram devices the last discovery found (also those not managed). */
+	struct cramd_discovery found;
+	/* Claims (manager-claim.c): the one under way, the sections tried, why one failed. */
 	struct cramd_discover_run *claim;
+	size_t claim_index;		/* the section it claims */
 	char claim_match[CRAMD_OVERRIDE_MATCH_MAX];
 	bool claim_tried[CRAMD_CONFIG_MAX_OVERRIDES];
+	char claim_error[CRAMD_CONFIG_MAX_OVERRIDES][CRAMD_HELPER_ERROR_MAX];
+	/* Devices given back to device_dax (manager-release.c): never claimed by cramd. */
+	struct released {
+		struct cramd_candidate ids;	/* what it was known by */
+		unsigned long since_run;	/* discoveries after this one see it */
+		bool reclaiming;		/* cramctl online is taking it back */
+	} released[CRAMD_CONFIG_MAX_DEVICES];
+	size_t n_released;
 	cramd_status_fn status_fn;
 	void *userdata;
 };
@@ -69,13 +82,40 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c);
 struct cramd_device_ids cramd_manager_candidate_ids(const struct cramd_candidate *c);
 void cramd_manager_drop(struct cramd_manager *m, struct cramd_device *d, const char *why);
 void cramd_manager_set_held(struct cramd_manager *m, const char *name, bool held);
+bool cramd_manager_is_held(const struct cramd_manager *m, const char *name);
+/* Whether @d has a device or region named @name (a [global] devices entry). */
+bool cramd_manager_name_found(const struct cramd_discovery *d, const char *name);
 void cramd_manager_discover(struct cramd_manager *m);
 
 /* manager-claim.c */
 void cramd_manager_claim_unmatched(struct cramd_manager *m, const struct cramd_discovery *d);
 void cramd_manager_claims_reset(struct cramd_manager *m);
 
+/*
+ * manager-claim.c: why the device(s) of [device NAME] section @i with
+ * claim = yes are not managed (@why one of CRAM_WHY_*, the reason in
+ * @buf), or NULL when nothing is to be said (no claim, found, released).
+ */
+const char *cramd_manager_claim_state(const struct cramd_manager *m, size_t i,
+				      const char **why, char *buf, size_t len);
+
+/* manager-release.c */
+bool cramd_manager_section_released(const struct cramd_manager *m,
+				    const struct cramd_device_override *o);
+const struct released *cramd_manager_released(const struct cramd_manager *m, const char *name);
+/* The discovery @d is back: forget releases of devices now bound to cram again. */
+void cramd_manager_prune_released(struct cramd_manager *m, const struct cramd_discovery *d);
+/* After the offline of a release: give @p's device back; completes @p. */
+void cramd_manager_release_offlined(struct pending *p);
+/* An online of a released device: claim it back first; false when @p's is not released. */
+bool cramd_manager_reclaim(struct pending *p);
+
 /* manager-requests.c */
+struct pending *cramd_manager_pending_new(struct cramd_manager *m, const char *name,
+					  bool online, cramd_manager_done_fn done,
+					  void *userdata);
+/* The operation under way on @name, or NULL. */
+struct pending *cramd_manager_pending_find(struct cramd_manager *m, const char *name);
 void cramd_manager_complete(struct pending *p, int rc, const char *err);
 void cramd_manager_finish_online(struct cramd_manager *m, struct pending *p,
 				 const struct cramd_discovery *d, int rc);

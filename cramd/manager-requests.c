@@ -2,7 +2,8 @@
 /*
  * What the control socket asks of the manager: status, pause, and online
  * and offline, which complete later from the event loop (discovery and the
- * offline write run in children); see manager.h.
+ * offline write run in children); see manager.h. The release after an
+ * offline is manager-release.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,8 +33,19 @@ void cramd_manager_complete(struct pending *p, int rc, const char *err)
 	free(p);
 }
 
-static struct pending *new_pending(struct cramd_manager *m, const char *name, bool online,
-				   cramd_manager_done_fn done, void *userdata)
+struct pending *cramd_manager_pending_find(struct cramd_manager *m, const char *name)
+{
+	struct pending *p;
+
+	for (p = m->pending; p; p = p->next)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+struct pending *cramd_manager_pending_new(struct cramd_manager *m, const char *name,
+					  bool online, cramd_manager_done_fn done,
+					  void *userdata)
 {
 	struct pending *p = calloc(1, sizeof(*p));
 
@@ -85,6 +97,8 @@ void cramd_manager_finish_pending(struct cramd_manager *m)
 
 		if (p->off)
 			cramd_offline_finish(p->off);	/* calls cramd_manager_complete() */
+		else if (p->run)
+			cramd_discover_finish(p->run);	/* the same: a release is not cut short */
 		else
 			cramd_manager_complete(p, -ECANCELED, "cramd is stopping");
 	}
@@ -128,18 +142,27 @@ void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
 void cramd_manager_online(struct cramd_manager *m, const char *name,
 			  cramd_manager_done_fn done, void *userdata)
 {
-	struct pending *p;
+	struct pending *p = cramd_manager_pending_find(m, name);
+	char err[ERR_MAX];
 
+	if (p && !p->online) {
+		snprintf(err, sizeof(err), "%s: %s is under way; try again when it is done",
+			 name, p->release ? "a release" : "an offline");
+		done(userdata, -EBUSY, err);
+		return;
+	}
 	cramd_manager_set_held(m, name, false);
 	if (cramd_manager_find(m, name)) {
 		done(userdata, 0, NULL);
 		return;
 	}
-	p = new_pending(m, name, true, done, userdata);
+	p = cramd_manager_pending_new(m, name, true, done, userdata);
 	if (!p) {
 		done(userdata, -ENOMEM, "out of memory");
 		return;
 	}
+	if (cramd_manager_reclaim(p))
+		return;		/* a released device: claimed back, then discovered */
 	p->want_run = m->runs_started + 1;
 	cramd_manager_discover(m);
 }
@@ -171,33 +194,51 @@ static void on_offline(void *userdata, int rc)
 	else
 		cramd_log(LOG_NOTICE, "%s: offlined on request", p->name);
 	cramd_manager_notify(m);
-	cramd_manager_complete(p, 0, NULL);
+	if (p->release)
+		cramd_manager_release_offlined(p);
+	else
+		cramd_manager_complete(p, 0, NULL);
 }
 
-void cramd_manager_offline(struct cramd_manager *m, const char *name,
-			   cramd_manager_done_fn done, void *userdata)
+/* Start the offline (and, with @release, the release after it) of @name. */
+static void offline(struct cramd_manager *m, const char *name, bool release,
+		    cramd_manager_done_fn done, void *userdata)
 {
 	struct cram_device *cdev;
-	struct pending *p;
+	struct pending *p = cramd_manager_pending_find(m, name);
+	const struct released *r = cramd_manager_released(m, name);
 	char err[ERR_MAX];
 	int rc;
 
-	for (p = m->pending; p; p = p->next)
-		if (!p->online && strcmp(p->name, name) == 0) {
-			snprintf(err, sizeof(err), "%s: an offline is under way", name);
-			done(userdata, -EBUSY, err);
-			return;
-		}
+	if (p) {
+		snprintf(err, sizeof(err), "%s: %s is under way; try again when it is done",
+			 name, p->online ? "an online" : p->release ? "a release" :
+			 "an offline");
+		done(userdata, -EBUSY, err);
+		return;
+	}
 	cramd_manager_rescan(m);
 	cdev = cram_device_get_by_name(m->cram, name);
+	if (!cdev && r) {
+		snprintf(err, sizeof(err), "%s: released already (on device_dax); "
+			 "'cramctl online %s' takes it back", name, name);
+		done(userdata, release ? -EALREADY : -ENODEV, err);
+		return;
+	}
 	if (!cdev) {
 		snprintf(err, sizeof(err), "no cram device %s", name);
 		done(userdata, -ENODEV, err);
 		return;
 	}
-	p = new_pending(m, name, false, done, userdata);
+	p = cramd_manager_pending_new(m, name, false, done, userdata);
 	if (!p) {
 		done(userdata, -ENOMEM, "out of memory");
+		return;
+	}
+	p->release = release;
+	if (release && cram_device_get_state(cdev) == CRAM_DEVICE_OFFLINE &&
+	    !cramd_manager_find(m, name)) {
+		cramd_manager_release_offlined(p);	/* nothing to offline */
 		return;
 	}
 	rc = cramd_offline_start(m->ev, cdev, m->cfg.offline_timeout_ms, on_offline, p,
@@ -209,3 +250,14 @@ void cramd_manager_offline(struct cramd_manager *m, const char *name,
 	}
 }
 
+void cramd_manager_offline(struct cramd_manager *m, const char *name,
+			   cramd_manager_done_fn done, void *userdata)
+{
+	offline(m, name, false, done, userdata);
+}
+
+void cramd_manager_release(struct cramd_manager *m, const char *name,
+			   cramd_manager_done_fn done, void *userdata)
+{
+	offline(m, name, true, done, userdata);
+}

@@ -146,23 +146,27 @@ void cramd_manager_drop(struct cramd_manager *m, struct cramd_device *d, const c
 	m->n--;
 }
 
-static void warn_unmatched(struct cramd_manager *m, const struct cramd_discovery *d)
+bool cramd_manager_name_found(const struct cramd_discovery *d, const char *name)
 {
-	size_t i, j;
+	size_t j;
 
-	for (i = 0; i < m->cfg.n_devices; i++) {
-		const char *want = m->cfg.devices[i];
-		bool found = false;
-
-		for (j = 0; j < d->n && !found; j++)
-			found = strcmp(d->devs[j].devname, want) == 0 ||
-				strcmp(d->devs[j].region, want) == 0;
-		if (!found)
-			cramd_log(LOG_WARNING, "configured device %s: no such cram device", want);
-	}
+	for (j = 0; j < d->n; j++)
+		if (strcmp(d->devs[j].devname, name) == 0 || strcmp(d->devs[j].region, name) == 0)
+			return true;
+	return false;
 }
 
-static bool is_held(const struct cramd_manager *m, const char *name)
+static void warn_unmatched(struct cramd_manager *m, const struct cramd_discovery *d)
+{
+	size_t i;
+
+	for (i = 0; i < m->cfg.n_devices; i++)
+		if (!cramd_manager_name_found(d, m->cfg.devices[i]))
+			cramd_log(LOG_WARNING, "configured device %s: no such cram device",
+				  m->cfg.devices[i]);
+}
+
+bool cramd_manager_is_held(const struct cramd_manager *m, const char *name)
 {
 	size_t i;
 
@@ -203,7 +207,7 @@ static int apply_discovery(struct cramd_manager *m, const struct cramd_discovery
 	for (i = 0; i < d->n && rc == 0; i++) {
 		const struct cramd_candidate *c = &d->devs[i];
 
-		if (cramd_manager_find(m, c->devname) || is_held(m, c->devname))
+		if (cramd_manager_find(m, c->devname) || cramd_manager_is_held(m, c->devname))
 			continue;
 		if (!cramd_config_wants_device(&m->cfg, c->devname, c->region)) {
 			cramd_log(LOG_INFO, "%s: not in the configured devices, left alone",
@@ -228,8 +232,10 @@ static void on_discovery(int rc, struct cramd_discovery *d, void *userdata)
 	m->runs_done = m->runs_started;
 	m->last_run_rc = rc;
 	cramd_manager_rescan(m);
-	if (rc == 0)
+	if (rc == 0) {
+		cramd_manager_prune_released(m, d);
 		rc = apply_discovery(m, d);
+	}
 	if (rc == 0)
 		cramd_manager_claim_unmatched(m, d);
 	for (p = m->pending; p; p = next) {
@@ -238,6 +244,12 @@ static void on_discovery(int rc, struct cramd_discovery *d, void *userdata)
 			cramd_manager_finish_online(m, p, d, rc);
 	}
 	cramd_manager_notify(m);
+	if (rc == 0) {
+		/* kept: what is found but not managed is part of cramd's status */
+		cramd_discovery_free(&m->found);
+		m->found = *d;
+		d->devs = NULL;
+	}
 	if (m->disc_again)
 		cramd_manager_discover(m);
 }
@@ -444,6 +456,7 @@ void cramd_manager_free(struct cramd_manager *m)
 	for (i = 0; i < m->n; i++)
 		cramd_device_free(m->devs[i]);
 	free(m->devs);
+	cramd_discovery_free(&m->found);
 	cram_unref(m->cram);
 	sd_event_unref(m->ev);
 	free(m);
@@ -489,7 +502,7 @@ int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config 
 		const char *region = cdev ? cram_device_get_region(cdev) : NULL;
 
 		if (!cramd_config_wants_device(cfg, cramd_device_name(d), region) &&
-		    !is_held(m, cramd_device_name(d))) {
+		    !cramd_manager_is_held(m, cramd_device_name(d))) {
 			cramd_manager_drop(m, d, "no longer configured (left online)");
 			continue;
 		}

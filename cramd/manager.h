@@ -63,6 +63,26 @@ void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
 			       struct cramd_device_info *info);
 
 /*
+ * What cramd knows of a device it does not manage: @device as it knows it
+ * (daxX.Y, or a configured name), @why one of CRAM_WHY_*
+ * (control-protocol.h), @reason one line for people; both valid only
+ * during the call.
+ */
+typedef void (*cramd_unmanaged_fn)(void *userdata, const char *device, const char *why,
+				   const char *reason);
+
+/*
+ * cramd_manager_foreach_unmanaged - call @fn for each device cramd knows
+ * of and does not manage: cram devices discovery found (offlined by the
+ * operator, left out by [global] devices, failed to set up), released
+ * devices, [device NAME] sections with claim = yes whose device is not
+ * found (the claim to come, under way or failed, with the helper's
+ * words), and [global] devices names that match nothing.
+ */
+void cramd_manager_foreach_unmanaged(struct cramd_manager *m, cramd_unmanaged_fn fn,
+				     void *userdata);
+
+/*
  * cramd_manager_set_config - apply a new, already validated configuration
  * (SIGHUP): devices newly configured are onlined and managed, devices no
  * longer configured are left online but no longer managed, thresholds are
@@ -114,6 +134,17 @@ void cramd_manager_online(struct cramd_manager *m, const char *name,
  * online and managed.
  */
 void cramd_manager_offline(struct cramd_manager *m, const char *name,
+			   cramd_manager_done_fn done, void *userdata);
+
+/*
+ * cramd_manager_release - offline @name as cramd_manager_offline() does
+ * (an offline device is not offlined again), then give it back to
+ * device_dax (cram-discover --release, in a child). cramd then leaves it
+ * alone, claims included, until cramd_manager_online() claims it back.
+ * When the offline works but the release does not, it stays offline.
+ * @done is called exactly once, with the helper's reason on failure.
+ */
+void cramd_manager_release(struct cramd_manager *m, const char *name,
 			   cramd_manager_done_fn done, void *userdata);
 
 #endif

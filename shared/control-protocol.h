@@ -29,7 +29,7 @@
 /* Longest "device" value, NUL included. */
 #define CRAM_CONTROL_DEVICE_MAX 32
 
-/* Requests: the keys, and the commands ("device" only with online/offline). */
+/* Requests: the keys, and the commands ("device" only with online/offline/release). */
 #define CRAM_KEY_COMMAND "command"
 #define CRAM_KEY_DEVICE "device"
 #define CRAM_CMD_STATUS "status"	/* daemon state and every managed device */
@@ -38,6 +38,11 @@
 #define CRAM_CMD_RESUME "resume"	/* leave dry-run (root) */
 #define CRAM_CMD_ONLINE "online"	/* online one device (root, needs "device") */
 #define CRAM_CMD_OFFLINE "offline"	/* offline one device (root, needs "device") */
+/*
+ * offline one device as "offline" does, then give it back to device_dax;
+ * cramd claims it again only on "online" (root, needs "device")
+ */
+#define CRAM_CMD_RELEASE "release"
 
 /* Reply keys. Every reply: ok, and error when ok is false. */
 #define CRAM_KEY_OK "ok"
@@ -56,19 +61,35 @@
 #define CRAM_KEY_GATE "gate"		/* the gate cramd last wrote: CRAM_GATE_* */
 #define CRAM_GATE_OPEN "open"
 #define CRAM_GATE_CLOSED "closed"
+/*
+ * status also: unmanaged: [{device, why, reason}], what cramd knows of
+ * devices it does not manage: cram devices it found, devices and regions
+ * the configuration names, released devices. device: daxX.Y, or the name
+ * a [device NAME] section or [global] devices gives (regionN, memN,
+ * serial:0xHEX). why: one of CRAM_WHY_*. reason: one line for people.
+ */
+#define CRAM_KEY_UNMANAGED "unmanaged"
+#define CRAM_KEY_WHY "why"
+#define CRAM_WHY_OFFLINE "offline"		/* offlined by the operator (cramctl offline) */
+#define CRAM_WHY_RELEASED "released"		/* given back to device_dax (offline --release) */
+#define CRAM_WHY_NOT_CONFIGURED "not-configured"	/* a cram device [global] devices leaves out */
+#define CRAM_WHY_SETUP_FAILED "setup-failed"	/* could not be onlined or set up (see the log) */
+#define CRAM_WHY_CLAIMING "claiming"		/* a claim = yes section, claim to come or under way */
+#define CRAM_WHY_CLAIM_FAILED "claim-failed"	/* its claim failed; reason: the helper's words */
+#define CRAM_WHY_NOT_FOUND "not-found"		/* configured, but no such cram device */
 /* dump: decisions: [{time, device, action, reason}], oldest first */
 #define CRAM_KEY_DECISIONS "decisions"
 #define CRAM_KEY_TIME "time"
 #define CRAM_KEY_ACTION "action"
 #define CRAM_KEY_REASON "reason"
-/* pause, resume: paused. online, offline: device. */
+/* pause, resume: paused. online, offline, release: device. */
 
 /* Timeouts. cramd drops a client that sends no full request within this. */
 #define CRAM_CONTROL_REQUEST_TIMEOUT_MS 2000
 /* A client waits this long for the reply to status, dump, pause or resume. */
 #define CRAM_CONTROL_REPLY_TIMEOUT_MS 5000
 /*
- * online and offline are answered when the kernel is done. The longest
+ * online, offline and release are answered when the kernel is done. The longest
  * offline_timeout_ms cramd accepts (cramd.conf(5)); an offline is answered
  * within it and the kernel's rollback. An online is answered after the
  * discovery helper (at most CRAM_CONTROL_DISCOVERY_TIMEOUT_MS) and the
@@ -76,7 +97,12 @@
  */
 #define CRAM_CONTROL_OFFLINE_TIMEOUT_MS_MAX 60000u
 #define CRAM_CONTROL_DISCOVERY_TIMEOUT_MS 10000
-/* So a client waits this long for the reply to online or offline. */
-#define CRAM_CONTROL_KERNEL_REPLY_TIMEOUT_MS (CRAM_CONTROL_OFFLINE_TIMEOUT_MS_MAX + 15000)
+/*
+ * So a client waits this long for the reply to online, offline or release
+ * (a release: the offline, then the helper, bounded as a discovery; an
+ * online of a released device: a claim, then a discovery).
+ */
+#define CRAM_CONTROL_KERNEL_REPLY_TIMEOUT_MS (CRAM_CONTROL_OFFLINE_TIMEOUT_MS_MAX + \
+					      2 * CRAM_CONTROL_DISCOVERY_TIMEOUT_MS + 5000)
 
 #endif

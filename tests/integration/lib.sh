@@ -25,6 +25,7 @@
 #   cram_skip MSG               print "SKIP: MSG" and exit 77
 #   cram_assert_eq ACTUAL EXPECTED MSG
 #   cram_assert_grep PATTERN FILE
+#   cram_driver DEV             the driver dax device DEV is bound to, or "none"
 
 if [ -z "${top_srcdir:-}" ] || [ -z "${top_builddir:-}" ]; then
 	echo "ERROR: set top_srcdir and top_builddir (make check does)" >&2
@@ -161,4 +162,10 @@ cram_stop_cramd() {
 	kill -"${1:-TERM}" "$CRAMD_PID"
 	wait "$CRAMD_PID"
 	cram_assert_eq $? 0 "cramd exit status after SIG${1:-TERM}"
+}
+
+# cram_driver DEV: the driver dax device DEV is bound to, or "none"
+cram_driver() {
+	_l=$(readlink "/sys/bus/dax/devices/$1/driver") || { echo none; return; }
+	echo "${_l##*/}"
 }

@@ -24,6 +24,9 @@ EOS
 	cram_assert_eq "$(c cramctl --ve)" --version "global option completion"
 	c cramctl status -- | grep -qx -- --json || cram_fail "status options lack --json"
 	c cramctl status -- | grep -qx -- --bytes || cram_fail "status options lack --bytes"
+	cram_assert_eq "$(c cramctl offline --re)" --release "offline --release completion"
+	cram_assert_eq "$(c cramctl offline --release dax1 | tr '\n' ' ')" "dax1.0 " "device after --release"
+	c cramctl online -- | grep -qx -- --release && cram_fail "online offers --release"
 	cram_assert_eq "$(c cramctl status dax | tr '\n' ' ')" "dax0.0 dax1.0 " "device completion"
 	cram_assert_eq "$(c cramctl status reg | tr '\n' ' ')" "region0 region1 " "region completion"
 	exit 0

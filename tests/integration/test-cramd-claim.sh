@@ -8,12 +8,6 @@
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
 
-# driver DEV: the driver DEV is bound to, or "none"
-driver() {
-	_l=$(readlink "/sys/bus/dax/devices/$1/driver") || { echo none; return; }
-	echo "${_l##*/}"
-}
-
 if [ "${1:-}" = --inner ]; then
 	# dax0.0 by its region, dax1.0 by name but online as system RAM,
 	# dax2.0 claimed by nobody
@@ -28,13 +22,13 @@ if [ "${1:-}" = --inner ]; then
 	CRAMD_PID=$!
 	cram_wait_for 20 grep -q 'ready: managing 1 device' "$CRAMD_LOG" ||
 		cram_fail "cramd did not become ready managing one device: $(cat "$CRAMD_LOG")"
-	cram_assert_eq "$(driver dax0.0)" cram "dax0.0 claimed"
+	cram_assert_eq "$(cram_driver dax0.0)" cram "dax0.0 claimed"
 	cram_assert_eq "$(cat /sys/bus/dax/devices/dax0.0/cram/state)" online "dax0.0 onlined"
 	cram_assert_grep "$region: claimed for the cram provider" "$CRAMD_LOG"
-	cram_assert_eq "$(driver dax1.0)" kmem "dax1.0 stays system RAM"
+	cram_assert_eq "$(cram_driver dax1.0)" kmem "dax1.0 stays system RAM"
 	cram_assert_grep 'dax1.0: online as system RAM (kmem); not taken without --system-ram' "$CRAMD_LOG"
 	cram_assert_grep 'dax1.0: not claimed' "$CRAMD_LOG"
-	cram_assert_eq "$(driver dax2.0)" device_dax "dax2.0 left alone"
+	cram_assert_eq "$(cram_driver dax2.0)" device_dax "dax2.0 left alone"
 	$CRAMCTL status --json >"$CRAM_TESTBED/status" || cram_fail "cramctl status"
 	cram_assert_grep '"dax0.0"' "$CRAM_TESTBED/status"
 	# the key that allows moving live data: a reload claims it
@@ -43,7 +37,7 @@ if [ "${1:-}" = --inner ]; then
 	kill -HUP "$CRAMD_PID"
 	cram_wait_for 20 grep -q 'dax1.0: onlined as private node' "$CRAMD_LOG" ||
 		cram_fail "dax1.0 not claimed with claim_system_ram: $(tail -5 "$CRAMD_LOG")"
-	cram_assert_eq "$(driver dax1.0)" cram "dax1.0 claimed with claim_system_ram"
+	cram_assert_eq "$(cram_driver dax1.0)" cram "dax1.0 claimed with claim_system_ram"
 	cram_stop_cramd
 	exit 0
 fi

@@ -39,6 +39,13 @@ static void test_good(void **state)
 
 	assert_int_equal(parse("{\"command\":\"offline\",\"device\":\"dax0.0\"}", &req, err,
 			       sizeof(err)), 0);
+	assert_int_equal(parse("{\"command\":\"release\",\"device\":\"dax0.0\"}", &req, err,
+			       sizeof(err)), 0);
+	assert_int_equal(req.command, CRAMD_CMD_RELEASE);
+	assert_true(cramd_request_mutates(req.command));
+	assert_int_equal(parse("{\"command\":\"release\"}", &req, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse("{\"command\":\"release\",\"device\":\"region0\"}", &req, err,
+			       sizeof(err)), -EINVAL);
 	assert_int_equal(parse("{\"command\":\"pause\"}", &req, err, sizeof(err)), 0);
 	assert_true(cramd_request_mutates(req.command));
 	assert_int_equal(parse("{\"command\":\"resume\"}", &req, err, sizeof(err)), 0);

@@ -4,8 +4,9 @@
 # packages; the operator's day one is replayed: a fresh CXL region's dax
 # device on device_dax, the region named in /etc/cramd.conf, `systemctl
 # enable --now cramd` (cramd claims, onlines and manages it with no manual
-# sysfs write), `cramctl status`, then reload, the journal, the watchdog
-# and stop. Results are VMTEST lines, as
+# sysfs write), `cramctl status`, then reload, the journal and its alert
+# MESSAGE_IDs, a region created at run time and released, the watchdog,
+# a stop that cannot offline (pinned pages) and stop. Results are VMTEST lines, as
 # in guest-tests.sh.
 . /vmtests/guest-lib.sh
 
@@ -128,6 +129,97 @@ SYSLOG_IDENTIFIER=$(jfield SYSLOG_IDENTIFIER | sort -u | tr '\n' ',')" \
 		eval 'jfield MESSAGE_ID | grep -qx 88721189fb8447a1abba9e505c3954df && [ "$(rd $C/no_alloc)" = 0 ]'
 }
 
+# journalctl MESSAGE_ID=ID: the last such entry of cramd, as text
+by_id() { journalctl MESSAGE_ID="$1" -o cat --no-pager 2>/dev/null | tail -n 1; }
+
+# The MESSAGE_IDs an operator alerts on, from the device itself: its
+# overhead pushed past the physical capacity (gate closed, overflow risk),
+# then its telemetry made unreadable (degraded: the fail-safe).
+test_alert_ids() {
+	id_gate=530ab099de2f426085504d29e7a2849f
+	id_overflow=12d50fee37224708b95733eef71f4fc7
+	id_degraded=bd6db6ddf52845cfb9fdf6469ac43fa4
+	ov0=$(rd $C/sim/overhead_bytes) cap=$(rd $C/phys_capacity_bytes)
+	wr $C/sim/overhead_bytes $((cap + 1048576)) >/dev/null
+	wait_for 20 eval '[ -n "$(by_id $id_gate)" ] && [ -n "$(by_id $id_overflow)" ]'
+	g=$(by_id $id_gate) o=$(by_id $id_overflow)
+	check journal-gate-closed-id "phys_used=$(rd $C/phys_used_bytes) of $cap no_alloc=$(rd $C/no_alloc) '$(echo "$g" | cut -c1-160)'" \
+		eval '[ -n "$g" ] && [ "$(rd $C/no_alloc)" = 1 ]'
+	check journal-overflow-risk-id "'$(echo "$o" | cut -c1-160)'" [ -n "$o" ]
+	wr $C/sim/overhead_bytes "$ov0" >/dev/null
+	wait_for 30 eval '[ "$(rd $C/no_alloc)" = 0 ]'
+	# telemetry cramd cannot read: another root process takes the read
+	# permission of cram/stat (cramd's bounding set has no
+	# CAP_DAC_OVERRIDE), and gives it back
+	chmod 000 $C/stat
+	wait_for 30 eval '[ -n "$(by_id $id_degraded)" ]'
+	dg=$(by_id $id_degraded)
+	chmod 444 $C/stat
+	check journal-degraded-id "no_alloc=$(rd $C/no_alloc) '$(echo "$dg" | cut -c1-160)'" [ -n "$dg" ]
+	wait_for 30 eval '[ "$(rd $C/no_alloc)" = 0 ]'
+	check recovered "no_alloc=$(rd $C/no_alloc) active=$(systemctl is-active cramd.service)" \
+		eval '[ "$(rd $C/no_alloc)" = 0 ] && [ "$(systemctl is-active cramd.service)" = active ]'
+	for i in $id_gate $id_overflow $id_degraded; do
+		echo "VMINFO journalctl MESSAGE_ID=$i: $(by_id $i | cut -c1-200)"
+	done
+}
+
+# A region created while cramd runs: named by a section that cramd could
+# not claim yet (cramctl status says why), claimed and onlined when its dax
+# device's "add" uevent comes. Then `cramctl offline --release` gives it
+# back to device_dax, cramd leaves it there through a reload, and
+# `cramctl online` takes it back.
+drv() { basename "$(readlink $DAXBUS/devices/$1/driver)"; }
+test_runtime_claim() {
+	printf '[device region0]\nclaim = yes\n[device region1]\nclaim = yes\n' >/etc/cramd.conf
+	systemctl reload cramd.service
+	wait_for 20 eval 'cramctl status 2>/dev/null | grep -q "^region1 .*claim-failed"'
+	line=$(cramctl status 2>/dev/null | grep "^region1 ")
+	check status-not-managed "'$(echo $line | cut -c1-160)'" \
+		eval 'echo "$line" | grep -q "claim-failed .*region1: no such CXL region"'
+	mem2=$(cxl_mem_under pci0000:de)
+	before=$(ls $DAXBUS/devices)
+	t0=$(up)
+	{
+		cxl create-region -m -d decoder0.1 -w 1 -t pmem $mem2
+		ndr=
+		for r in /sys/bus/nd/devices/region*; do
+			[ "$(rd $r/available_size)" -gt 0 ] 2>/dev/null && ndr=${r##*/}
+		done
+		ndctl create-namespace -m devdax -r $ndr
+	} >/tmp/runtime.log 2>&1
+	dax2=
+	for d in $(ls $DAXBUS/devices); do
+		echo "$before" | grep -qx "$d" || dax2=$d
+	done
+	wait_for 60 eval '[ -n "$dax2" ] && [ "$(drv $dax2)" = cram ] &&
+		[ "$(rd $DAXBUS/devices/$dax2/cram/state)" = online ]'
+	t1=$(up)
+	claim=$(journalctl -u cramd.service --no-pager | grep 'region1: claimed for the cram provider' | tail -n 1)
+	check runtime-claim "memdev=$mem2 nd_region=$ndr dax=$dax2 driver=$(drv $dax2) state=$(rd $DAXBUS/devices/$dax2/cram/state) node=$(rd $DAXBUS/devices/$dax2/target_node) t=${t0}..${t1} '$(echo "$claim" | cut -d' ' -f5- | cut -c1-80)'" \
+		eval '[ "$(drv $dax2)" = cram ] && [ "$(rd $DAXBUS/devices/$dax2/cram/state)" = online ] &&
+		[ -n "$claim" ] && cramctl status --json | grep -q "\"$dax2\""'
+	[ -n "$dax2" ] || { echo "VMINFO runtime log: $(tr '\n' ' ' </tmp/runtime.log | cut -c1-400)"; return; }
+
+	out=$(cramctl offline --release $dax2 2>&1)
+	rc=$?
+	st=$(cramctl status 2>/dev/null | grep "^$dax2 .*released")
+	check release "rc=$rc '$out' driver=$(drv $dax2) status='$(echo $st | cut -c1-100)'" \
+		eval '[ $rc = 0 ] && [ "$(drv $dax2)" = device_dax ] && [ -n "$st" ]'
+	systemctl reload cramd.service
+	sleep 2
+	check release-kept "driver=$(drv $dax2) after reload; $(journalctl -u cramd.service --no-pager | grep -c 'region1: claiming') claims of region1 logged" \
+		[ "$(drv $dax2)" = device_dax ]
+	out=$(cramctl online $dax2 2>&1)
+	rc=$?
+	check release-online-back "rc=$rc '$out' driver=$(drv $dax2) state=$(rd $DAXBUS/devices/$dax2/cram/state)" \
+		eval '[ $rc = 0 ] && [ "$(drv $dax2)" = cram ] && [ "$(rd $DAXBUS/devices/$dax2/cram/state)" = online ]'
+	# out of the way of the tests that follow
+	cramctl offline --release $dax2 >/dev/null 2>&1
+	printf '[device region0]\nclaim = yes\n' >/etc/cramd.conf
+	systemctl reload cramd.service
+}
+
 test_watchdog() {
 	mkdir -p /etc/systemd/system/cramd.service.d
 	# the shipped 30 s, shortened so that the test takes seconds
@@ -151,6 +243,55 @@ t=${t0}..${t1} state=$(rd $C/state)" \
 	systemctl daemon-reload
 }
 
+# `systemctl stop` with offline_on_stop while a page on the node cannot be
+# moved (vmhog's pages demoted, then pinned in a pipe): each offline write
+# is bounded, the stop ends well within TimeoutStopSec, the journal says
+# the offline failed (its MESSAGE_ID), and the node is left online with
+# its pages. cramd is started again after, for test_stop.
+pages_on() { # PID NODE -> pages of PID on NODE (numa_maps)
+	awk -v k="N$2=" '{ for (i = 1; i <= NF; i++) if (index($i, k) == 1)
+		s += substr($i, length(k) + 1) } END { print s + 0 }' /proc/$1/numa_maps 2>/dev/null
+}
+test_stop_pinned() {
+	cg=/sys/fs/cgroup/cramt
+	id_off=bc8e383bff654a4aa561fbd9cfadfc56
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	mkdir -p $cg
+	echo 1 >/sys/kernel/mm/numa/demotion_enabled
+	sh -c 'echo $$ >'$cg'/cgroup.procs && exec /vmtests/vmhog 8 random 71' >/tmp/hog.71 2>&1 &
+	h=$!
+	wait_for 60 grep -q ready /tmp/hog.71
+	r=$(wr $cg/memory.reclaim 8M)
+	sleep 1
+	kill -ALRM $h
+	wait_for 60 grep -q '^pin#1 ' /tmp/hog.71
+	on0=$(pages_on $h $tnode)
+	printf '[global]\noffline_on_stop = yes\noffline_timeout_ms = 1500\noffline_retries = 2\n' \
+		>/etc/cramd.conf.d/70-stop.conf
+	systemctl reload cramd.service
+	sleep 1
+	limit=$(prop cramd.service TimeoutStopUSec)
+	t0=$(up)
+	systemctl stop cramd.service
+	rc=$?
+	t1=$(up)
+	on1=$(pages_on $h $tnode)
+	msg=$(by_id $id_off)
+	check stop-pinned "reclaim=$r $(grep '^pin#1 ' /tmp/hog.71) pages_on_node$tnode=${on0}->${on1} rc=$rc \
+t=${t0}..${t1} TimeoutStopSec=$limit state=$(rd $C/state) result=$(prop cramd.service Result) \
+MESSAGE_ID=$id_off: '$(echo "$msg" | cut -c1-160)'" \
+		eval '[ $rc = 0 ] && [ "$(rd $C/state)" = online ] && [ -n "$msg" ] &&
+		[ "$on0" -gt 0 ] && [ "$on1" = "$on0" ] &&
+		awk -v a="$t0" -v b="$t1" "BEGIN { exit !(b - a < 30) }"'
+	echo "VMINFO journalctl MESSAGE_ID=$id_off: $(echo "$msg" | cut -c1-200)"
+	kill -ALRM $h
+	kill $h 2>/dev/null
+	wait $h 2>/dev/null
+	rm -f /etc/cramd.conf.d/70-stop.conf
+	systemctl start cramd.service
+	wait_for 20 eval '[ "$(systemctl is-active cramd.service)" = active ]'
+}
+
 test_stop() {
 	printf '[global]\noffline_on_stop = yes\n' >/etc/cramd.conf.d/70-stop.conf
 	systemctl reload cramd.service
@@ -171,7 +312,10 @@ if setup_device; then
 		test_cramctl_users
 		test_reload
 		test_journal
+		test_alert_ids
+		test_runtime_claim
 		test_watchdog
+		test_stop_pinned
 		test_stop
 	fi
 fi

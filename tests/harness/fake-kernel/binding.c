@@ -43,7 +43,7 @@ struct fk_dax {
 	char name[NAME_LEN];
 	char *devpath;			/* "/sys/devices/.../daxX.Y" */
 	int driver;			/* D_*, or -1 when unbound */
-	int steal;			/* D_* that takes it before cram's next new_id/bind */
+	int steal;			/* D_* that takes it before another driver's next new_id/bind */
 	uint64_t probe_busy;		/* cram probes still to fail */
 	uint64_t mem_busy;		/* memory block offlines still to fail */
 	int node;
@@ -232,7 +232,8 @@ static int apply(struct fk_binding *b, int drv, const char *file, const char *va
 	struct fk_dax *x = find_dax(b, val);
 	size_t i;
 
-	if (drv == D_CRAM && x && x->driver < 0 && x->steal >= 0 && strcmp(file, "unbind")) {
+	if (x && x->driver < 0 && x->steal >= 0 && drv != x->steal &&
+	    (!strcmp(file, "new_id") || !strcmp(file, "bind"))) {
 		fk_log("%s: %s takes it first (as udev or another tool would)", x->name,
 		       drv_names[x->steal]);
 		probe(b, x, x->steal);

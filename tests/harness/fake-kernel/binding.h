@@ -33,9 +33,9 @@ bool fk_binding_has_devices(const struct fk_binding *b);
 /* An inotify event (IN_CLOSE_WRITE of @name in watch @wd): true when it was binding's. */
 bool fk_binding_event(struct fk_binding *b, int wd, const char *name);
 /*
- * A control command: "steal DEV DRIVER" (when a write to cram's new_id or
- * bind finds DEV unbound, DRIVER takes it first, as udev or another tool
- * racing the writer would), "probe-busy
+ * A control command: "steal DEV DRIVER" (when a write to another driver's
+ * new_id or bind finds DEV unbound, DRIVER takes it first, as udev or
+ * another tool racing the writer would), "probe-busy
  * DEV N" (the next N cram probes of DEV fail with EBUSY, as when its node
  * holds memory), and "busy DEV N" for a device that is not a cram device
  * (the next N offlines of its memory blocks fail with EBUSY). True when it
