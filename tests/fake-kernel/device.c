@@ -68,6 +68,7 @@ int fk_model_init(struct fk_model *m, uint64_t total_pages,
 	if (rc < 0)
 		return rc;
 	m->total_pages = total_pages;
+	m->inflow = inflow;
 	m->phys_capacity = phys_capacity;
 	m->ratio = ratio;
 	m->capacity_pages = total_pages;
@@ -214,7 +215,27 @@ int fk_model_set_overhead(struct fk_model *m, uint64_t bytes)
 
 void fk_model_set_inflow(struct fk_model *m, uint64_t bytes_per_s)
 {
-	m->phase.demand = bytes_per_s;
+	m->inflow = bytes_per_s;
+	m->phase.demand = m->placement ? 0 : bytes_per_s;
+}
+
+int fk_model_set_placement(struct fk_model *m, bool placement)
+{
+	if (m->online)
+		return -EBUSY;
+	m->placement = placement;
+	if (placement)
+		m->user_migrate = false;
+	fk_model_set_inflow(m, m->inflow);
+	return 0;
+}
+
+int fk_model_set_user_migrate(struct fk_model *m, uint64_t val)
+{
+	if (val > 1 || (val && m->placement))
+		return -EINVAL;
+	m->user_migrate = val;
+	return 0;
 }
 
 void fk_model_set_promote(struct fk_model *m, uint64_t bytes_per_s)
