@@ -2,7 +2,8 @@
 /*
  * [device NAME] sections: their names, their keys (parsed once into typed
  * values and a set-mask), their consistency with [policy], and the policy
- * parameters of one device ([policy] merged with the matching sections).
+ * parameters and setup (mode, migrate) of one device ([policy] merged
+ * with the matching sections).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -69,6 +70,40 @@ int cramd_config_begin_device(struct cramd_config_parse *ps, int line, const cha
 	return 0;
 }
 
+const char *cramd_device_mode_name(enum cramd_device_mode mode)
+{
+	return mode == CRAMD_MODE_PLACEMENT ? CRAM_DEVMODE_PLACEMENT : CRAM_DEVMODE_COMPRESSED;
+}
+
+/* mode = compressed|placement, migrate = yes|no: once per section and file. */
+static int setup_key(struct cramd_config_parse *ps, int line, const char *name,
+		     const char *value)
+{
+	struct cramd_device_override *o = &ps->cfg->overrides[ps->dev];
+	struct cramd_origin here = { ps->file, line };
+	bool mode = strcmp(name, "mode") == 0;
+	struct cramd_origin *at = mode ? &ps->mode_at[ps->dev] : &ps->migrate_at[ps->dev];
+
+	if (at->file == ps->file)
+		return cramd_config_fail(ps, here, ps->label, name,
+					 "duplicate key (first set on line %d)", at->line);
+	if (mode && strcmp(value, "compressed") && strcmp(value, "placement"))
+		return cramd_config_fail(ps, here, ps->label, name,
+					 "invalid value '%.40s', expected compressed or placement",
+					 value);
+	if (mode) {
+		o->setup.mode = value[0] == 'p' ? CRAMD_MODE_PLACEMENT : CRAMD_MODE_COMPRESSED;
+		o->mode_set = true;
+	} else if (cramd_config_parse_bool(value, &o->setup.migrate) < 0) {
+		return cramd_config_fail(ps, here, ps->label, name,
+					 "invalid value '%.40s', expected yes or no", value);
+	} else {
+		o->migrate_set = true;
+	}
+	*at = here;
+	return 0;
+}
+
 int cramd_config_device_key(struct cramd_config_parse *ps, int line, const char *name,
 			    const char *value)
 {
@@ -86,10 +121,12 @@ int cramd_config_device_key(struct cramd_config_parse *ps, int line, const char 
 						 value);
 		return 0;
 	}
+	if (strcmp(name, "mode") == 0 || strcmp(name, "migrate") == 0)
+		return setup_key(ps, line, name, value);
 	if (key == KEY_COUNT)
 		return cramd_config_fail(ps, here, ps->label, name,
-					 "unknown key (a device section takes [policy] keys, claim "
-					 "and claim_system_ram)");
+					 "unknown key (a device section takes [policy] keys, claim, "
+					 "claim_system_ram, mode and migrate)");
 	at = &ps->dev_at[ps->dev][key];
 	if (at->file == ps->file)
 		return cramd_config_fail(ps, here, ps->label, name,
@@ -120,8 +157,34 @@ int cramd_config_check_devices(struct cramd_config_parse *ps)
 		if (o->claim_system_ram && !o->claim)
 			return cramd_config_fail(ps, ps->dev_line[i], label, "claim_system_ram",
 						 "needs claim = yes in the same section");
+		if (o->setup.mode == CRAMD_MODE_PLACEMENT && o->setup.migrate)
+			return cramd_config_fail(ps, ps->migrate_at[i], label, "migrate",
+						 "yes needs mode = compressed (a placement node "
+						 "takes no explicit migration)");
 	}
 	return 0;
+}
+
+void cramd_config_device_setup(const struct cramd_config *cfg,
+			       const struct cramd_device_ids *ids,
+			       struct cramd_device_setup *out)
+{
+	size_t i;
+
+	out->mode = CRAMD_MODE_COMPRESSED;
+	out->migrate = false;
+	for (i = 0; ids && i < cfg->n_overrides; i++) {
+		const struct cramd_device_override *o = &cfg->overrides[i];
+
+		if (!cramd_config_section_matches(o, ids))
+			continue;
+		if (o->mode_set)
+			out->mode = o->setup.mode;
+		if (o->migrate_set)
+			out->migrate = o->setup.migrate;
+	}
+	if (out->mode == CRAMD_MODE_PLACEMENT)
+		out->migrate = false;
 }
 
 bool cramd_config_section_matches(const struct cramd_device_override *o,

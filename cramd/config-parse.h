@@ -56,6 +56,7 @@ struct cramd_origin {
  * @key_at: where each [global] and [policy] value was set
  * @dev_at: the same for each [device NAME] section's keys
  * @dev_line: where each [device NAME] section began, last
+ * @mode_at, @migrate_at: where each section's mode and migrate were set
  */
 struct cramd_config_parse {
 	struct cramd_config *cfg;
@@ -71,6 +72,8 @@ struct cramd_config_parse {
 	struct cramd_origin key_at[KEY_COUNT];
 	struct cramd_origin dev_at[CRAMD_CONFIG_MAX_OVERRIDES][KEY_COUNT];
 	struct cramd_origin dev_line[CRAMD_CONFIG_MAX_OVERRIDES];
+	struct cramd_origin mode_at[CRAMD_CONFIG_MAX_OVERRIDES];
+	struct cramd_origin migrate_at[CRAMD_CONFIG_MAX_OVERRIDES];
 };
 
 /*

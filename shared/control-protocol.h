@@ -44,7 +44,8 @@
 #define CRAM_KEY_ERROR "error"
 /*
  * status: version, paused, managed, gates_closed, degraded,
- *         devices: [{device, node, gate, degraded}]
+ *         devices: [{device, node, mode, gate, degraded}]
+ * (gate is left out for a device in placement mode: cramd drives none)
  */
 #define CRAM_KEY_VERSION "version"
 #define CRAM_KEY_PAUSED "paused"
@@ -56,6 +57,9 @@
 #define CRAM_KEY_GATE "gate"		/* the gate cramd last wrote: CRAM_GATE_* */
 #define CRAM_GATE_OPEN "open"
 #define CRAM_GATE_CLOSED "closed"
+#define CRAM_KEY_MODE "mode"		/* the device's mode (cram/mode): CRAM_DEVMODE_* */
+#define CRAM_DEVMODE_COMPRESSED "compressed"
+#define CRAM_DEVMODE_PLACEMENT "placement"
 /* dump: decisions: [{time, device, action, reason}], oldest first */
 #define CRAM_KEY_DECISIONS "decisions"
 #define CRAM_KEY_TIME "time"
