@@ -18,7 +18,6 @@
 
 #include "device.h"
 #include "list.h"
-#include "units.h"
 
 #define MAX_FILTER 64
 
@@ -109,11 +108,15 @@ static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct js
 	struct cram_node *node;
 	int ret = 0;
 
+	static const char *const kinds[] = {
+		[CRAM_NODE_ORDINARY] = "ordinary", [CRAM_NODE_COMPRESSED] = "compressed",
+		[CRAM_NODE_PLACEMENT] = "placement",
+	};
+
 	cram_node_foreach(ctx, node) {
-		int id = cram_node_get_id(node);
+		int id = cram_node_get_id(node), kind = cram_node_get_kind(node);
 		struct json_object *obj;
-		uint64_t total;
-		char buf[64];
+		uint64_t total, free_bytes;
 
 		if (!filter_match_node(&o->node, true, id))
 			continue;
@@ -123,13 +126,14 @@ static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct js
 		json_object_object_add(obj, "node", json_object_new_int(id));
 		json_object_object_add(obj, "private",
 				       json_object_new_boolean(cram_node_is_private(node)));
+		if (kind >= 0 && kind <= CRAM_NODE_PLACEMENT)
+			json_object_object_add(obj, "kind", json_object_new_string(kinds[kind]));
 		if (cram_node_get_total_bytes(node, &total) == 0) {
-			if (o->human) {
-				units_long(total, buf, sizeof(buf));
-				json_object_object_add(obj, "size", json_object_new_string(buf));
-			} else {
-				json_object_object_add(obj, "size", json_object_new_uint64(total));
-			}
+			json_object_object_add(obj, "size", device_json_size(o->human, total));
+			/* libcram says on stderr why a free size is missing */
+			if (cram_node_get_free_bytes(node, &free_bytes) == 0)
+				json_object_object_add(obj, "free",
+						       device_json_size(o->human, free_bytes));
 		} else {
 			fprintf(stderr, "cramctl: node%d: cannot read its meminfo\n", id);
 			ret = 1;
