@@ -11,6 +11,7 @@ set -u
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
 PROBE="$_cram_exec $top_builddir/tests/helpers/placement-probe"
+EXAMPLE="$_cram_exec $top_builddir/examples/cram-placement-example"
 
 # probe ARGS...: placement-probe with writes synchronous (quiet on stderr)
 probe() {
@@ -41,6 +42,10 @@ inner_v1() {
 		cram_fail "node 1 is not a compressed node of 1 GiB: $(probe nodes)"
 	expect EOPNOTSUPP alloc 1 67108864
 	expect "EOPNOTSUPP status 4242" move 1
+	# the example finds no placement node and skips
+	$EXAMPLE >"$CRAM_TESTBED/example" 2>&1
+	cram_assert_eq $? 77 "cram-placement-example on v1"
+	cram_assert_grep '^no placement: the kernel has no placement mode' "$CRAM_TESTBED/example"
 }
 
 inner_v2() {
@@ -64,6 +69,15 @@ inner_v2() {
 	probe nodes >"$CRAM_TESTBED/nodes"
 	cram_assert_grep '^node 0 ordinary 2147483648 1073741824$' "$CRAM_TESTBED/nodes"
 	cram_assert_grep '^node 1 placement 1073741824 1073741824$' "$CRAM_TESTBED/nodes"
+	# the example finds the placement node; the real kernel has no node 1
+	# to bind to, so the mbind fails, and the example says so (exit 1)
+	if [ "$CRAM_TEST_HOST_NODE1" = 0 ]; then
+		$EXAMPLE --mib 4 >"$CRAM_TESTBED/example" 2>&1
+		cram_assert_eq $? 1 "cram-placement-example on a fake placement node"
+		cram_assert_grep '^node 1 kind=placement total=1073741824 free=1073741824$' \
+			"$CRAM_TESTBED/example"
+		cram_assert_grep '^mbind node=1 error=Invalid argument$' "$CRAM_TESTBED/example"
+	fi
 	# mode is fixed while online; user_migrate stays 0 in placement mode
 	expect EBUSY mode dax0.0 compressed
 	expect EBUSY mode dax0.0 placement
