@@ -452,8 +452,9 @@ static int bring_online(struct cramd_device *d)
 				   d->devname, strerror(-rc));
 		return rc;
 	}
-	cramd_device_event(d, LOG_INFO, "online", "%s: onlined as private node %d (%s)",
-			   d->devname, d->node, cramd_device_mode_name(d->mode));
+	cramd_device_event(d, LOG_INFO, "online", "%s: onlined as private node %d%s",
+			   d->devname, d->node,
+			   d->mode == CRAMD_MODE_PLACEMENT ? " in placement mode" : "");
 	return 0;
 }
 
@@ -563,7 +564,8 @@ void cramd_device_get_info(const struct cramd_device *d, struct cramd_device_inf
 {
 	info->devname = d->devname;
 	info->node = d->node;
-	info->gate_closed = d->pol.gate_closed;
+	/* a placement node has no gate cramd drives */
+	info->gate_closed = d->mode != CRAMD_MODE_PLACEMENT && d->pol.gate_closed;
 	info->degraded = d->pol.degraded;
 	info->mode = d->mode;
 }

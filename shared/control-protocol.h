@@ -44,7 +44,7 @@
 #define CRAM_KEY_ERROR "error"
 /*
  * status: version, paused, managed, gates_closed, degraded,
- *         devices: [{device, node, mode, gate, degraded}]
+ *         devices: [{device, node, gate, degraded, mode}]
  * (gate is left out for a device in placement mode: cramd drives none)
  */
 #define CRAM_KEY_VERSION "version"
