@@ -28,7 +28,7 @@ struct filter {
 };
 
 struct list_opts {
-	struct filter device, region, node, state;
+	struct filter device, region, node, state, mode;
 	bool devices, nodes, human;
 };
 
@@ -96,7 +96,8 @@ static int list_devices(struct cram_ctx *ctx, const struct list_opts *o,
 		if (device_row_read(dev, &row) < 0)
 			ret = 1;
 		if (!filter_match_node(&o->node, row.has_node, row.node) ||
-		    !filter_match(&o->state, device_state_name(row.state)))
+		    !filter_match(&o->state, device_state_name(row.state)) ||
+		    !filter_match(&o->mode, row.mode))
 			continue;
 		json_object_array_add(arr, device_row_json(&row, o->human));
 	}
@@ -118,7 +119,10 @@ static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct js
 		struct json_object *obj;
 		uint64_t total, free_bytes;
 
-		if (!filter_match_node(&o->node, true, id))
+		/* --mode keeps the private nodes of that kind */
+		if (!filter_match_node(&o->node, true, id) ||
+		    !filter_match(&o->mode, kind >= 0 && kind <= CRAM_NODE_PLACEMENT &&
+					    kind != CRAM_NODE_ORDINARY ? kinds[kind] : NULL))
 			continue;
 		obj = json_object_new_object();
 		if (!obj)
@@ -148,7 +152,8 @@ static void list_usage(FILE *f)
 	fprintf(f, "usage: cramctl list [-D|--devices] [-N|--nodes] [-d|--device DEV]... "
 		"[-r|--region REGION]...\n"
 		"                    [-n|--node ID]... [-s|--state online|offline]... "
-		"[-u|--human] [-j|--json]\n");
+		"[-m|--mode compressed|placement]...\n"
+		"                    [-u|--human] [-j|--json]\n");
 }
 
 int cmd_list(int argc, char **argv)
@@ -160,6 +165,7 @@ int cmd_list(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "state", required_argument, NULL, 's' },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "human", no_argument, NULL, 'u' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -171,7 +177,7 @@ int cmd_list(int argc, char **argv)
 	int c, rc, ret = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "DNd:r:n:s:ujh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "DNd:r:n:s:m:ujh", longopts, NULL)) != -1) {
 		rc = 0;
 		switch (c) {
 		case 'D':
@@ -199,6 +205,15 @@ int cmd_list(int argc, char **argv)
 			}
 			if (rc == 0)
 				rc = filter_add(&o.state, "--state", optarg);
+			break;
+		case 'm':
+			if (strcmp(optarg, "compressed") && strcmp(optarg, "placement")) {
+				fprintf(stderr, "cramctl list: --mode '%s': use compressed or "
+					"placement\n", optarg);
+				rc = -1;
+			}
+			if (rc == 0)
+				rc = filter_add(&o.mode, "--mode", optarg);
 			break;
 		case 'u':
 			o.human = true;

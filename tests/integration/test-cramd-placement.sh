@@ -24,7 +24,7 @@ inner_v2() {
 	cram_wait_for 5 grep -qx 1-2 $N/has_private_memory
 	cram_wait_for 5 grep -qx 1 $dev/dax1.0/cram/user_migrate
 	cram_assert_grep 'dax0.0: mode set to placement' "$CRAMD_LOG"
-	cram_assert_grep 'dax0.0: onlined as private node 1 (placement)' "$CRAMD_LOG"
+	cram_assert_grep 'dax0.0: onlined as private node 1 in placement mode' "$CRAMD_LOG"
 	cram_assert_grep 'dax1.0: explicit migration into node 2 allowed' "$CRAMD_LOG"
 	# dax1.0 runs the policy (thresholds written); dax0.0 gets no knob write
 	cram_wait_for 5 grep -qx 120795955 $dev/dax1.0/cram/high_threshold_bytes
@@ -33,9 +33,9 @@ inner_v2() {
 	cram_assert_eq "$(cat $dev/dax0.0/cram/logical_bytes)" 0 "nothing demoted into placement"
 	# cramd reports it: mode in the status reply, no gate for placement
 	"$send" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out" || cram_fail "no status reply"
-	grep -q '"device": *"dax0.0", *"node": *1, *"mode": *"placement", *"degraded"' "$out" ||
+	grep -q '"device": *"dax0.0", *"node": *1, *"degraded": *false, *"mode": *"placement"' "$out" ||
 		cram_fail "status reply without dax0.0 in placement mode: $(cat "$out")"
-	grep -q '"device": *"dax1.0", *"node": *2, *"mode": *"compressed", *"gate"' "$out" ||
+	grep -q '"device": *"dax1.0", *"node": *2, *"gate": *"[a-z]*", *"degraded": *false, *"mode": *"compressed"' "$out" ||
 		cram_fail "status reply without dax1.0 in compressed mode: $(cat "$out")"
 	# cramctl status, list and metrics show the mode
 	$CRAMCTL status >"$out" || cram_fail "cramctl status failed"
@@ -49,6 +49,14 @@ inner_v2() {
 	cram_assert_grep '"kind": "compressed"' "$out"
 	cram_assert_grep '"kind": "ordinary"' "$out"
 	cram_assert_grep '"free": 268435456' "$out"
+	$CRAMCTL list -m placement >"$out" || cram_fail "cramctl list -m failed"
+	cram_assert_grep '"device": "dax0.0"' "$out"
+	grep -q dax1.0 "$out" && cram_fail "list -m placement printed dax1.0"
+	$CRAMCTL list -N --mode compressed >"$out" || cram_fail "cramctl list -N --mode failed"
+	cram_assert_eq "$(grep -c '"node"' "$out")" 1 "one compressed node"
+	cram_assert_grep '"node": 2' "$out"
+	$CRAMCTL list --mode Placement >/dev/null 2>&1
+	cram_assert_eq $? 2 "a bad --mode is a usage error"
 	$CRAMCTL metrics >"$out" || cram_fail "cramctl metrics failed"
 	cram_assert_grep '^cram_device_online{device="dax0.0",region="region0",node="1",mode="placement"} 1$' "$out"
 	cram_assert_grep '^cram_device_online{device="dax1.0",region="region1",node="2",mode="compressed"} 1$' "$out"
