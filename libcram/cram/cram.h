@@ -84,7 +84,9 @@ void *cram_get_userdata(struct cram_ctx *ctx);
 /**
  * enum cram_abi - which form of the private-node ABI the kernel speaks
  * @CRAM_ABI_NONE: no private nodes (stock kernel)
- * @CRAM_ABI_V1: cram ABI v1 / RFC V4: has_private_memory
+ * @CRAM_ABI_V1: cram ABI v1 / RFC V4: has_private_memory; also the form
+ *	of an ABI v2 kernel, which adds placement mode and explicit
+ *	migration (see CRAM_FEATURE_USER_PLACEMENT)
  * @CRAM_ABI_P3: upstream P3: has_memory minus has_common_memory
  */
 enum cram_abi {
