@@ -83,8 +83,13 @@ inner_v2() {
 	expect EBUSY mode dax0.0 placement
 	expect EINVAL migrate dax0.0 1
 	expect placement mode dax0.0
-	# no demotion reaches a placement node
+	# the compressed-mode knobs refuse writes online in placement mode
+	echo 1 >$C/no_alloc
+	echo 0 >$C/capacity_pages
 	sleep 0.3
+	cram_assert_eq "$(cat $C/no_alloc) $(cat $C/capacity_pages)" "0 262144" \
+		"placement mode took a compressed-mode knob"
+	# no demotion reaches a placement node
 	[ "$(cat $C/logical_bytes)" = 0 ] || cram_fail "data demoted into a placement node"
 	# back to compressed, offline only
 	echo offline >$C/state
