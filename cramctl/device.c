@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../shared/control-protocol.h"
 #include "util/messages.h"
 
 #include "device.h"
@@ -43,6 +44,15 @@ int device_row_read(struct cram_device *dev, struct device_row *row)
 	}
 	rc = cram_device_get_no_alloc(dev, &row->no_alloc);
 	row->has_gate = rc == 0;
+	/* a kernel without cram/mode (ABI v1) has compressed devices only */
+	rc = cram_device_get_mode(dev);
+	row->mode = rc == CRAM_MODE_PLACEMENT ? CRAM_DEVMODE_PLACEMENT :
+		    rc == CRAM_MODE_COMPRESSED || rc == -ENOENT ? CRAM_DEVMODE_COMPRESSED : NULL;
+	if (!row->mode) {
+		fprintf(stderr, "cramctl: %s: cannot read %s/mode: %s\n", name,
+			cram_device_get_path(dev), strerror(-rc));
+		ret = -1;
+	}
 	if (!row->has_node || row->state < 0 || !row->has_gate) {
 		fprintf(stderr, "cramctl: %s: cannot read some attributes under %s\n",
 			name, cram_device_get_path(dev));
@@ -51,7 +61,7 @@ int device_row_read(struct cram_device *dev, struct device_row *row)
 	return ret;
 }
 
-static struct json_object *json_size(bool human, uint64_t v)
+struct json_object *device_json_size(bool human, uint64_t v)
 {
 	char buf[64];
 
@@ -75,19 +85,21 @@ struct json_object *device_row_json(const struct device_row *r, bool human)
 		json_object_object_add(obj, "node", json_object_new_int(r->node));
 	if (state)
 		json_object_object_add(obj, "state", json_object_new_string(state));
+	if (r->mode)
+		json_object_object_add(obj, "mode", json_object_new_string(r->mode));
 	if (r->has_snap) {
 		double q = cram_snapshot_ratio(&r->snap);
 		char buf[32];
 
 		json_object_object_add(obj, "phys_capacity",
-				       json_size(human, r->snap.phys_capacity_bytes));
-		json_object_object_add(obj, "phys_used", json_size(human, r->snap.phys_used_bytes));
-		json_object_object_add(obj, "logical", json_size(human, r->snap.logical_bytes));
+				       device_json_size(human, r->snap.phys_capacity_bytes));
+		json_object_object_add(obj, "phys_used", device_json_size(human, r->snap.phys_used_bytes));
+		json_object_object_add(obj, "logical", device_json_size(human, r->snap.logical_bytes));
 		snprintf(buf, sizeof(buf), "%.2f", q);
 		json_object_object_add(obj, "ratio",
 				       q > 0.0 ? json_object_new_double_s(q, buf) : NULL);
 		json_object_object_add(obj, "headroom",
-				       json_size(human, cram_snapshot_headroom(&r->snap)));
+				       device_json_size(human, cram_snapshot_headroom(&r->snap)));
 	}
 	if (r->has_gate)
 		json_object_object_add(obj, "gate",

@@ -22,6 +22,7 @@ struct device_row {
 	bool has_snap;
 	bool no_alloc;
 	bool has_gate;
+	const char *mode;	/* "compressed", "placement"; NULL when unreadable */
 };
 
 /* "online", "offline", or NULL for an unreadable state. */
@@ -40,6 +41,9 @@ int device_row_read(struct cram_device *dev, struct device_row *row);
  * left out. NULL when out of memory.
  */
 struct json_object *device_row_json(const struct device_row *row, bool human);
+
+/* A size in bytes, or in human units (a string) with @human. */
+struct json_object *device_json_size(bool human, uint64_t v);
 
 /*
  * device_warn_no_provider - with no cram device listed, say on stderr when

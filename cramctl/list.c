@@ -20,7 +20,6 @@
 
 #include "device.h"
 #include "list.h"
-#include "units.h"
 
 #define MAX_FILTER 64
 
@@ -31,7 +30,7 @@ struct filter {
 };
 
 struct list_opts {
-	struct filter device, region, node, state;
+	struct filter device, region, node, state, mode;
 	bool devices, nodes, human;
 };
 
@@ -96,7 +95,8 @@ static int list_devices(struct cram_ctx *ctx, const struct list_opts *o,
 		if (device_row_read(dev, &row) < 0)
 			ret = 1;
 		if (!filter_match_node(&o->node, row.has_node, row.node) ||
-		    !filter_match(&o->state, device_state_name(row.state)))
+		    !filter_match(&o->state, device_state_name(row.state)) ||
+		    !filter_match(&o->mode, row.mode))
 			continue;
 		json_object_array_add(arr, device_row_json(&row, o->human));
 	}
@@ -108,13 +108,20 @@ static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct js
 	struct cram_node *node;
 	int ret = 0;
 
-	cram_node_foreach(ctx, node) {
-		int id = cram_node_get_id(node);
-		struct json_object *obj;
-		uint64_t total;
-		char buf[64];
+	static const char *const kinds[] = {
+		[CRAM_NODE_ORDINARY] = "ordinary", [CRAM_NODE_COMPRESSED] = "compressed",
+		[CRAM_NODE_PLACEMENT] = "placement",
+	};
 
-		if (!filter_match_node(&o->node, true, id))
+	cram_node_foreach(ctx, node) {
+		int id = cram_node_get_id(node), kind = cram_node_get_kind(node);
+		struct json_object *obj;
+		uint64_t total, free_bytes;
+
+		/* --mode keeps the private nodes of that kind */
+		if (!filter_match_node(&o->node, true, id) ||
+		    !filter_match(&o->mode, kind >= 0 && kind <= CRAM_NODE_PLACEMENT &&
+					    kind != CRAM_NODE_ORDINARY ? kinds[kind] : NULL))
 			continue;
 		obj = json_object_new_object();
 		if (!obj)
@@ -122,13 +129,14 @@ static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct js
 		json_object_object_add(obj, "node", json_object_new_int(id));
 		json_object_object_add(obj, "private",
 				       json_object_new_boolean(cram_node_is_private(node)));
+		if (kind >= 0 && kind <= CRAM_NODE_PLACEMENT)
+			json_object_object_add(obj, "kind", json_object_new_string(kinds[kind]));
 		if (cram_node_get_total_bytes(node, &total) == 0) {
-			if (o->human) {
-				units_long(total, buf, sizeof(buf));
-				json_object_object_add(obj, "size", json_object_new_string(buf));
-			} else {
-				json_object_object_add(obj, "size", json_object_new_uint64(total));
-			}
+			json_object_object_add(obj, "size", device_json_size(o->human, total));
+			/* libcram says on stderr why a free size is missing */
+			if (cram_node_get_free_bytes(node, &free_bytes) == 0)
+				json_object_object_add(obj, "free",
+						       device_json_size(o->human, free_bytes));
 		} else {
 			fprintf(stderr, "cramctl: node%d: cannot read its meminfo\n", id);
 			ret = 1;
@@ -143,7 +151,8 @@ static void list_usage(FILE *f)
 	fprintf(f, "usage: cramctl list [-D|--devices] [-N|--nodes] [-d|--device DEV]... "
 		"[-r|--region REGION]...\n"
 		"                    [-n|--node ID]... [-s|--state online|offline]... "
-		"[-u|--human] [-j|--json]\n");
+		"[-m|--mode compressed|placement]...\n"
+		"                    [-u|--human] [-j|--json]\n");
 }
 
 int cmd_list(int argc, char **argv)
@@ -155,6 +164,7 @@ int cmd_list(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "state", required_argument, NULL, 's' },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "human", no_argument, NULL, 'u' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -166,7 +176,7 @@ int cmd_list(int argc, char **argv)
 	int c, rc, ret = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "DNd:r:n:s:ujh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "DNd:r:n:s:m:ujh", longopts, NULL)) != -1) {
 		rc = 0;
 		switch (c) {
 		case 'D':
@@ -194,6 +204,15 @@ int cmd_list(int argc, char **argv)
 			}
 			if (rc == 0)
 				rc = filter_add(&o.state, "--state", optarg);
+			break;
+		case 'm':
+			if (strcmp(optarg, "compressed") && strcmp(optarg, "placement")) {
+				fprintf(stderr, "cramctl list: --mode '%s': use compressed or "
+					"placement\n", optarg);
+				rc = -1;
+			}
+			if (rc == 0)
+				rc = filter_add(&o.mode, "--mode", optarg);
 			break;
 		case 'u':
 			o.human = true;

@@ -150,9 +150,11 @@ int cmd_metrics(int argc, char **argv)
 
 			if (!metric_value(m, &rows[i], &v))
 				continue;
-			printf("%s{device=\"%s\",region=\"%s\",node=\"%d\"} %.17g\n", metrics[m].name,
-			       rows[i].devname, rows[i].region ? rows[i].region : "",
-			       rows[i].has_node ? rows[i].node : -1, v);
+			printf("%s{device=\"%s\",region=\"%s\",node=\"%d\",mode=\"%s\"} %.17g\n",
+			       metrics[m].name, rows[i].devname,
+			       rows[i].region ? rows[i].region : "",
+			       rows[i].has_node ? rows[i].node : -1,
+			       rows[i].mode ? rows[i].mode : "", v);
 		}
 	}
 	daemon_metrics();

@@ -30,9 +30,9 @@ struct status_opts {
 
 static void table_header(void)
 {
-	printf("%-10s %-10s %4s %-7s %10s %10s %10s %6s %10s %6s\n", "DEVICE", "REGION",
-	       "NODE", "STATE", "PHYS-TOTAL", "PHYS-USED", "LOGICAL", "RATIO", "HEADROOM",
-	       "GATE");
+	printf("%-10s %-10s %4s %-7s %-10s %10s %10s %10s %6s %10s %6s\n", "DEVICE", "REGION",
+	       "NODE", "STATE", "MODE", "PHYS-TOTAL", "PHYS-USED", "LOGICAL", "RATIO",
+	       "HEADROOM", "GATE");
 }
 
 static void table_size(const struct status_opts *o, bool valid, uint64_t v, char *buf, size_t len)
@@ -89,9 +89,9 @@ static void table_row(const struct status_opts *o, const struct device_row *r, b
 	/* The kernel's value; "!" when cramd wrote the other one. */
 	snprintf(gate, sizeof(gate), "%s%s", !r->has_gate ? "-" : r->no_alloc ?
 		 CRAM_GATE_CLOSED : CRAM_GATE_OPEN, drift ? "!" : "");
-	printf("%-10s %-10s %4s %-7s %10s %10s %10s %6s %10s %6s\n", r->devname,
-	       r->region ? r->region : "-", node, state ? state : "-", total, used, logical,
-	       ratio, headroom, gate);
+	printf("%-10s %-10s %4s %-7s %-10s %10s %10s %10s %6s %10s %6s\n", r->devname,
+	       r->region ? r->region : "-", node, state ? state : "-", r->mode ? r->mode : "-",
+	       total, used, logical, ratio, headroom, gate);
 }
 
 /*

@@ -2,7 +2,8 @@
 /*
  * [device NAME] sections: their names, their keys (parsed once into typed
  * values and a set-mask), their consistency with [policy], and the policy
- * parameters of one device ([policy] merged with the matching sections).
+ * parameters and setup (mode, migrate) of one device ([policy] merged
+ * with the matching sections).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,6 +58,11 @@ int cramd_config_begin_device(struct cramd_config_parse *ps, int line, const cha
 	return 0;
 }
 
+const char *cramd_device_mode_name(enum cramd_device_mode mode)
+{
+	return mode == CRAMD_MODE_PLACEMENT ? CRAM_DEVMODE_PLACEMENT : CRAM_DEVMODE_COMPRESSED;
+}
+
 int cramd_config_device_key(struct cramd_config_parse *ps, int line, const char *name,
 			    const char *value)
 {
@@ -67,8 +73,8 @@ int cramd_config_device_key(struct cramd_config_parse *ps, int line, const char 
 
 	if (key == KEY_COUNT)
 		return cramd_config_fail(ps, here, ps->label, name,
-					 "unknown key (a device section takes [policy] keys, claim "
-					 "and claim_system_ram)");
+					 "unknown key (a device section takes [policy] keys, claim, "
+					 "claim_system_ram, mode and migrate)");
 	at = &ps->dev_at[ps->dev][key];
 	if (at->file == ps->file)
 		return cramd_config_fail(ps, here, ps->label, name,
@@ -99,8 +105,34 @@ int cramd_config_check_devices(struct cramd_config_parse *ps)
 		if (o->claim_system_ram && !o->claim)
 			return cramd_config_fail(ps, ps->dev_line[i], label, "claim_system_ram",
 						 "needs claim = yes in the same section");
+		if (o->setup.mode == CRAMD_MODE_PLACEMENT && o->setup.migrate)
+			return cramd_config_fail(ps, ps->dev_at[i][KEY_MIGRATE], label, "migrate",
+						 "yes needs mode = compressed (a placement node "
+						 "takes no explicit migration)");
 	}
 	return 0;
+}
+
+void cramd_config_device_setup(const struct cramd_config *cfg,
+			       const struct cramd_device_ids *ids,
+			       struct cramd_device_setup *out)
+{
+	size_t i;
+
+	out->mode = CRAMD_MODE_COMPRESSED;
+	out->migrate = false;
+	for (i = 0; ids && i < cfg->n_overrides; i++) {
+		const struct cramd_device_override *o = &cfg->overrides[i];
+
+		if (!cramd_config_section_matches(o, ids))
+			continue;
+		if (o->set & KEY_BIT(KEY_MODE))
+			out->mode = o->setup.mode;
+		if (o->set & KEY_BIT(KEY_MIGRATE))
+			out->migrate = o->setup.migrate;
+	}
+	if (out->mode == CRAMD_MODE_PLACEMENT)
+		out->migrate = false;
 }
 
 bool cramd_config_section_matches(const struct cramd_device_override *o,

@@ -14,7 +14,7 @@
 #include "util/decimal.h"
 #include "util/names.h"
 
-enum value_kind { V_NUMBER, V_BOOL, V_POLICY, V_DEVICES };
+enum value_kind { V_NUMBER, V_BOOL, V_POLICY, V_DEVICES, V_MODE };
 
 /*
  * A key; @offset is into struct cramd_config ([global]), struct
@@ -82,6 +82,8 @@ static const struct key_desc keys[KEY_COUNT] = {
 	[KEY_CLAIM] = { SEC_DEVICE, "claim", V_BOOL, 0, 0, OVR(claim) },
 	[KEY_CLAIM_SYSTEM_RAM] = { SEC_DEVICE, "claim_system_ram", V_BOOL, 0, 0,
 				   OVR(claim_system_ram) },
+	[KEY_MODE] = { SEC_DEVICE, "mode", V_MODE, 0, 0, OVR(setup.mode) },
+	[KEY_MIGRATE] = { SEC_DEVICE, "migrate", V_BOOL, 0, 0, OVR(setup.migrate) },
 };
 
 void cramd_config_default_params(struct cramd_policy_params *p)
@@ -223,6 +225,21 @@ static int set_policy(const struct setting *s, const char *value)
 			  value);
 }
 
+static int set_mode(const struct setting *s, const char *value)
+{
+	enum cramd_device_mode *mode = s->field;
+
+	if (strcmp(value, CRAM_DEVMODE_COMPRESSED) == 0) {
+		*mode = CRAMD_MODE_COMPRESSED;
+		return 0;
+	}
+	if (strcmp(value, CRAM_DEVMODE_PLACEMENT) == 0) {
+		*mode = CRAMD_MODE_PLACEMENT;
+		return 0;
+	}
+	return fail_value(s, "invalid value '%.40s', expected compressed or placement", value);
+}
+
 bool cramd_config_valid_device_name(const char *name)
 {
 	return util_name_is(name, "region", 1) || util_name_is(name, "dax", 2);
@@ -307,6 +324,8 @@ int cramd_config_set_key(struct cramd_config_parse *ps, int line, enum cramd_key
 		return set_bool(&s, value);
 	case V_POLICY:
 		return set_policy(&s, value);
+	case V_MODE:
+		return set_mode(&s, value);
 	case V_DEVICES:
 		s.field = cfg;
 		return set_devices(&s, value);

@@ -33,6 +33,8 @@ enum cramd_key {
 	KEY_SMOOTHING,
 	KEY_CLAIM,		/* [device NAME] only */
 	KEY_CLAIM_SYSTEM_RAM,
+	KEY_MODE,
+	KEY_MIGRATE,
 	KEY_COUNT,
 };
 
@@ -89,7 +91,7 @@ const char *cramd_config_file_name(const struct cramd_config_parse *ps,
 
 /*
  * The key named @name in section @sec, or KEY_COUNT: [device NAME] takes
- * [policy]'s keys and its own (claim, claim_system_ram).
+ * [policy]'s keys and its own (claim, claim_system_ram, mode, migrate).
  */
 enum cramd_key cramd_config_find_key(enum cramd_section sec, const char *name);
 

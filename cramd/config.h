@@ -67,6 +67,23 @@
 #define CRAMD_CONFIG_MAX_OVERRIDES 16
 #define CRAMD_OVERRIDE_MATCH_MAX 40
 
+/* mode = of a [device NAME] section: cram/mode (cram ABI v2). */
+enum cramd_device_mode {
+	CRAMD_MODE_COMPRESSED = 0,	/* the default: demotion fills the node */
+	CRAMD_MODE_PLACEMENT = 1,	/* only explicit placement reaches the node */
+};
+
+/**
+ * struct cramd_device_setup - how cramd sets a device up (the [device NAME]
+ *	keys that are not policy keys)
+ * @mode: written to cram/mode before the device goes online
+ * @migrate: written to cram/user_migrate after it is online
+ */
+struct cramd_device_setup {
+	enum cramd_device_mode mode;
+	bool migrate;
+};
+
 /**
  * struct cramd_device_override - one [device NAME] section, parsed
  * @match: "daxX.Y", "regionN", "memN" or "serial:0xHEX"
@@ -75,6 +92,7 @@
  * @claim: claim = yes: cramd moves the device to the cram provider
  * @claim_system_ram: claim_system_ram = yes: even when it is online as
  *	system RAM (kmem), which moves the live data off it
+ * @setup: mode = and migrate = (set tells which the section gives)
  */
 struct cramd_device_override {
 	char match[CRAMD_OVERRIDE_MATCH_MAX];
@@ -82,6 +100,7 @@ struct cramd_device_override {
 	struct cramd_policy_params params;
 	bool claim;
 	bool claim_system_ram;
+	struct cramd_device_setup setup;
 };
 
 /* What a device is known by, for matching [device NAME] sections. */
@@ -128,6 +147,21 @@ void cramd_config_init(struct cramd_config *cfg);
 /** cramd_config_section_matches - whether [device NAME] section @o names @ids. */
 bool cramd_config_section_matches(const struct cramd_device_override *o,
 				  const struct cramd_device_ids *ids);
+
+/**
+ * cramd_config_device_setup - the mode and migrate of one device
+ *
+ * The last matching section that sets each key wins; compressed and no
+ * by default. A placement mode from one section and migrate = yes from
+ * another give migrate no (the kernel refuses both together; one section
+ * cannot set both, see cramd_config_load()).
+ */
+void cramd_config_device_setup(const struct cramd_config *cfg,
+			       const struct cramd_device_ids *ids,
+			       struct cramd_device_setup *out);
+
+/* "compressed" or "placement" */
+const char *cramd_device_mode_name(enum cramd_device_mode mode);
 
 /** cramd_config_default_params - the built-in [policy] defaults. */
 void cramd_config_default_params(struct cramd_policy_params *p);

@@ -43,9 +43,14 @@ static void add_status(struct cramd_commands *c, struct json_object *reply)
 		cramd_manager_device_info(c->manager, i, &info);
 		json_object_object_add(d, CRAM_KEY_DEVICE, json_object_new_string(info.devname));
 		json_object_object_add(d, CRAM_KEY_NODE, json_object_new_int(info.node));
-		json_object_object_add(d, CRAM_KEY_GATE,
-				       json_object_new_string(info.gate_closed ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN));
+		if (info.mode != CRAMD_MODE_PLACEMENT)
+			json_object_object_add(d, CRAM_KEY_GATE,
+					       json_object_new_string(info.gate_closed ?
+								      CRAM_GATE_CLOSED :
+								      CRAM_GATE_OPEN));
 		json_object_object_add(d, CRAM_KEY_DEGRADED, json_object_new_boolean(info.degraded));
+		json_object_object_add(d, CRAM_KEY_MODE,
+				       json_object_new_string(cramd_device_mode_name(info.mode)));
 		json_object_array_add(devs, d);
 	}
 	json_object_object_add(reply, CRAM_KEY_DEVICES, devs);

@@ -39,6 +39,8 @@ struct cramd_device {
 	struct cram_ctx *ctx;		/* referenced: @cdev belongs to it */
 	struct cram_device *cdev;
 	struct cramd_policy_params params;
+	struct cramd_device_setup setup;	/* as configured */
+	enum cramd_device_mode mode;	/* as the kernel reported it at setup */
 	struct cramd_policy_state pol;	/* the gate and degraded, held here only */
 	struct cramd_history *history;
 	uint64_t total_pages;
@@ -301,6 +303,9 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 	};
 	struct cramd_actions a;
 
+	/* placement memory is not compressed: no policy, no knob to drive */
+	if (d->mode == CRAMD_MODE_PLACEMENT)
+		return;
 	t.error = check_identity(d, &t.attr);
 	if (t.error == 0)
 		t.error = cram_device_snapshot(d->cdev, &snap);
@@ -339,6 +344,88 @@ static int check_abi(struct cramd_device *d)
 	return 0;
 }
 
+/* A device online in another mode than configured: said, not forced. */
+static void mode_mismatch(const struct cramd_device *d)
+{
+	cramd_device_event(d, LOG_ERR, "mode", "%s: online in %s mode, but the configuration "
+			   "asks for mode = %s; left as it is (offline it, cramctl offline %s, "
+			   "to change the mode)", d->devname, cramd_device_mode_name(d->mode),
+			   cramd_device_mode_name(d->setup.mode), d->devname);
+}
+
+/*
+ * Before online: the configured mode into cram/mode, which the kernel
+ * takes only while the device is offline. A kernel without cram/mode
+ * (ABI v1) has compressed devices only: mode = placement keeps such a
+ * device offline and unmanaged rather than online in the wrong mode.
+ */
+static int prepare_mode(struct cramd_device *d)
+{
+	enum cramd_device_mode want = d->setup.mode;
+	int rc = cram_device_get_mode(d->cdev);
+
+	d->mode = CRAMD_MODE_COMPRESSED;
+	if (rc == -ENOENT && want == CRAMD_MODE_PLACEMENT) {
+		cramd_device_event(d, LOG_ERR, "mode", "%s: mode = placement, but the kernel has "
+				   "no placement mode (no %s/mode: cram ABI v1); not onlined, "
+				   "not managed", d->devname, cram_device_get_path(d->cdev));
+		return -EOPNOTSUPP;
+	}
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0) {
+		cramd_device_event(d, LOG_ERR, "mode", "%s: cannot read %s/mode: %s; not managed",
+				   d->devname, cram_device_get_path(d->cdev), strerror(-rc));
+		return rc;
+	}
+	d->mode = rc == CRAM_MODE_PLACEMENT ? CRAMD_MODE_PLACEMENT : CRAMD_MODE_COMPRESSED;
+	if (d->mode == want)
+		return 0;
+	if (cram_device_get_state(d->cdev) == CRAM_DEVICE_ONLINE) {
+		mode_mismatch(d);
+		return 0;
+	}
+	rc = cram_device_set_mode(d->cdev, want == CRAMD_MODE_PLACEMENT ? CRAM_MODE_PLACEMENT :
+								    CRAM_MODE_COMPRESSED);
+	if (rc < 0) {
+		cramd_device_event(d, LOG_ERR, "mode", "%s: cannot set mode %s: %s; not onlined, "
+				   "not managed", d->devname, cramd_device_mode_name(want),
+				   strerror(-rc));
+		return rc;
+	}
+	d->mode = want;
+	cramd_device_event(d, LOG_INFO, "mode", "%s: mode set to %s", d->devname,
+			   cramd_device_mode_name(want));
+	return 0;
+}
+
+/* After online: the configured migrate into cram/user_migrate (compressed mode only). */
+static void apply_migrate(struct cramd_device *d)
+{
+	bool now = false;
+	int rc;
+
+	if (d->mode == CRAMD_MODE_PLACEMENT)
+		return;
+	rc = cram_device_get_user_migrate(d->cdev, &now);
+	if (rc == -ENOENT) {
+		if (d->setup.migrate)
+			cramd_device_event(d, LOG_ERR, "migrate", "%s: migrate = yes, but the kernel "
+					   "has no explicit migration (no user_migrate: cram ABI "
+					   "v1); left off", d->devname);
+		return;
+	}
+	if (rc == 0 && now == d->setup.migrate)
+		return;
+	rc = cram_device_set_user_migrate(d->cdev, d->setup.migrate);
+	if (rc < 0)
+		cramd_device_event(d, LOG_ERR, "migrate", "%s: cannot set user_migrate to %d: %s",
+				   d->devname, d->setup.migrate, strerror(-rc));
+	else
+		cramd_device_event(d, LOG_INFO, "migrate", "%s: explicit migration into node %d %s",
+				   d->devname, d->node, d->setup.migrate ? "allowed" : "refused");
+}
+
 static int bring_online(struct cramd_device *d)
 {
 	int rc = cram_device_get_state(d->cdev);
@@ -359,14 +446,15 @@ static int bring_online(struct cramd_device *d)
 				   d->devname, strerror(-rc));
 		return rc;
 	}
-	cramd_device_event(d, LOG_INFO, "online", "%s: onlined as private node %d",
-			   d->devname, d->node);
+	cramd_device_event(d, LOG_INFO, "online", "%s: onlined as private node %d%s",
+			   d->devname, d->node,
+			   d->mode == CRAMD_MODE_PLACEMENT ? " in placement mode" : "");
 	return 0;
 }
 
 int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 		     struct cram_ctx *ctx, struct cram_device *cdev, const struct cramd_policy_params *params,
-		     struct cramd_history *history)
+		     const struct cramd_device_setup *setup, struct cramd_history *history)
 {
 	struct cramd_device *d = calloc(1, sizeof(*d));
 	bool closed = false;
@@ -384,14 +472,18 @@ int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 	d->ctx = cram_ref(ctx);
 	d->cdev = cdev;
 	d->params = *params;
+	d->setup = *setup;
 	d->history = history;
 	rc = check_abi(d);
+	if (rc == 0)
+		rc = prepare_mode(d);
 	if (rc == 0)
 		rc = bring_online(d);
 	if (rc < 0) {
 		cramd_device_free(d);
 		return rc;
 	}
+	apply_migrate(d);
 	cram_device_get_no_alloc(cdev, &closed);
 	if (cram_device_get_total_pages(cdev, &d->total_pages) < 0)
 		d->total_pages = 0;
@@ -446,6 +538,16 @@ void cramd_device_set_params(struct cramd_device *d, const struct cramd_policy_p
 	d->thresholds_capacity = 0;
 }
 
+void cramd_device_set_setup(struct cramd_device *d, const struct cramd_device_setup *s)
+{
+	bool mode_changed = s->mode != d->setup.mode;
+
+	d->setup = *s;
+	if (mode_changed && d->mode != s->mode)
+		mode_mismatch(d);
+	apply_migrate(d);
+}
+
 void cramd_device_rewrite(struct cramd_device *d)
 {
 	cramd_policy_forget_knobs(&d->pol);
@@ -456,6 +558,8 @@ void cramd_device_get_info(const struct cramd_device *d, struct cramd_device_inf
 {
 	info->devname = d->devname;
 	info->node = d->node;
-	info->gate_closed = d->pol.gate_closed;
+	/* a placement node has no gate cramd drives */
+	info->gate_closed = d->mode != CRAMD_MODE_PLACEMENT && d->pol.gate_closed;
 	info->degraded = d->pol.degraded;
+	info->mode = d->mode;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One managed cram device: its libcram device, its resolved policy
- * parameters, its policy state (which alone holds the gate and the
- * degraded state) and its knob writes. A pass reads libcram's snapshot,
+ * parameters and setup (mode, explicit migration), its policy state (which
+ * alone holds the gate and the degraded state) and its knob writes. A
+ * device in placement mode runs no policy and writes no knob. A pass reads libcram's snapshot,
  * steps the policy, writes the knobs the policy wants, and rewrites any
  * knob the kernel no longer holds at its intended value (drift). Every
  * decision becomes a record (record.h) in the history it was given.
@@ -28,6 +29,7 @@ struct cramd_device_info {
 	int node;
 	bool gate_closed;	/* as decided (the kernel's is kept equal to it) */
 	bool degraded;
+	enum cramd_device_mode mode;	/* as the kernel reported it at setup */
 };
 
 /**
@@ -35,14 +37,18 @@ struct cramd_device_info {
  * @ctx, @cdev: libcram's context and object of the device (referenced;
  *	see cramd_device_bind())
  * @params: the device's resolved policy parameters (copied)
+ * @setup: its mode and migrate (copied)
  * @history: where its records go; may be NULL
  *
- * Checks the ABI version and onlines the device. Returns 0, -ENOMEM, or
- * the -errno that kept it from being managed (logged).
+ * Checks the ABI version, writes the mode of @setup while the device is
+ * offline (a device online in another mode is reported and kept as it
+ * is), onlines the device, then writes user_migrate. Returns 0, -ENOMEM,
+ * or the -errno that kept it from being managed (logged): -EOPNOTSUPP
+ * for mode = placement on a kernel without placement mode (cram ABI v1).
  */
 int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 		     struct cram_ctx *ctx, struct cram_device *cdev, const struct cramd_policy_params *params,
-		     struct cramd_history *history);
+		     const struct cramd_device_setup *setup, struct cramd_history *history);
 
 void cramd_device_free(struct cramd_device *d);
 
@@ -70,6 +76,12 @@ bool cramd_device_present(const struct cramd_device *d);
 
 /* New parameters (reload): the thresholds are written again. */
 void cramd_device_set_params(struct cramd_device *d, const struct cramd_policy_params *p);
+
+/*
+ * A new setup (reload): user_migrate is written when it changed; a mode
+ * that differs from the device's (online) mode is reported, not forced.
+ */
+void cramd_device_set_setup(struct cramd_device *d, const struct cramd_device_setup *s);
 
 /**
  * cramd_device_pass - one pass: snapshot, policy, knobs

@@ -112,13 +112,15 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c)
 	struct cram_device *cdev = cram_device_get_by_name(m->cram, c->devname);
 	struct cramd_device_ids ids = cramd_manager_candidate_ids(c);
 	struct cramd_policy_params p;
+	struct cramd_device_setup setup;
 	struct cramd_device *d, **v;
 	int rc;
 
 	if (!cdev)
 		return 0;
 	resolve_params(m, &ids, &p);
-	rc = cramd_device_new(&d, c, m->cram, cdev, &p, m->history);
+	cramd_config_device_setup(&m->cfg, &ids, &setup);
+	rc = cramd_device_new(&d, c, m->cram, cdev, &p, &setup, m->history);
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
 	v = realloc(m->devs, (m->n + 1) * sizeof(*v));
@@ -498,6 +500,7 @@ int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config 
 		struct cramd_device *d = m->devs[i];
 		struct cramd_device_ids ids;
 		struct cramd_policy_params p;
+		struct cramd_device_setup setup;
 		struct cram_device *cdev = cram_device_get_by_name(m->cram, cramd_device_name(d));
 		const char *region = cdev ? cram_device_get_region(cdev) : NULL;
 
@@ -509,6 +512,8 @@ int cramd_manager_set_config(struct cramd_manager *m, const struct cramd_config 
 		cramd_device_ids(d, &ids);
 		resolve_params(m, &ids, &p);
 		cramd_device_set_params(d, &p);
+		cramd_config_device_setup(cfg, &ids, &setup);
+		cramd_device_set_setup(d, &setup);
 	}
 	if (dry_run_changed)
 		cramd_manager_set_paused(m, cfg->dry_run);

@@ -98,7 +98,7 @@ void *cram_alloc_onnode(size_t size, int node)
 		errno = ENOMEM;
 		return NULL;
 	}
-	rc = cram_placement_check(node);
+	rc = cram_placement_check(node, CRAM_PLACE_BIND);
 	if (rc < 0) {
 		errno = -rc;
 		return NULL;
@@ -108,7 +108,7 @@ void *cram_alloc_onnode(size_t size, int node)
 		return NULL;
 	rc = bind_range(p, len, node, 0);
 	if (rc == -EINVAL)
-		rc = cram_placement_recheck(node, rc);
+		rc = cram_placement_recheck(node, CRAM_PLACE_BIND, rc);
 	if (rc < 0) {
 		munmap(p, len);
 		errno = -rc;
@@ -140,7 +140,7 @@ int cram_tonode_memory(void *addr, size_t len, int node, unsigned int flags)
 		return (int)fail(-EINVAL);
 	rc = check_range(addr, len, &rounded);
 	if (rc == 0)
-		rc = cram_placement_check(node);
+		rc = cram_placement_check(node, CRAM_PLACE_BIND);
 	if (rc < 0)
 		return (int)fail(rc);
 	if (flags & CRAM_MEM_MOVE)
@@ -149,7 +149,7 @@ int cram_tonode_memory(void *addr, size_t len, int node, unsigned int flags)
 		mf |= MPOL_MF_STRICT;
 	rc = bind_range(addr, rounded, node, mf);
 	if (rc == -EINVAL)
-		rc = cram_placement_recheck(node, rc);
+		rc = cram_placement_recheck(node, CRAM_PLACE_BIND, rc);
 	return rc < 0 ? (int)fail(rc) : 0;
 }
 
@@ -192,11 +192,11 @@ long cram_move_pages(void **pages, size_t count, int node, int *status)
 	long rc = check_pages(pages, count, status);
 
 	if (rc == 0)
-		rc = cram_placement_check(node);
+		rc = cram_placement_check(node, CRAM_PLACE_MOVE);
 	if (rc == 0)
 		rc = move_all(pages, count, node, status);
 	if (rc == -ENODEV)
-		rc = cram_placement_recheck(node, (int)rc);
+		rc = cram_placement_recheck(node, CRAM_PLACE_MOVE, (int)rc);
 	return rc < 0 ? fail(rc) : rc;
 }
 
@@ -218,7 +218,7 @@ long cram_migrate_range(void *addr, size_t len, int node)
 
 	rc = check_range(addr, len, &rounded);
 	if (rc == 0)
-		rc = cram_placement_check(node);
+		rc = cram_placement_check(node, CRAM_PLACE_MOVE);
 	if (rc < 0)
 		return fail(rc);
 	npages = rounded / page;
@@ -228,7 +228,7 @@ long cram_migrate_range(void *addr, size_t len, int node)
 			pages[i] = (char *)addr + (done + i) * page;
 		rc = move_chunk(pages, n, node, status);
 		if (rc == -ENODEV)
-			rc = cram_placement_recheck(node, (int)rc);
+			rc = cram_placement_recheck(node, CRAM_PLACE_MOVE, (int)rc);
 		if (rc < 0)
 			return fail(rc);
 		for (i = 0; i < n; i++)

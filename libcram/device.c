@@ -275,15 +275,20 @@ static int write_u64_attr(struct cram_device *dev, const char *attr, uint64_t va
 	return write_attr(dev, attr, value);
 }
 
-int cram_device_get_state(struct cram_device *dev)
+/*
+ * Reads attribute @attr, which holds one of the @n @words (and a newline):
+ * returns the word's index, or -errno (-EINVAL for any other content).
+ */
+static int read_word_attr(struct cram_device *dev, const char *attr,
+			  const char *const *words, int n)
 {
 	char path[PATH_MAX], buf[CRAM_SYSFS_BUF];
 	size_t len;
-	int rc;
+	int rc, i;
 
 	if (!dev)
 		return -EINVAL;
-	rc = attr_path(dev, "state", path, sizeof(path));
+	rc = attr_path(dev, attr, path, sizeof(path));
 	if (rc == 0)
 		rc = cram_sysfs_read_str(dev->ctx, path, buf, sizeof(buf));
 	if (rc < 0)
@@ -291,22 +296,33 @@ int cram_device_get_state(struct cram_device *dev)
 	len = (size_t)rc;
 	if (len && buf[len - 1] == '\n')
 		buf[len - 1] = '\0';
-	if (strcmp(buf, "online") == 0)
-		return CRAM_DEVICE_ONLINE;
-	if (strcmp(buf, "offline") == 0)
-		return CRAM_DEVICE_OFFLINE;
+	for (i = 0; i < n; i++)
+		if (strcmp(buf, words[i]) == 0)
+			return i;
 	return cram_sysfs_bad_value(dev->ctx, path, buf, -EINVAL);
+}
+
+/* Indexed by enum cram_device_state and enum cram_device_mode. */
+static const char *const state_words[] = { "offline", "online" };
+static const char *const mode_words[] = { "compressed", "placement" };
+
+int cram_device_get_state(struct cram_device *dev)
+{
+	return read_word_attr(dev, "state", state_words, 2);
+}
+
+/* Writes word @i of the @n @words into attribute @attr; -EINVAL when out of range. */
+static int write_word_attr(struct cram_device *dev, const char *attr,
+			   const char *const *words, int n, int i)
+{
+	if (i < 0 || i >= n)
+		return -EINVAL;
+	return write_attr(dev, attr, words[i]);
 }
 
 int cram_device_set_state(struct cram_device *dev, enum cram_device_state state)
 {
-	switch (state) {
-	case CRAM_DEVICE_ONLINE:
-		return write_attr(dev, "state", "online");
-	case CRAM_DEVICE_OFFLINE:
-		return write_attr(dev, "state", "offline");
-	}
-	return -EINVAL;
+	return write_word_attr(dev, "state", state_words, 2, (int)state);
 }
 
 int cram_device_get_node(struct cram_device *dev, int *val)
@@ -360,15 +376,20 @@ int cram_device_get_capacity_pages(struct cram_device *dev, uint64_t *val)
 	return read_u64_attr(dev, "capacity_pages", val);
 }
 
-int cram_device_get_no_alloc(struct cram_device *dev, bool *val)
+static int read_bool_attr(struct cram_device *dev, const char *attr, bool *val)
 {
 	char path[PATH_MAX];
 	int rc;
 
 	if (!dev || !val)
 		return -EINVAL;
-	rc = attr_path(dev, "no_alloc", path, sizeof(path));
+	rc = attr_path(dev, attr, path, sizeof(path));
 	return rc < 0 ? rc : cram_sysfs_read_bool(dev->ctx, path, val);
+}
+
+int cram_device_get_no_alloc(struct cram_device *dev, bool *val)
+{
+	return read_bool_attr(dev, "no_alloc", val);
 }
 
 int cram_device_get_demote_rate_limit(struct cram_device *dev, uint64_t *val)
@@ -458,4 +479,31 @@ int cram_device_set_thresholds(struct cram_device *dev, uint64_t high, uint64_t 
 	}
 	rc = write_u64_attr(dev, "high_threshold_bytes", high);
 	return rc < 0 ? rc : write_u64_attr(dev, "low_threshold_bytes", low);
+}
+
+/* ---- ABI v2: the node's mode and explicit migration ------------------------ */
+
+int cram_device_get_mode(struct cram_device *dev)
+{
+	return read_word_attr(dev, "mode", mode_words, 2);
+}
+
+int cram_device_set_mode(struct cram_device *dev, enum cram_device_mode mode)
+{
+	return write_word_attr(dev, "mode", mode_words, 2, (int)mode);
+}
+
+int cram_device_get_user_migrate(struct cram_device *dev, bool *val)
+{
+	return read_bool_attr(dev, "user_migrate", val);
+}
+
+int cram_device_set_user_migrate(struct cram_device *dev, bool val)
+{
+	return write_attr(dev, "user_migrate", val ? "1" : "0");
+}
+
+int cram_device_get_migrated_pages(struct cram_device *dev, uint64_t *val)
+{
+	return read_u64_attr(dev, "migrated_pages", val);
 }

@@ -175,13 +175,22 @@ static int parse_kb(const char *p, uint64_t *bytes)
 
 int cram_parse_meminfo_total(const char *buf, int node, uint64_t *bytes)
 {
-	char prefix[48];
+	return cram_parse_meminfo_field(buf, node, "MemTotal", bytes);
+}
+
+int cram_parse_meminfo_field(const char *buf, int node, const char *field, uint64_t *bytes)
+{
+	char prefix[64];
 	const char *line;
+	int n;
 	size_t len;
 
-	if (!buf || !bytes || node < 0)
+	if (!buf || !bytes || !field || node < 0)
 		return -EINVAL;
-	len = (size_t)snprintf(prefix, sizeof(prefix), "Node %d MemTotal:", node);
+	n = snprintf(prefix, sizeof(prefix), "Node %d %s:", node, field);
+	if (n < 0 || (size_t)n >= sizeof(prefix))
+		return -EINVAL;
+	len = (size_t)n;
 	for (line = buf; *line; ) {
 		const char *nl = strchr(line, '\n');
 

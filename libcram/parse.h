@@ -58,6 +58,9 @@ int cram_parse_stat(const char *buf, uint64_t *fields, size_t n);
  */
 int cram_parse_meminfo_total(const char *buf, int node, uint64_t *bytes);
 
+/* The same for any field of nodeN/meminfo counted in kB ("MemFree"). */
+int cram_parse_meminfo_field(const char *buf, int node, const char *field, uint64_t *bytes);
+
 /*
  * A sysfs device name: @prefix followed by @n decimal numbers separated by
  * dots, e.g. ("dax", 2) for "dax0.1" or ("region", 1) for "region3".

@@ -17,6 +17,8 @@
 #define CRAM_DAX_DIR		"/sys/bus/dax/devices"
 #define CRAM_DAX_DRIVERS_DIR	"/sys/bus/dax/drivers"
 #define CRAM_GROUP		"cram"
+/* ABI v2: the placement-mode private nodes; its existence marks ABI v2. */
+#define CRAM_PLACEMENT_LIST	CRAM_NODE_DIR "/has_placement_memory"
 
 /* The cram ABI major version this library speaks. */
 #define CRAM_ABI_MAJOR		1

@@ -49,7 +49,8 @@
 #define CRAM_KEY_ERROR "error"
 /*
  * status: version, paused, managed, gates_closed, degraded,
- *         devices: [{device, node, gate, degraded}]
+ *         devices: [{device, node, gate, degraded, mode}]
+ * (gate is left out for a device in placement mode: cramd drives none)
  */
 #define CRAM_KEY_VERSION "version"
 #define CRAM_KEY_PAUSED "paused"
@@ -77,6 +78,9 @@
 #define CRAM_WHY_CLAIMING "claiming"		/* a claim = yes section, claim to come or under way */
 #define CRAM_WHY_CLAIM_FAILED "claim-failed"	/* its claim failed; reason: the helper's words */
 #define CRAM_WHY_NOT_FOUND "not-found"		/* configured, but no such cram device */
+#define CRAM_KEY_MODE "mode"		/* the device's mode (cram/mode): CRAM_DEVMODE_* */
+#define CRAM_DEVMODE_COMPRESSED "compressed"
+#define CRAM_DEVMODE_PLACEMENT "placement"
 /* dump: decisions: [{time, device, action, reason}], oldest first */
 #define CRAM_KEY_DECISIONS "decisions"
 #define CRAM_KEY_TIME "time"

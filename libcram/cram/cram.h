@@ -2,8 +2,9 @@
 /*
  * libcram: private memory nodes and CXL compressed-RAM devices.
  *
- * Every sysfs path and value format used here is defined by cram ABI v1,
- * kernel-abi/ABI/ in the source tree. Functions returning int return 0 (or
+ * Every sysfs path and value format used here is defined by cram ABI v1
+ * and its v2 additions (placement mode, explicit migration), kernel-abi/ABI/
+ * in the source tree. Functions returning int return 0 (or
  * a non-negative value) on success and a negative errno on failure.
  */
 #ifndef _CRAM_CRAM_H_
@@ -83,7 +84,9 @@ void *cram_get_userdata(struct cram_ctx *ctx);
 /**
  * enum cram_abi - which form of the private-node ABI the kernel speaks
  * @CRAM_ABI_NONE: no private nodes (stock kernel)
- * @CRAM_ABI_V1: cram ABI v1 / RFC V4: has_private_memory
+ * @CRAM_ABI_V1: cram ABI v1 / RFC V4: has_private_memory; also the form
+ *	of an ABI v2 kernel, which adds placement mode and explicit
+ *	migration (see CRAM_FEATURE_USER_PLACEMENT)
  * @CRAM_ABI_P3: upstream P3: has_memory minus has_common_memory
  */
 enum cram_abi {
@@ -127,6 +130,46 @@ bool cram_node_is_private(struct cram_node *node);
  * Returns 0, -ENOENT when meminfo is missing, -EINVAL when it is garbage.
  */
 int cram_node_get_total_bytes(struct cram_node *node, uint64_t *bytes);
+
+/**
+ * enum cram_node_kind - what a node's memory is for
+ * @CRAM_NODE_ORDINARY: a node every allocation may use (DRAM, CXL memory
+ *	onlined as system RAM)
+ * @CRAM_NODE_COMPRESSED: a private node that only demotion fills (and,
+ *	on ABI v2 kernels, explicit migration when its device allows it);
+ *	every private node of a kernel without ABI v2 is of this kind
+ * @CRAM_NODE_PLACEMENT: a private node in placement mode (ABI v2): only
+ *	explicit requests (mbind(), set_mempolicy(), move_pages(),
+ *	migrate_pages() naming it alone) reach its memory
+ */
+enum cram_node_kind {
+	CRAM_NODE_ORDINARY = 0,
+	CRAM_NODE_COMPRESSED = 1,
+	CRAM_NODE_PLACEMENT = 2
+};
+
+/**
+ * cram_node_get_kind - the kind of @node, as listed when the nodes were
+ * scanned (cram_rescan() scans again)
+ *
+ * Returns an enum cram_node_kind value (>= 0), or -EINVAL for NULL.
+ */
+int cram_node_get_kind(struct cram_node *node);
+
+/**
+ * cram_node_get_size - MemTotal and MemFree of the node, from one read of
+ * nodeN/meminfo (libnuma's numa_node_size64() is the model)
+ * @total: where the total is stored, or NULL
+ * @free_bytes: where the free bytes are stored, or NULL
+ *
+ * Nothing is stored unless both values parse. Returns 0, -ENOENT when
+ * meminfo is missing (the node went offline), -EINVAL when it is garbage
+ * or @node is NULL, -ERANGE when a value does not fit.
+ */
+int cram_node_get_size(struct cram_node *node, uint64_t *total, uint64_t *free_bytes);
+
+/** cram_node_get_free_bytes - MemFree of the node; as cram_node_get_size(). */
+int cram_node_get_free_bytes(struct cram_node *node, uint64_t *bytes);
 
 #define cram_node_foreach(ctx, node)					\
 	for (node = cram_node_get_first(ctx); node != NULL;		\
@@ -211,6 +254,63 @@ int cram_device_request_evict(struct cram_device *dev, uint64_t bytes);
 int cram_device_set_thresholds(struct cram_device *dev, uint64_t high,
 			       uint64_t low);
 
+/**
+ * enum cram_device_mode - what the device's node is for (cram/mode, ABI v2)
+ * @CRAM_MODE_COMPRESSED: compressed memory filled by demotion (the
+ *	default, and the only mode of a kernel without ABI v2)
+ * @CRAM_MODE_PLACEMENT: memory that only explicit placement reaches
+ */
+enum cram_device_mode {
+	CRAM_MODE_COMPRESSED = 0,
+	CRAM_MODE_PLACEMENT = 1
+};
+
+/**
+ * cram_device_get_mode - read cram/mode
+ *
+ * Returns CRAM_MODE_COMPRESSED or CRAM_MODE_PLACEMENT, or a negative
+ * errno: -ENOENT when the attribute is missing (a kernel without ABI v2:
+ * every device is compressed there), -EINVAL when it holds anything else.
+ */
+int cram_device_get_mode(struct cram_device *dev);
+
+/**
+ * cram_device_set_mode - write cram/mode and read it back
+ *
+ * Only an offline device changes mode. Setting placement also clears
+ * user_migrate. Returns 0, -EINVAL for an unknown @mode, the kernel's
+ * -errno (-EBUSY while the device is online or going on- or offline,
+ * -ENOENT on a kernel without ABI v2), or -EIO when the value read back
+ * differs.
+ */
+int cram_device_set_mode(struct cram_device *dev, enum cram_device_mode mode);
+
+/**
+ * cram_device_get_user_migrate - read cram/user_migrate (ABI v2): whether
+ * move_pages(2) and migrate_pages(2) may move pages into the device's
+ * compressed node
+ *
+ * Returns 0, -ENOENT (missing), -EINVAL (not 0 or 1).
+ */
+int cram_device_get_user_migrate(struct cram_device *dev, bool *val);
+
+/**
+ * cram_device_set_user_migrate - write cram/user_migrate and read it back
+ *
+ * Writable online and offline. Returns 0, the kernel's -errno (-EINVAL
+ * when enabling it on a device in placement mode, -ENOENT on a kernel
+ * without ABI v2), or -EIO when the value read back differs.
+ */
+int cram_device_set_user_migrate(struct cram_device *dev, bool val);
+
+/**
+ * cram_device_get_migrated_pages - read cram/migrated_pages (ABI v2): the
+ * pages explicit migration moved into the node since the device was bound
+ *
+ * Returns 0, -ENOENT, -EINVAL or -ERANGE as the typed getters above.
+ */
+int cram_device_get_migrated_pages(struct cram_device *dev, uint64_t *val);
+
 /* ---- telemetry snapshots ---------------------------------------------- */
 
 /**
@@ -294,16 +394,21 @@ int cram_snapshot_time_to_full(const struct cram_snapshot *older,
  * @CRAM_FEATURE_PRIVATE_NODES: the kernel has private memory nodes
  *	(cram ABI v1 or the P3 form)
  * @CRAM_FEATURE_USER_PLACEMENT: userspace placement (mbind(),
- *	set_mempolicy(), move_pages()) can target a private node; neither
- *	cram ABI v1 nor P3 allows it
+ *	set_mempolicy(), move_pages(), migrate_pages()) can target a private
+ *	node in placement mode (cram ABI v2: the kernel lists such nodes in
+ *	has_placement_memory); neither cram ABI v1 nor P3 allows it
  * @CRAM_FEATURE_PROVIDER: the running kernel has the cram dax provider
  *	driver (/sys/bus/dax/drivers/cram), so a dax device can become a cram
  *	device; a stock kernel has not
+ * @CRAM_FEATURE_USER_MIGRATE: explicit migration (move_pages(),
+ *	migrate_pages()) into a compressed node whose device has
+ *	user_migrate set (cram ABI v2)
  */
 enum cram_feature {
 	CRAM_FEATURE_PRIVATE_NODES = 1,
 	CRAM_FEATURE_USER_PLACEMENT = 2,
-	CRAM_FEATURE_PROVIDER = 3
+	CRAM_FEATURE_PROVIDER = 3,
+	CRAM_FEATURE_USER_MIGRATE = 4
 };
 
 /**
@@ -326,9 +431,16 @@ int cram_has_feature(struct cram_ctx *ctx, enum cram_feature feature);
  *                unknown flags, a node list in sysfs that is malformed;
  *   -ERANGE      a node list in sysfs naming an id that does not fit;
  *   -ENODEV      no node @node with memory exists;
- *   -EOPNOTSUPP  @node is private and the kernel does not let userspace
- *                place memory on private nodes (cram ABI v1, P3).
- * Ordinary nodes (node 0 of any machine) are valid targets.
+ *   -EOPNOTSUPP  @node is private and userspace placement cannot reach
+ *                it: a compressed node (except for the moves below), or
+ *                any private node of a kernel without ABI v2 (v1, P3).
+ * Ordinary nodes (node 0 of any machine) and placement nodes (ABI v2,
+ * CRAM_NODE_PLACEMENT) are valid targets of all of them. A compressed node
+ * is a valid target of cram_move_pages() and cram_migrate_range() only
+ * while its device's user_migrate is set (cram_device_set_user_migrate());
+ * pages the kernel refuses then get a per-page status (-EPERM for a page
+ * that is not anonymous, -ENOSPC while the device's gate is closed, its
+ * capacity reached or its demotion rate budget spent).
  */
 
 /**

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The bash completion offers cramctl's verbs, each verb's options, and the
-# cram devices and regions of the testbed.
+# cram devices and regions of the testbed, and list's --state and --mode values.
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
 command -v bash >/dev/null 2>&1 || cram_skip "bash is not installed"
@@ -29,6 +29,10 @@ EOS
 	c cramctl online -- | grep -qx -- --release && cram_fail "online offers --release"
 	cram_assert_eq "$(c cramctl status dax | tr '\n' ' ')" "dax0.0 dax1.0 " "device completion"
 	cram_assert_eq "$(c cramctl status reg | tr '\n' ' ')" "region0 region1 " "region completion"
+	c cramctl list -- | grep -qx -- --mode || cram_fail "list options lack --mode"
+	cram_assert_eq "$(c cramctl list --mode p)" placement "list --mode value completion"
+	cram_assert_eq "$(c cramctl list -m c)" compressed "list -m value completion"
+	cram_assert_eq "$(c cramctl list --state on)" online "list --state value completion"
 	exit 0
 fi
 

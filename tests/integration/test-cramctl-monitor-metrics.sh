@@ -28,9 +28,9 @@ if [ "${1:-}" = --inner ]; then
 	$CRAMCTL metrics >"$out" || cram_fail "metrics failed"
 	cram_assert_grep '^# TYPE cram_device_phys_used_bytes gauge$' "$out"
 	cram_assert_grep '^# TYPE cram_device_demoted_pages_total counter$' "$out"
-	cram_assert_grep '^cram_device_online{device="dax1.0",region="region1",node="2"} 1$' "$out"
-	cram_assert_grep '^cram_device_online{device="dax0.0",region="region0",node="1"} 0$' "$out"
-	cram_assert_grep '^cram_device_phys_capacity_bytes{device="dax1.0",region="region1",node="2"} 134217728$' "$out"
+	cram_assert_grep '^cram_device_online{device="dax1.0",region="region1",node="2",mode="compressed"} 1$' "$out"
+	cram_assert_grep '^cram_device_online{device="dax0.0",region="region0",node="1",mode="compressed"} 0$' "$out"
+	cram_assert_grep '^cram_device_phys_capacity_bytes{device="dax1.0",region="region1",node="2",mode="compressed"} 134217728$' "$out"
 	cram_assert_grep '^cramd_up 0$' "$out"
 	# Every sample line is NAME{LABELS} NUMBER.
 	grep -v '^#' "$out" | grep -Ev '^[a-z_]+(\{[^}]*\})? -?[0-9.e+]+$' &&

@@ -9,7 +9,7 @@ if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 
 	$CRAMCTL status >"$out" || cram_fail "status failed"
-	cram_assert_grep '^DEVICE  *REGION  *NODE  *STATE  *PHYS-TOTAL  *PHYS-USED  *LOGICAL  *RATIO  *HEADROOM  *GATE$' "$out"
+	cram_assert_grep '^DEVICE  *REGION  *NODE  *STATE  *MODE  *PHYS-TOTAL  *PHYS-USED  *LOGICAL  *RATIO  *HEADROOM  *GATE$' "$out"
 	cram_assert_grep '^dax0\.0  *region0  *1  *offline ' "$out"
 	cram_assert_grep '^dax1\.0  *region1  *2  *offline ' "$out"
 	cram_assert_eq "$(wc -l <"$out")" 3 "one header and two rows"
@@ -44,7 +44,7 @@ if [ "${1:-}" = --inner ]; then
 	if $CRAMCTL status >"$out" 2>"$out.err"; then
 		cram_fail "garbage telemetry gave exit status 0"
 	fi
-	cram_assert_grep '^dax1\.0  *region1  *2  *offline  *-  *-  *-  *-  *-' "$out"
+	cram_assert_grep '^dax1\.0  *region1  *2  *offline  *compressed  *-  *-  *-  *-  *-' "$out"
 	cram_assert_grep 'dax1.0.*cram/stat' "$out.err"
 
 	$CRAMCTL status --bogus >/dev/null 2>&1

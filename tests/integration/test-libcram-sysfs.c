@@ -5,7 +5,11 @@
  * garbage in every attribute it reads, which must give -EINVAL or -ERANGE
  * and a message naming the file, never a crash.
  *
- *   UMOCKDEV_DIR=TESTBED umockdev-wrapper test-libcram-sysfs v1|p3|none
+ *   UMOCKDEV_DIR=TESTBED umockdev-wrapper test-libcram-sysfs v1|v2|p3|none
+
+ *
+ * v2 is v1 plus placement mode and explicit migration (has_placement_memory,
+ * cram/mode, cram/user_migrate, cram/migrated_pages).
  *
  * The testbed holds one device, dax0.0 (node 1, offline). Run by
  * test-libcram-testbed.sh, which builds the testbed. CRAM_TEST_HOST_NODE1
@@ -34,6 +38,7 @@
 #define CRAM_DIR	"/sys/bus/dax/devices/dax0.0/cram"
 
 static enum cram_abi abi;
+static bool v2;		/* the v1 form plus ABI v2's placement mode */
 static bool host_node1;
 static char log_buf[1024];
 
@@ -99,7 +104,9 @@ static void test_abi(void **state)
 	assert_int_equal(cram_get_abi(ctx), abi);
 	assert_int_equal(cram_has_feature(ctx, CRAM_FEATURE_PRIVATE_NODES),
 			 abi == CRAM_ABI_NONE ? -EOPNOTSUPP : 0);
-	assert_int_equal(cram_has_feature(ctx, CRAM_FEATURE_USER_PLACEMENT), -EOPNOTSUPP);
+	assert_int_equal(cram_has_feature(ctx, CRAM_FEATURE_USER_PLACEMENT), v2 ? 0 : -EOPNOTSUPP);
+	assert_int_equal(cram_has_feature(ctx, CRAM_FEATURE_USER_MIGRATE), v2 ? 0 : -EOPNOTSUPP);
+	assert_int_equal(cram_has_feature(ctx, (enum cram_feature)5), -EINVAL);
 	/* the testbed's kernel has the provider (a stock one: test-stock-kernel.sh) */
 	assert_int_equal(cram_has_feature(ctx, CRAM_FEATURE_PROVIDER), 0);
 }
@@ -113,9 +120,27 @@ static void test_nodes_offline(void **state)
 	assert_non_null(node);
 	assert_int_equal(cram_node_get_id(node), 0);
 	assert_false(cram_node_is_private(node));
+	assert_int_equal(cram_node_get_kind(node), CRAM_NODE_ORDINARY);
 	assert_int_equal(cram_node_get_total_bytes(node, &bytes), 0);
 	assert_true(bytes == 2097152ULL * 1024);
 	assert_null(cram_node_get_next(node));
+}
+
+/* Total and free bytes, as numa_node_size64() gives them, from one read. */
+static void test_node_sizes(void **state)
+{
+	struct cram_node *node = cram_node_get_first(*state);
+	uint64_t total = 0, free_bytes = 0, f2 = 0;
+
+	assert_non_null(node);
+	assert_int_equal(cram_node_get_size(node, &total, &free_bytes), 0);
+	assert_true(total == 2097152ULL * 1024 && free_bytes == 1048576ULL * 1024);
+	assert_int_equal(cram_node_get_free_bytes(node, &f2), 0);
+	assert_true(f2 == free_bytes);
+	assert_int_equal(cram_node_get_size(node, NULL, NULL), 0);
+	assert_int_equal(cram_node_get_size(NULL, &total, &free_bytes), -EINVAL);
+	assert_int_equal(cram_node_get_free_bytes(node, NULL), -EINVAL);
+	assert_int_equal(cram_node_get_kind(NULL), -EINVAL);
 }
 
 /* Lists node 1 as the fake kernel does when dax0.0 goes online. */
@@ -131,7 +156,16 @@ static void node1_offline(void)
 {
 	if (abi == CRAM_ABI_V1)
 		put(NODE_DIR "/has_private_memory", "\n");
+	if (v2)
+		put(NODE_DIR "/has_placement_memory", "\n");
 	put(NODE_DIR "/has_memory", "0\n");
+}
+
+/* ABI v2: node 1 online in placement mode (listed as private too). */
+static void node1_placement(void)
+{
+	node1_online();
+	put(NODE_DIR "/has_placement_memory", "1\n");
 }
 
 static void test_nodes_online(void **state)
@@ -146,9 +180,20 @@ static void test_nodes_online(void **state)
 		assert_int_equal(cram_node_get_id(node), seen);
 		assert_ptr_equal(cram_node_get_ctx(node), ctx);
 		assert_int_equal(cram_node_is_private(node), seen == 1 && abi != CRAM_ABI_NONE);
+		assert_int_equal(cram_node_get_kind(node),
+				 seen == 1 && abi != CRAM_ABI_NONE ? CRAM_NODE_COMPRESSED :
+								     CRAM_NODE_ORDINARY);
 		seen++;
 	}
 	assert_int_equal(seen, 2);
+	if (v2) {
+		node1_placement();
+		cram_rescan(ctx);
+		node = cram_node_get_next(cram_node_get_first(ctx));
+		assert_non_null(node);
+		assert_int_equal(cram_node_get_kind(node), CRAM_NODE_PLACEMENT);
+		assert_true(cram_node_is_private(node));
+	}
 	node1_offline();
 }
 
@@ -196,6 +241,61 @@ static void test_placement_private(void **state)
 	assert_int_equal(cram_free(mem, page), 0);
 }
 
+/*
+ * ABI v2. A placement node passes libcram's checks, and the syscalls go
+ * to the real kernel, which has no node 1 (unless the host has one: then
+ * only the checks are shown). A compressed node stays out of reach of
+ * mbind(); moves reach it only while its device's user_migrate is 1.
+ */
+static void test_placement_v2(void **state)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char *mem;
+	void *addr;
+	int status = 42;
+
+	if (!v2)
+		skip();
+	mem = cram_alloc_onnode(page, 0);
+	assert_non_null(mem);
+	mem[0] = 1;
+	addr = mem;
+	node1_placement();
+	if (!host_node1) {
+		/* Checked, mapped, refused by the kernel: nothing stays mapped. */
+		assert_alloc_node1_fails(EINVAL);
+		assert_int_equal(cram_tonode_memory(mem, page, 1, 0), -EINVAL);
+		assert_int_equal(cram_move_pages(&addr, 1, 1, &status), -ENODEV);
+		assert_int_equal(errno, ENODEV);
+	}
+	/* The kernel refused: the node was checked again, and is still fine. */
+	node1_offline();
+	cram_placement_forget_all();
+	node1_online();			/* back in compressed mode */
+	assert_alloc_node1_fails(EOPNOTSUPP);
+	assert_int_equal(cram_tonode_memory(mem, page, 1, 0), -EOPNOTSUPP);
+	status = 42;
+	assert_int_equal(cram_move_pages(&addr, 1, 1, &status), -EOPNOTSUPP);
+	assert_int_equal(status, 42);
+	assert_int_equal(cram_migrate_range(mem, page, 1), -EOPNOTSUPP);
+	/* user_migrate opens moves (not mbind) into the compressed node */
+	put(CRAM_DIR "/user_migrate", "1\n");
+	assert_alloc_node1_fails(EOPNOTSUPP);
+	assert_int_equal(cram_tonode_memory(mem, page, 1, 0), -EOPNOTSUPP);
+	if (!host_node1) {
+		assert_int_equal(cram_move_pages(&addr, 1, 1, &status), -ENODEV);
+		assert_int_equal(cram_migrate_range(mem, page, 1), -ENODEV);
+	}
+	/* garbage in user_migrate keeps the node closed */
+	put(CRAM_DIR "/user_migrate", "yes\n");
+	assert_int_equal(cram_move_pages(&addr, 1, 1, &status), -EOPNOTSUPP);
+	put(CRAM_DIR "/user_migrate", "0\n");
+	assert_int_equal(cram_move_pages(&addr, 1, 1, &status), -EOPNOTSUPP);
+	node1_offline();
+	cram_placement_forget_all();
+	assert_int_equal(cram_free(mem, page), 0);
+}
+
 static void test_device(void **state)
 {
 	struct cram_ctx *ctx = *state;
@@ -224,6 +324,16 @@ static void test_device(void **state)
 	assert_false(b);
 	assert_int_equal(cram_device_snapshot(dev, &snap), 0);
 	assert_true(snap.phys_capacity_bytes == 536870912 && snap.timestamp_ns > 0);
+	/* ABI v2 attributes: absent before v2 */
+	b = true;
+	v = 7;
+	assert_int_equal(cram_device_get_mode(dev), v2 ? CRAM_MODE_COMPRESSED : -ENOENT);
+	assert_int_equal(cram_device_get_user_migrate(dev, &b), v2 ? 0 : -ENOENT);
+	assert_true(v2 ? !b : b);
+	assert_int_equal(cram_device_get_migrated_pages(dev, &v), v2 ? 0 : -ENOENT);
+	assert_true(v2 ? v == 0 : v == 7);
+	assert_int_equal(cram_device_get_mode(NULL), -EINVAL);
+	assert_int_equal(cram_device_get_user_migrate(dev, NULL), -EINVAL);
 }
 
 /* Every setter writes its knob; a testbed file reads back what was written. */
@@ -254,6 +364,24 @@ static void test_setters(void **state)
 	assert_string_equal(buf, "2000\n");
 	assert_int_equal(cram_device_set_thresholds(dev, 10, 20), -EINVAL);
 	assert_int_equal(cram_device_set_thresholds(dev, 0, 0), 0);
+	assert_int_equal(cram_device_set_mode(dev, (enum cram_device_mode)7), -EINVAL);
+	if (!v2) {
+		/* No such attribute: the kernel has no placement mode. */
+		assert_int_equal(cram_device_set_mode(dev, CRAM_MODE_PLACEMENT), -ENOENT);
+		assert_int_equal(cram_device_set_user_migrate(dev, true), -ENOENT);
+		return;
+	}
+	assert_int_equal(cram_device_set_mode(dev, CRAM_MODE_PLACEMENT), 0);
+	get(CRAM_DIR "/mode", buf, sizeof(buf));
+	assert_string_equal(buf, "placement\n");
+	assert_int_equal(cram_device_get_mode(dev), CRAM_MODE_PLACEMENT);
+	assert_int_equal(cram_device_set_mode(dev, CRAM_MODE_COMPRESSED), 0);
+	get(CRAM_DIR "/mode", buf, sizeof(buf));
+	assert_string_equal(buf, "compressed\n");
+	assert_int_equal(cram_device_set_user_migrate(dev, true), 0);
+	get(CRAM_DIR "/user_migrate", buf, sizeof(buf));
+	assert_string_equal(buf, "1\n");
+	assert_int_equal(cram_device_set_user_migrate(dev, false), 0);
 }
 
 /* ---- garbage ----------------------------------------------------------------- */
@@ -321,6 +449,20 @@ static int read_attr(struct cram_device *dev, const char *name)
 		rc = cram_device_get_state(dev);
 		return rc > 0 ? 0 : rc;
 	}
+	if (strcmp(name, "mode") == 0) {
+		rc = cram_device_get_mode(dev);
+		return rc > 0 ? 0 : rc;
+	}
+	if (strcmp(name, "user_migrate") == 0) {
+		rc = cram_device_get_user_migrate(dev, &b);
+		assert_true(rc == 0 || b);
+		return rc;
+	}
+	if (strcmp(name, "migrated_pages") == 0) {
+		rc = cram_device_get_migrated_pages(dev, &v);
+		assert_true(rc == 0 || v == 77);
+		return rc;
+	}
 	for (i = 0; i < sizeof(u64s) / sizeof(u64s[0]); i++) {
 		if (strcmp(name, u64s[i].name) == 0) {
 			rc = u64s[i].fn(dev, &v);
@@ -336,7 +478,8 @@ static int expected(const char *name, const struct garbage *g)
 {
 	if (strcmp(name, "node") == 0)
 		return g->node;
-	if (strcmp(name, "no_alloc") == 0 || strcmp(name, "state") == 0)
+	if (strcmp(name, "no_alloc") == 0 || strcmp(name, "state") == 0 ||
+	    strcmp(name, "mode") == 0 || strcmp(name, "user_migrate") == 0)
 		return -EINVAL;
 	return g->u64;
 }
@@ -383,6 +526,11 @@ static void test_garbage_attrs(void **state)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		garbage_attr(dev, names[i]);
+	if (v2) {
+		garbage_attr(dev, "mode");
+		garbage_attr(dev, "user_migrate");
+		garbage_attr(dev, "migrated_pages");
+	}
 }
 
 static void test_garbage_stat(void **state)
@@ -509,11 +657,38 @@ static void garbage_nodelist(struct cram_ctx *ctx, const char *name)
 	assert_non_null(cram_node_get_first(ctx));
 }
 
+/*
+ * A bad has_placement_memory: the scan fails, and no private node passes
+ * the placement check (ordinary nodes do: the list is not read for them).
+ */
+static void garbage_placement_list(struct cram_ctx *ctx)
+{
+	char orig[64];
+
+	get(NODE_DIR "/has_placement_memory", orig, sizeof(orig));
+	node1_online();
+	put(NODE_DIR "/has_placement_memory", "1 junk\n");
+	log_buf[0] = '\0';
+	cram_rescan(ctx);
+	assert_null(cram_node_get_first(ctx));
+	assert_non_null(strstr(log_buf, "cannot list NUMA nodes"));
+	cram_placement_forget_all();
+	assert_alloc_node1_fails(EINVAL);
+	put(NODE_DIR "/has_placement_memory", "1024\n");
+	assert_alloc_node1_fails(ERANGE);
+	node1_offline();
+	put(NODE_DIR "/has_placement_memory", orig);
+	cram_rescan(ctx);
+	assert_non_null(cram_node_get_first(ctx));
+}
+
 static void test_garbage_nodelists(void **state)
 {
 	garbage_nodelist(*state, "has_memory");
 	if (abi == CRAM_ABI_V1)
 		garbage_nodelist(*state, "has_private_memory");
+	if (v2)
+		garbage_placement_list(*state);
 	if (abi == CRAM_ABI_P3)
 		garbage_nodelist(*state, "has_common_memory");
 }
@@ -545,6 +720,14 @@ static void test_garbage_meminfo(void **state)
 		assert_true(bytes == 7);
 		assert_non_null(strstr(log_buf, NODE_DIR "/node0/meminfo"));
 	}
+	/* MemFree: missing or bad, nothing is stored */
+	put(NODE_DIR "/node0/meminfo", "Node 0 MemTotal: 8 kB\n");
+	assert_int_equal(cram_node_get_size(node, &bytes, NULL), -EINVAL);
+	assert_true(bytes == 7);
+	assert_non_null(strstr(log_buf, "MemFree"));
+	put(NODE_DIR "/node0/meminfo", "Node 0 MemTotal: 8 kB\nNode 0 MemFree: x kB\n");
+	assert_int_equal(cram_node_get_free_bytes(node, &bytes), -EINVAL);
+	assert_true(bytes == 7);
 	put(NODE_DIR "/node0/meminfo", orig);
 }
 
@@ -567,7 +750,7 @@ static void test_garbage_abi_version_skips(void **state)
 
 static int parse_abi(const char *s)
 {
-	if (strcmp(s, "v1") == 0)
+	if (strcmp(s, "v1") == 0 || strcmp(s, "v2") == 0)
 		return CRAM_ABI_V1;
 	if (strcmp(s, "p3") == 0)
 		return CRAM_ABI_P3;
@@ -583,8 +766,10 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		T(test_abi),
 		T(test_nodes_offline),
+		T(test_node_sizes),
 		T(test_nodes_online),
 		T(test_placement_private),
+		T(test_placement_v2),
 		T(test_device),
 		T(test_setters),
 		T(test_garbage_attrs),
@@ -598,11 +783,12 @@ int main(int argc, char **argv)
 	int a = argc == 2 ? parse_abi(argv[1]) : -1;
 
 	if (a < 0 || !getenv("UMOCKDEV_DIR")) {
-		fprintf(stderr, "usage: UMOCKDEV_DIR=TESTBED umockdev-wrapper %s v1|p3|none\n",
+		fprintf(stderr, "usage: UMOCKDEV_DIR=TESTBED umockdev-wrapper %s v1|v2|p3|none\n",
 			argv[0]);
 		return 2;
 	}
 	abi = (enum cram_abi)a;
+	v2 = strcmp(argv[1], "v2") == 0;
 	host_node1 = host && strcmp(host, "1") == 0;
 	return cmocka_run_group_tests_name(argv[1], tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs tests/integration/test-libcram-sysfs under umockdev-wrapper on a fresh
 # testbed (tests/harness/testbed/mktestbed.sh) for each private-node ABI variant:
-# v1 (has_private_memory), p3 (has_common_memory) and none.
+# v1 (has_private_memory), v2 (v1 plus has_placement_memory and the cram/
+# group's placement-mode attributes), p3 (has_common_memory) and none.
 set -u
 . "$top_srcdir/tests/integration/lib.sh"
 command -v umockdev-wrapper >/dev/null 2>&1 ||
@@ -21,7 +22,7 @@ fi
 export CRAM_TEST_HOST_NODE1
 
 rc=0
-for abi in v1 p3 none; do
+for abi in v1 v2 p3 none; do
 	mkdir "$tmp/$abi" || cram_fail "mkdir $tmp/$abi"
 	sh "$top_srcdir/tests/harness/testbed/mktestbed.sh" "$tmp/$abi" --abi "$abi" ||
 		cram_fail "mktestbed.sh --abi $abi failed"

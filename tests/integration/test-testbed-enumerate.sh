@@ -100,7 +100,7 @@ cram_run_testbed --abi none -- sh "$0" --inner-none || cram_fail "none testbed"
 # Bad options are refused with a message naming them.
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
-for bad in "--devices 0" "--size 1000" "--abi v2" "--ratio 999" "--tick-ms x"; do
+for bad in "--devices 0" "--size 1000" "--abi v3" "--ratio 999" "--tick-ms x"; do
 	# shellcheck disable=SC2086
 	cram_run_testbed $bad -- true 2>"$err"
 	cram_assert_eq $? 2 "exit status for $bad"

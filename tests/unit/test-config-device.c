@@ -178,6 +178,57 @@ static void test_too_many(void **state)
 	expect_error(text, "more than 16 device sections");
 }
 
+/* mode = and migrate = (issue 10): values, errors with file:line, resolution. */
+static void test_mode_and_migrate(void **state)
+{
+	struct cramd_config cfg;
+	struct cramd_device_setup out;
+	char err[CRAMD_CONFIG_ERR_MAX];
+
+	cramd_config_init(&cfg);
+	assert_int_equal(parse(&cfg,
+			       "[device region0]\nmode = placement\n"
+			       "[device dax1.0]\nmode = compressed\nmigrate = yes\n",
+			       err, sizeof(err)), 0);
+	cramd_config_device_setup(&cfg, &dax0, &out);
+	assert_int_equal(out.mode, CRAMD_MODE_PLACEMENT);
+	assert_false(out.migrate);
+	cramd_config_device_setup(&cfg, &dax1, &out);
+	assert_int_equal(out.mode, CRAMD_MODE_COMPRESSED);
+	assert_true(out.migrate);
+	/* the defaults: compressed, no migration */
+	cramd_config_device_setup(&cfg, NULL, &out);
+	assert_int_equal(out.mode, CRAMD_MODE_COMPRESSED);
+	assert_false(out.migrate);
+	assert_string_equal(cramd_device_mode_name(CRAMD_MODE_PLACEMENT), "placement");
+	assert_string_equal(cramd_device_mode_name(CRAMD_MODE_COMPRESSED), "compressed");
+
+	/* a later section's migrate = yes does not reach a placement node */
+	cramd_config_init(&cfg);
+	assert_int_equal(parse(&cfg, "[device region0]\nmode = placement\n"
+				     "[device mem0]\nmigrate = on\n", err, sizeof(err)), 0);
+	cramd_config_device_setup(&cfg, &dax0, &out);
+	assert_int_equal(out.mode, CRAMD_MODE_PLACEMENT);
+	assert_false(out.migrate);
+
+	expect_error("[device dax0.0]\nmode = Placement\n",
+		     "t.conf:2: [device dax0.0] mode: invalid value 'Placement', expected "
+		     "compressed or placement");
+	expect_error("[device dax0.0]\nmode =\n", "t.conf:2: [device dax0.0] mode: invalid value");
+	expect_error("[device dax0.0]\nmode = placement x\n", "expected compressed or placement");
+	expect_error("[device dax0.0]\nmigrate = maybe\n",
+		     "t.conf:2: [device dax0.0] migrate: invalid value 'maybe', expected yes or no");
+	expect_error("[device dax0.0]\nmode = compressed\nmode = placement\n",
+		     "t.conf:3: [device dax0.0] mode: duplicate key (first set on line 2)");
+	expect_error("[device dax0.0]\nmigrate = no\nmigrate = yes\n",
+		     "t.conf:3: [device dax0.0] migrate: duplicate key (first set on line 2)");
+	expect_error("[device dax0.0]\nmigrate = yes\nmode = placement\n",
+		     "t.conf:2: [device dax0.0] migrate: yes needs mode = compressed");
+	/* not a [global] or [policy] key */
+	expect_error("[policy]\nmode = placement\n", "t.conf:2: [policy] mode: unknown key");
+	expect_error("[global]\nmigrate = yes\n", "t.conf:2: [global] migrate: unknown key");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_inconsistent_combination),
 		cmocka_unit_test(test_claim_keys),
 		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_mode_and_migrate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

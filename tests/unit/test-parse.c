@@ -266,6 +266,28 @@ static void test_meminfo(void **state)
 	assert_true(b == 18014398509481983ULL * 1024);
 }
 
+/* MemFree for cram_node_get_size(): the field name is matched whole. */
+static void test_meminfo_field(void **state)
+{
+	static const char real[] =
+		"Node 2 MemTotal:         262144 kB\n"
+		"Node 2 MemFree:          131072 kB\n"
+		"Node 2 MemFreeX:              1 kB\n";
+	uint64_t b = 7;
+
+	assert_int_equal(cram_parse_meminfo_field(real, 2, "MemFree", &b), 0);
+	assert_true(b == 131072ULL * 1024);
+	assert_int_equal(cram_parse_meminfo_field(real, 2, "MemTotal", &b), 0);
+	assert_true(b == 262144ULL * 1024);
+	b = 7;
+	assert_int_equal(cram_parse_meminfo_field(real, 1, "MemFree", &b), -EINVAL);
+	assert_int_equal(cram_parse_meminfo_field(real, 2, "MemUsed", &b), -EINVAL);
+	assert_int_equal(cram_parse_meminfo_field("Node 2 MemFree: 1 MB\n", 2, "MemFree", &b),
+			 -EINVAL);
+	assert_int_equal(cram_parse_meminfo_field(real, 2, NULL, &b), -EINVAL);
+	assert_true(b == 7);
+}
+
 /* ---- cram_parse_name ------------------------------------------------------ */
 
 static void test_name(void **state)
@@ -566,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_stat_good),
 		cmocka_unit_test(test_stat_bad),
 		cmocka_unit_test(test_meminfo),
+		cmocka_unit_test(test_meminfo_field),
 		cmocka_unit_test(test_name),
 		cmocka_unit_test_setup_teardown(test_sysfs_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysfs_read_u64_logs_path, setup, teardown),

@@ -106,6 +106,13 @@ gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/libcram" -o "$root/libcram-prob
 copy_bin "$root/libcram-probe.tmp" vmtests
 mv "$root/vmtests/libcram-probe.tmp" "$root/vmtests/libcram-probe"
 rm -f "$root/libcram-probe.tmp"
+# the RFC's example through libcram, for part-placement-libcram.sh
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/libcram" -o "$root/placement-example.tmp" \
+	"$top/examples/cram-placement-example.c" "$build"/libcram/.libs/libcram.so ||
+	die "cannot build cram-placement-example"
+copy_bin "$root/placement-example.tmp" vmtests
+mv "$root/vmtests/placement-example.tmp" "$root/vmtests/cram-placement-example"
+rm -f "$root/placement-example.tmp"
 
 cp "$here/guest-lib.sh" "$here/guest-tests.sh" "$here/uevent-log.sh" \
 	"$here/systemd-tests.sh" "$root/vmtests/"

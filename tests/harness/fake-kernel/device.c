@@ -68,6 +68,7 @@ int fk_model_init(struct fk_model *m, uint64_t total_pages,
 	if (rc < 0)
 		return rc;
 	m->total_pages = total_pages;
+	m->inflow = inflow;
 	m->phys_capacity = phys_capacity;
 	m->ratio = ratio;
 	m->capacity_pages = total_pages;
@@ -116,10 +117,24 @@ int fk_model_offline(struct fk_model *m)
 	return 1;
 }
 
-int fk_model_set_capacity_pages(struct fk_model *m, uint64_t pages)
+/*
+ * ABI v2: online in placement mode, the compressed-mode knobs (capacity,
+ * gate, rate limit, eviction) refuse writes with EINVAL; offline they
+ * give ENODEV as in every mode.
+ */
+static int compressed_knob(const struct fk_model *m)
 {
 	if (!m->online)
 		return -ENODEV;
+	return m->placement ? -EINVAL : 0;
+}
+
+int fk_model_set_capacity_pages(struct fk_model *m, uint64_t pages)
+{
+	int rc = compressed_knob(m);
+
+	if (rc < 0)
+		return rc;
 	if (pages > m->total_pages)
 		return -ERANGE;
 	m->capacity_pages = pages;
@@ -130,8 +145,10 @@ int fk_model_set_capacity_pages(struct fk_model *m, uint64_t pages)
 
 int fk_model_set_no_alloc(struct fk_model *m, bool no_alloc)
 {
-	if (!m->online)
-		return -ENODEV;
+	int rc = compressed_knob(m);
+
+	if (rc < 0)
+		return rc;
 	m->no_alloc = no_alloc;
 	sim_device_set(&m->sim, SIM_GATE, no_alloc);
 	return 0;
@@ -139,8 +156,10 @@ int fk_model_set_no_alloc(struct fk_model *m, bool no_alloc)
 
 int fk_model_set_rate_limit(struct fk_model *m, uint64_t bytes_per_s)
 {
-	if (!m->online)
-		return -ENODEV;
+	int rc = compressed_knob(m);
+
+	if (rc < 0)
+		return rc;
 	if (bytes_per_s > FK_RATE_LIMIT_MAX)
 		return -ERANGE;
 	m->rate_limit = bytes_per_s;
@@ -150,8 +169,10 @@ int fk_model_set_rate_limit(struct fk_model *m, uint64_t bytes_per_s)
 
 int fk_model_request_evict(struct fk_model *m, uint64_t bytes)
 {
-	if (!m->online)
-		return -ENODEV;
+	int rc = compressed_knob(m);
+
+	if (rc < 0)
+		return rc;
 	if (bytes > m->logical)
 		return -ERANGE;
 	sim_device_set(&m->sim, SIM_EVICT, bytes);
@@ -214,7 +235,27 @@ int fk_model_set_overhead(struct fk_model *m, uint64_t bytes)
 
 void fk_model_set_inflow(struct fk_model *m, uint64_t bytes_per_s)
 {
-	m->phase.demand = bytes_per_s;
+	m->inflow = bytes_per_s;
+	m->phase.demand = m->placement ? 0 : bytes_per_s;
+}
+
+int fk_model_set_placement(struct fk_model *m, bool placement)
+{
+	if (m->online)
+		return -EBUSY;
+	m->placement = placement;
+	if (placement)
+		m->user_migrate = false;
+	fk_model_set_inflow(m, m->inflow);
+	return 0;
+}
+
+int fk_model_set_user_migrate(struct fk_model *m, uint64_t val)
+{
+	if (val > 1 || (val && m->placement))
+		return -EINVAL;
+	m->user_migrate = val;
+	return 0;
 }
 
 void fk_model_set_promote(struct fk_model *m, uint64_t bytes_per_s)

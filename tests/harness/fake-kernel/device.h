@@ -44,6 +44,9 @@ struct fk_model {
 
 	/* knobs */
 	bool online;
+	bool placement;			/* cram/mode (ABI v2): placement, else compressed */
+	bool user_migrate;		/* cram/user_migrate (ABI v2) */
+	uint64_t inflow;		/* demotion demand; none reaches a placement node */
 	bool no_alloc;
 	uint64_t capacity_pages;
 	uint64_t rate_limit;
@@ -58,6 +61,7 @@ struct fk_model {
 	uint64_t promoted_pages;
 	uint64_t evicted_pages;
 	uint64_t ballooned_pages;
+	uint64_t migrated_pages;	/* explicit migration: none in the fake (ABI v2) */
 	uint64_t overflows;		/* phys_used went above phys_capacity */
 	uint64_t max_phys_used;
 
@@ -93,6 +97,13 @@ int fk_model_set_latency(struct fk_model *m, uint64_t ns);
 /* 0..total_pages * FK_PAGE_SIZE, in phys_used_bytes while online */
 int fk_model_set_overhead(struct fk_model *m, uint64_t bytes);
 void fk_model_set_inflow(struct fk_model *m, uint64_t bytes_per_s);
+/*
+ * ABI v2: cram/mode, writable only offline (-EBUSY online); placement
+ * resets user_migrate, and demotion never reaches a placement node.
+ */
+int fk_model_set_placement(struct fk_model *m, bool placement);
+/* ABI v2: cram/user_migrate, 0 or 1 (-EINVAL otherwise, and 1 in placement mode) */
+int fk_model_set_user_migrate(struct fk_model *m, uint64_t val);
 void fk_model_set_promote(struct fk_model *m, uint64_t bytes_per_s);
 
 /**

@@ -72,7 +72,8 @@ static void usage(FILE *f)
 		"  --size BYTES           logical size per device, a multiple of 128 MiB\n"
 		"                         (default 1073741824)\n"
 		"  --phys BYTES           physical capacity per device (default size / 2)\n"
-		"  --abi v1|p3|none       private-node discovery files (default v1)\n"
+		"  --abi v1|v2|p3|none    private-node discovery files (default v1; v2 adds\n"
+		"                         placement mode and explicit migration)\n"
 		"  --bind DRIVER[,...]    driver of device K: the K-th of cram, device_dax,\n"
 		"                         kmem, kmem-online or none (default cram)\n"
 		"  --stock                a kernel without the cram provider\n"
@@ -106,7 +107,7 @@ static int parse_opt_u64(const char *opt, const char *s, uint64_t min,
 
 static int parse_one(struct options *o, int c, const char *arg)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = 0;
 
 	switch (c) {
@@ -123,8 +124,9 @@ static int parse_one(struct options *o, int c, const char *arg)
 		break;
 	case 'a':
 		o->abi = arg;
-		if (strcmp(arg, "v1") && strcmp(arg, "p3") && strcmp(arg, "none")) {
-			fprintf(stderr, PROG ": --abi '%s': expected v1, p3 or none\n", arg);
+		if (strcmp(arg, "v1") && strcmp(arg, "v2") && strcmp(arg, "p3") &&
+		    strcmp(arg, "none")) {
+			fprintf(stderr, PROG ": --abi '%s': expected v1, v2, p3 or none\n", arg);
 			rc = -EINVAL;
 		}
 		break;

@@ -44,7 +44,8 @@ enum fk_attr {
 	A_ABI_VERSION, A_STATE, A_NODE, A_TOTAL_PAGES, A_PHYS_CAPACITY,
 	A_PHYS_USED, A_LOGICAL, A_CAPACITY_PAGES, A_NO_ALLOC, A_RATE_LIMIT,
 	A_EVICT, A_HIGH, A_LOW, A_DEMOTED, A_PROMOTED, A_EVICTED, A_BALLOONED,
-	A_STAT, A_RATIO, A_LATENCY, A_OVERHEAD, A_COUNT
+	A_STAT, A_RATIO, A_LATENCY, A_OVERHEAD, A_MODE, A_USER_MIGRATE, A_MIGRATED,
+	A_COUNT
 };
 
 struct attr_desc {
@@ -52,6 +53,8 @@ struct attr_desc {
 	bool sim;		/* lives in cram/sim/ */
 	bool writable;
 	bool telemetry;		/* rewritten after every tick */
+	bool v2;		/* only on an ABI v2 testbed (placement, explicit migration) */
+	bool answered;		/* writes are answered (see answer_write()) */
 };
 
 static const struct attr_desc attrs[A_COUNT] = {
@@ -76,9 +79,13 @@ static const struct attr_desc attrs[A_COUNT] = {
 	[A_RATIO]		= { "compress_ratio", true, true, false },
 	[A_LATENCY]		= { "latency_ns", true, true, false },
 	[A_OVERHEAD]		= { "overhead_bytes", true, true, false },
+	[A_MODE]		= { "mode", false, true, false, true, true },
+	[A_USER_MIGRATE]	= { "user_migrate", false, true, false, true, true },
+	[A_MIGRATED]		= { "migrated_pages", false, false, true, true },
 };
 
-enum node_abi { ABI_NONE, ABI_V1, ABI_P3 };
+/* V2 is V1 plus has_placement_memory, cram/mode and explicit migration. */
+enum node_abi { ABI_NONE, ABI_V1, ABI_P3, ABI_V2 };
 
 struct fk_device {
 	char name[NAME_MAX + 1];
@@ -97,6 +104,7 @@ struct fk_device {
 	uint64_t busy;			/* offline writes still to refuse (EBUSY) */
 	struct fk_model m;
 	char shown[A_COUNT][VAL_MAX];	/* what the provider last wrote */
+	struct stat published[A_COUNT];	/* its file then (answered attributes) */
 	char meminfo[VAL_MAX * 2];
 };
 
@@ -117,6 +125,12 @@ struct fk_provider {
 	size_t ctl_len;
 	FILE *latency_log;
 };
+
+/* Does attribute @a exist on this testbed's ABI? */
+static bool attr_here(const struct fk_provider *p, int a)
+{
+	return !attrs[a].v2 || p->abi == ABI_V2;
+}
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -360,6 +374,11 @@ static void show(struct fk_device *d, enum fk_attr a, char *buf, size_t size)
 	case A_RATIO: v = m->ratio; break;
 	case A_LATENCY: v = m->latency_ns; break;
 	case A_OVERHEAD: v = m->overhead; break;
+	case A_MODE:
+		snprintf(buf, size, "%s\n", m->placement ? "placement" : "compressed");
+		return;
+	case A_USER_MIGRATE: v = m->user_migrate; break;
+	case A_MIGRATED: v = m->migrated_pages; break;
 	case A_STAT:
 		snprintf(buf, size, "%llu %llu %llu %llu %llu %llu %llu\n",
 			 (unsigned long long)m->phys_capacity,
@@ -392,6 +411,35 @@ static void publish(struct fk_provider *p, struct fk_device *d, enum fk_attr a,
 		return;
 	}
 	memcpy(d->shown[a], buf, sizeof(buf));
+	if (attrs[a].answered && stat(path, &d->published[a]) < 0)
+		memset(&d->published[a], 0, sizeof(d->published[a]));
+}
+
+/* Is @a's file still the one publish() wrote, untouched by any writer? */
+static bool untouched(struct fk_provider *p, struct fk_device *d, enum fk_attr a)
+{
+	const struct stat *was = &d->published[a];
+	char path[PATH_MAX];
+	struct stat now;
+
+	return attrs[a].answered && stat(attr_path(p, d, a, path), &now) == 0 &&
+	       now.st_ino == was->st_ino && now.st_mtim.tv_sec == was->st_mtim.tv_sec &&
+	       now.st_mtim.tv_nsec == was->st_mtim.tv_nsec;
+}
+
+/*
+ * Answer a write of an answered attribute as binding.c answers the driver
+ * files: the errno name (or "") into ".fk-answer-ATTR", then the file is
+ * replaced, so that tests/harness/helpers/sync-sysfs.c fails the writer's write()
+ * with the kernel's errno. The writer's own close() then finds the
+ * replaced file untouched, which handle_write() ignores.
+ */
+static void answer_write(struct fk_provider *p, struct fk_device *d, enum fk_attr a, int rc)
+{
+	char path[PATH_MAX];
+
+	put_file(tb_path(p, path, "%s/cram/" FK_ANSWER_PREFIX "%s", d->devpath, attrs[a].name),
+		 rc ? fk_errno_name(-rc) : "");
 }
 
 static void publish_telemetry(struct fk_provider *p, struct fk_device *d,
@@ -402,7 +450,7 @@ static void publish_telemetry(struct fk_provider *p, struct fk_device *d,
 	if (d->frozen)
 		return;
 	for (a = 0; a < A_COUNT; a++)
-		if (attrs[a].telemetry)
+		if (attrs[a].telemetry && attr_here(p, a))
 			publish(p, d, (enum fk_attr)a, force);
 }
 
@@ -411,7 +459,7 @@ static void publish_knobs(struct fk_provider *p, struct fk_device *d)
 	int a;
 
 	for (a = 0; a < A_COUNT; a++)
-		if (attrs[a].writable && !attrs[a].telemetry)
+		if (attrs[a].writable && !attrs[a].telemetry && attr_here(p, a))
 			publish(p, d, (enum fk_attr)a, false);
 }
 
@@ -478,14 +526,23 @@ static int node_distance(int a, int b)
 /* node/online, has_memory, has_private_memory and every distance file */
 static void update_node_lists(struct fk_provider *p)
 {
-	uint64_t dev_nodes = p->nodes_online & ~1ULL;
+	uint64_t dev_nodes = p->nodes_online & ~1ULL, placement = 0;
+	bool listed = p->abi == ABI_V1 || p->abi == ABI_V2;
 	char path[PATH_MAX], line[VAL_MAX * 2];
+	size_t i;
 	int n, m;
 
 	put_nodelist(p, "online", p->nodes_online);
-	put_nodelist(p, "has_memory", p->abi == ABI_V1 ? 1ULL : p->nodes_online);
-	if (p->abi == ABI_V1)
+	put_nodelist(p, "has_memory", listed ? 1ULL : p->nodes_online);
+	if (listed)
 		put_nodelist(p, "has_private_memory", dev_nodes);
+	if (p->abi == ABI_V2) {
+		/* a placement node is listed in both */
+		for (i = 0; i < p->ndevs; i++)
+			if (p->devs[i]->m.online && p->devs[i]->m.placement)
+				placement |= 1ULL << p->devs[i]->node;
+		put_nodelist(p, "has_placement_memory", placement & dev_nodes);
+	}
 	for (n = 0; n < MAX_NODES; n++) {
 		size_t o = 0;
 
@@ -652,6 +709,11 @@ static int store(struct fk_device *d, enum fk_attr a, const char *val,
 		rc = parse_bool(val, &b);
 		return rc < 0 ? rc : fk_model_set_no_alloc(&d->m, b);
 	}
+	if (a == A_MODE) {
+		if (strcmp(val, "placement") && strcmp(val, "compressed"))
+			return -EINVAL;
+		return fk_model_set_placement(&d->m, val[0] == 'p');
+	}
 	rc = util_parse_u64(val, &v);	/* kstrtoull base 10 */
 	if (rc < 0)
 		return rc;
@@ -664,6 +726,7 @@ static int store(struct fk_device *d, enum fk_attr a, const char *val,
 	case A_RATIO: return fk_model_set_ratio(&d->m, v);
 	case A_LATENCY: return fk_model_set_latency(&d->m, v);
 	case A_OVERHEAD: return fk_model_set_overhead(&d->m, v);
+	case A_USER_MIGRATE: return fk_model_set_user_migrate(&d->m, v);
 	default: return -EACCES;
 	}
 }
@@ -737,7 +800,7 @@ static void handle_write(struct fk_provider *p, struct fk_device *d,
 	bool changed = false;
 	int rc;
 
-	if (n < 0)
+	if (n < 0 || untouched(p, d, a))
 		return;
 	len = (size_t)n;
 	if (!attrs[a].writable) {
@@ -750,6 +813,8 @@ static void handle_write(struct fk_provider *p, struct fk_device *d,
 	rc = fk_value_of(raw, len, val, sizeof(val));
 	if (!rc)
 		rc = store(d, a, val, &changed);
+	if (attrs[a].answered)
+		answer_write(p, d, a, rc);
 	if (rc < 0) {
 		reject(p, d, a, raw, len, -rc);
 		return;
@@ -760,10 +825,12 @@ static void handle_write(struct fk_provider *p, struct fk_device *d,
 	show(d, a, canon, sizeof(canon));
 	if (d->crossing_ns && strcmp(canon, d->shown[a]))
 		log_response(p, d, a);
-	if (same_content(raw, len, canon))
+	if (same_content(raw, len, canon) && !attrs[a].answered)
 		memcpy(d->shown[a], canon, sizeof(canon));
 	else
 		replace_if_unchanged(p, d, a, raw, len);
+	if (a == A_MODE)	/* placement resets user_migrate */
+		publish(p, d, A_USER_MIGRATE, false);
 	if (changed)
 		state_changed(p, d);
 	else
@@ -935,7 +1002,7 @@ static void handle_event(struct fk_provider *p, const struct inotify_event *ev)
 		if (ev->wd != d->wd && ev->wd != d->wd_sim)
 			continue;
 		for (a = 0; a < A_COUNT; a++)
-			if (attrs[a].sim == (ev->wd == d->wd_sim) &&
+			if (attrs[a].sim == (ev->wd == d->wd_sim) && attr_here(p, a) &&
 			    !strcmp(attrs[a].name, ev->name))
 				handle_write(p, d, (enum fk_attr)a);
 		return;
@@ -951,7 +1018,8 @@ static void recheck_all(struct fk_provider *p)
 	fk_log("inotify queue overflow: re-reading every attribute");
 	for (i = 0; i < p->ndevs; i++)
 		for (a = 0; a < A_COUNT; a++)
-			handle_write(p, p->devs[i], (enum fk_attr)a);
+			if (attr_here(p, a))
+				handle_write(p, p->devs[i], (enum fk_attr)a);
 	handle_ctl(p);
 }
 
@@ -1160,7 +1228,8 @@ static int device_init(struct fk_provider *p, struct fk_device *d)
 	if (fk_model_set_overhead(&d->m, p->cfg.overhead) < 0)
 		fk_model_set_overhead(&d->m, total * FK_PAGE_SIZE);
 	for (a = 0; a < A_COUNT; a++)
-		publish(p, d, (enum fk_attr)a, true);
+		if (attr_here(p, a))
+			publish(p, d, (enum fk_attr)a, true);
 	return device_watch(p, d);
 }
 
@@ -1327,7 +1396,9 @@ static void detect_abi(struct fk_provider *p)
 {
 	char path[PATH_MAX];
 
-	if (access(tb_path(p, path, NODE_DIR "/has_private_memory"), F_OK) == 0)
+	if (access(tb_path(p, path, NODE_DIR "/has_placement_memory"), F_OK) == 0)
+		p->abi = ABI_V2;
+	else if (access(tb_path(p, path, NODE_DIR "/has_private_memory"), F_OK) == 0)
 		p->abi = ABI_V1;
 	else if (access(tb_path(p, path, NODE_DIR "/has_common_memory"), F_OK) == 0)
 		p->abi = ABI_P3;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# mktestbed.sh ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|p3|none]
+# mktestbed.sh ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|v2|p3|none]
 #               [--bind DRIVER[,DRIVER...]] [--stock]
 #
 # Writes a sysfs tree under ROOT that the real libcxl, libdaxctl, libudev and
@@ -17,6 +17,8 @@
 # /sys/bus/dax/drivers/cram (cram is then refused in --bind).
 # Node 0 holds the CPUs and the DRAM. Only plain files and relative
 # symlinks are written; the layout follows a real 6.12 kernel.
+# --abi v2 is v1 plus placement mode (cram ABI v2): has_placement_memory and
+# each cram/ group's mode, user_migrate and migrated_pages.
 # The sysfs paths below are fixed and hold no blanks or glob characters.
 # shellcheck disable=SC2086
 set -eu
@@ -34,7 +36,7 @@ die() {
 }
 
 usage() {
-	echo "usage: $prog ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|p3|none]" \
+	echo "usage: $prog ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|v2|p3|none]" \
 		"[--bind DRIVER[,DRIVER...]] [--stock]" >&2
 	exit 2
 }
@@ -85,8 +87,8 @@ if ! is_number "$phys" || [ "$phys" -eq 0 ]; then
 	die "--phys '$phys': expected a positive number of bytes"
 fi
 case $abi in
-v1 | p3 | none) ;;
-*) die "--abi '$abi': expected v1, p3 or none" ;;
+v1 | v2 | p3 | none) ;;
+*) die "--abi '$abi': expected v1, v2, p3 or none" ;;
 esac
 case ,$bind, in
 *,,*) die "--bind '$bind': empty driver name" ;;
@@ -482,6 +484,12 @@ add_device() {
 	a $C/sim/compress_ratio 1000
 	a $C/sim/latency_ns 0
 	a $C/sim/overhead_bytes 0
+	# ABI v2: placement mode and explicit migration
+	if [ "$abi" = v2 ]; then
+		a $C/mode compressed
+		a $C/user_migrate 0
+		a $C/migrated_pages 0
+	fi
 }
 
 k=0
@@ -522,6 +530,10 @@ a $N/has_cpu 0
 a $N/has_generic_initiator ''
 case $abi in
 v1) a $N/has_private_memory '' ;;
+v2)
+	a $N/has_private_memory ''
+	a $N/has_placement_memory ''
+	;;
 p3) a $N/has_common_memory 0 ;;
 esac
 a $N/uevent
