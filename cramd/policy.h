@@ -15,6 +15,8 @@
 
 #include <cram/cram.h>
 
+#include "estimator.h"
+
 enum cramd_policy_kind {
 	CRAMD_POLICY_STATIC = 0,	/* "static", alias "watermark" */
 	CRAMD_POLICY_ADAPTIVE = 1,	/* "adaptive", the default */
@@ -33,6 +35,12 @@ enum cramd_policy_kind {
  * @evict_window_ms: an eviction request is at most what the device was
  *	measured to evict in this time
  * @smoothing_percent: weight of the newest sample in the rate averages
+ * @safety_percent: 0 favours utilization, 100 safety: how many standard
+ *	deviations of the use estimate are planned for (1 + 4 x safety/100)
+ *	and what share of the budget one reaction time may fill
+ *	(0.75 - 0.5 x safety/100)
+ * @noise_floor_permille: least noise assumed on phys_used_bytes, relative
+ *	to it; more is learned from the telemetry
  */
 struct cramd_adaptive {
 	unsigned int reserve_permille;
@@ -45,6 +53,8 @@ struct cramd_adaptive {
 	unsigned int min_rate_kib;
 	unsigned int evict_window_ms;
 	unsigned int smoothing_percent;
+	unsigned int safety_percent;
+	unsigned int noise_floor_permille;
 };
 
 /**
@@ -132,16 +142,14 @@ struct cramd_policy_state {
 	uint64_t gate_since_ns;		/* last gate change */
 	uint64_t last_now_ns;		/* last step's clock */
 	uint64_t last_fresh_ns;		/* clock of the last fresh sample */
-	bool have_prev;			/* prev holds the last fresh sample */
-	struct cram_snapshot prev;
-	double growth_bps;		/* smoothed physical growth, bytes/s */
-	double demote_bps;		/* smoothed demotion, logical bytes/s */
-	double evict_bps;		/* smoothed eviction, logical bytes/s */
+	struct cramd_estimator est;	/* the filtered telemetry, with the last sample */
 	uint64_t rate_limit;		/* last demote rate limit, 0 = none */
 	uint64_t capacity_pages;	/* last capacity target, 0 = not set */
 	uint64_t evict_bytes;		/* last eviction request */
 	uint64_t evict_at_ns;		/* when it was made */
 	uint64_t gate_changes;		/* number of gate changes so far */
+	uint64_t close_last_ns;		/* the last gate close, 0 = none */
+	uint64_t close_before_ns;	/* the one before it, 0 = none */
 };
 
 /**

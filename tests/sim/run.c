@@ -29,13 +29,17 @@ static void run_config(const struct sim_trace *t, enum sim_policy p,
 	cfg->poll_interval_ms = (unsigned int)(t->poll_ns / 1000000);
 }
 
-/* The model's telemetry as libcram's snapshot of it. */
+/*
+ * The model's telemetry as libcram's snapshot of it: libcram stamps a
+ * snapshot with the time it read cram/stat, not with the time the kernel
+ * recorded the figures, so a delayed sample carries the read time here too.
+ */
 static void to_snapshot(const struct sim_device *d, const struct sim_state *s,
 			struct cram_snapshot *out)
 {
 	*out = (struct cram_snapshot){
 		.size = sizeof(*out),
-		.timestamp_ns = s->time_ns,
+		.timestamp_ns = d->now_ns,
 		.phys_capacity_bytes = d->t->phys_bytes,
 		.phys_used_bytes = s->phys_used,
 		.logical_bytes = s->logical,
