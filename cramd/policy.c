@@ -18,8 +18,8 @@
  *  - closes the gate when the allowed rate falls below the minimum (per
  *    GiB of capacity) or the forecast (use + net growth x reaction time)
  *    eats the budget, and reopens it with hysteresis (at least twice the
- *    estimate's margin), minimum hold times, and no sooner than CYCLE_S
- *    after the close before the last one (bounded flapping);
+ *    estimate's margin), minimum hold times, and never to make more
+ *    than five changes in 100 s (bounded flapping);
  *  - requests eviction when headroom falls below a critical level, sized
  *    with the current compression ratio and the measured eviction
  *    throughput.
@@ -132,6 +132,8 @@ struct plan {
 	double react_s;		/* poll interval + actuation lag (as measured) */
 	double budget;		/* limit - used */
 	double fbudget;		/* limit - forecast */
+	double fmean;		/* forecast of the filtered use - limit */
+	double out;		/* physical bytes/s leaving the device */
 	double growth;		/* net physical growth, bytes/s, >= 0 */
 	double rate;		/* allowed demotion, bytes/s */
 	double min_rate;
@@ -140,15 +142,24 @@ struct plan {
 };
 
 /*
- * Flapping is bounded: a gate reopens only this long after the close
- * before the last one, i.e. at most two changes in this time (4.4 in 100 s),
- * and the room that collects meanwhile is lost to a slowly emptying device.
+ * Flapping is bounded: a gate reopens only when the last
+ * CRAMD_POLICY_FLAPS changes did not all fall in the last FLAP_WINDOW_S,
+ * so that with the close after it no window of that length holds more than
+ * CRAMD_POLICY_FLAPS + 1 changes; a device that empties slowly loses the
+ * room that collects meanwhile.
  */
-#define CYCLE_S 45.0
+#define FLAP_WINDOW_S 100.0
+
+static bool flaps_allow(const struct cramd_policy_state *st, uint64_t now)
+{
+	/* the slot written next holds the oldest of the last changes */
+	return st->n_changes < CRAMD_POLICY_FLAPS ||
+	       now - st->changes_ns[st->change_pos] >= FLAP_WINDOW_S * NS_PER_S;
+}
 
 static double sigmas(const struct cramd_adaptive *a)
 {
-	return 1 + 4 * a->safety_percent / 100.0;
+	return 1 + 2 * a->safety_percent / 100.0;
 }
 
 static void make_plan(const struct cramd_policy_params *prm,
@@ -163,7 +174,7 @@ static void make_plan(const struct cramd_policy_params *prm,
 	double share = 0.75 - 0.5 * a->safety_percent / 100.0;
 	double lag = a->actuation_lag_ms / 1000.0, sd = cramd_estimator_used_sd(e);
 	double out = e->out_bps * cramd_estimator_size_avg(e);
-	double size_up = e->size_in + sigmas(a) * cramd_root(e->p_ss), worst;
+	double size_up = e->size_in + sigmas(a) * cramd_root(e->p_ss), worst, room;
 
 	if (size_up > 1)
 		size_up = 1;
@@ -180,19 +191,25 @@ static void make_plan(const struct cramd_policy_params *prm,
 		p->growth = 0;
 	p->budget = limit - p->used;
 	p->fbudget = p->budget - p->growth * p->react_s;
+	p->fmean = e->used + p->growth * p->react_s - limit;
+	p->out = out;
 	/*
-	 * A share of the budget per reaction time, at the size incoming data
-	 * takes (its upper bound), but no more than would eat that share and
-	 * a quarter of the reserve if the data stopped compressing at once;
+	 * Physical room per second: a share of the budget per reaction time
 	 * plus what leaves the device meanwhile (steady promotions do not
-	 * starve it).
+	 * starve it); over the limit, less than what leaves. Admitted at the
+	 * size incoming data takes (its upper bound), but never more than
+	 * would eat twice that share and a quarter of the reserve if the data
+	 * stopped compressing at once.
 	 */
-	if (p->budget > 0) {
-		p->rate = p->budget * share / (p->react_s * size_up);
-		worst = (p->budget * share + p->reserve / 4) / p->react_s;
-		p->rate = (p->rate < worst ? p->rate : worst) + out;
-	} else {
+	room = p->budget * share / p->react_s + out;
+	if (room <= 0) {
 		p->rate = 0;
+	} else if (p->budget > 0) {
+		p->rate = room / size_up;
+		worst = (p->budget * 2 * share + p->reserve / 4) / p->react_s + out;
+		p->rate = p->rate < worst ? p->rate : worst;
+	} else {
+		p->rate = room;
 	}
 	if (p->rate > RATE_MAX)
 		p->rate = RATE_MAX;
@@ -228,10 +245,17 @@ static void adaptive_gate(const struct cramd_policy_params *prm,
 
 	out->gate_closed = st->gate_closed;
 	if (!st->gate_closed) {
-		if (p->fbudget <= 0) {
+		/*
+		 * At once when the filtered use itself, or its upper bound by
+		 * a quarter of the reserve, is forecast past the limit; the
+		 * rate limit keeps the upper bound near the limit, and its
+		 * noise must not close the gate.
+		 */
+		if (p->fmean >= 0 || p->fbudget <= -p->reserve / 4) {
 			out->gate_closed = true;
 			set_cause(out, CRAMD_CAUSE_FORECAST, p->react_s, 0, 0);
 		} else if (p->rate < p->min_rate &&
+			   (p->out < p->min_rate || p->rate < p->out / 2) &&
 			   held >= a->min_gate_open_ms * NS_PER_MS) {
 			out->gate_closed = true;
 			set_cause(out, CRAMD_CAUSE_RATE_LOW, p->rate / 1024,
@@ -244,7 +268,7 @@ static void adaptive_gate(const struct cramd_policy_params *prm,
 	}
 	if (p->budget >= reopen && p->fbudget >= reopen &&
 	    held >= a->min_gate_closed_ms * NS_PER_MS &&
-	    now - st->close_before_ns >= CYCLE_S * NS_PER_S) {
+	    flaps_allow(st, now)) {
 		out->gate_closed = false;
 		set_cause(out, CRAMD_CAUSE_REOPEN, p->budget / 1024,
 			  reopen / 1024, 0);
@@ -286,11 +310,13 @@ static void safe_capacity(const struct cramd_policy_params *prm,
 	double used = (double)s->phys_used_bytes, est = st->est.used;
 	uint64_t total = t->total_pages, old = st->capacity_pages;
 	uint64_t resident = (s->logical_bytes + page - 1) / page;
-	uint64_t step = total / 256 ? total / 256 : 1, pages;
+	uint64_t step = (total < cap / page ? total : cap / page) / 256, pages;
 	double budget, want;
 
 	if (!total)		/* unknown logical size: leave the knob alone */
 		return;
+	if (!step)
+		step = 1;
 	/*
 	 * adaptive: the filtered use (the reading may be noise); not its upper
 	 * bound, which would balloon out data that arrived since the sample
@@ -310,7 +336,8 @@ static void safe_capacity(const struct cramd_policy_params *prm,
 	 */
 	if (old > resident && pages > old && (old - resident) / 4 > step)
 		step = (old - resident) / 4;
-	if (old && pages != total && pages > old && pages < old + step)
+	if (old && pages != total && pages > old && pages < old + step &&
+	    old >= resident + step)
 		return;
 	if (pages == old)
 		return;
@@ -447,8 +474,7 @@ void cramd_policy_step(const struct cramd_policy_params *prm,
 	memset(out, 0, sizeof(*out));
 	if (now < st->last_now_ns) {	/* the clock jumped back: start over */
 		cramd_estimator_init(&st->est);
-		st->close_before_ns = 0;
-		st->close_last_ns = 0;
+		st->n_changes = 0;
 		st->last_fresh_ns = now;
 		st->gate_since_ns = now;
 		st->evict_at_ns = now;
@@ -468,10 +494,10 @@ void cramd_policy_step(const struct cramd_policy_params *prm,
 	out->gate_changed = out->gate_closed != st->gate_closed;
 	if (out->gate_changed) {
 		cramd_estimator_gate(&st->est, out->gate_closed, now);
-		if (out->gate_closed) {
-			st->close_before_ns = st->close_last_ns;
-			st->close_last_ns = now;
-		}
+		st->changes_ns[st->change_pos] = now;
+		st->change_pos = (st->change_pos + 1) % CRAMD_POLICY_FLAPS;
+		if (st->n_changes < CRAMD_POLICY_FLAPS)
+			st->n_changes++;
 		st->gate_closed = out->gate_closed;
 		st->gate_since_ns = now;
 		st->gate_changes++;

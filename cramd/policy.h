@@ -130,6 +130,9 @@ enum cramd_cause {
 /* Room for a cause and the actions after it. */
 #define CRAMD_REASON_MAX (CRAMD_CAUSE_MAX + 160)
 
+/* Gate changes remembered to bound flapping (see policy.c). */
+#define CRAMD_POLICY_FLAPS 4
+
 /**
  * struct cramd_policy_state - what the engine remembers about a device
  *
@@ -148,8 +151,9 @@ struct cramd_policy_state {
 	uint64_t evict_bytes;		/* last eviction request */
 	uint64_t evict_at_ns;		/* when it was made */
 	uint64_t gate_changes;		/* number of gate changes so far */
-	uint64_t close_last_ns;		/* the last gate close, 0 = none */
-	uint64_t close_before_ns;	/* the one before it, 0 = none */
+	uint64_t changes_ns[CRAMD_POLICY_FLAPS];	/* the last gate changes, a ring */
+	unsigned int change_pos;	/* the next slot of changes_ns */
+	unsigned int n_changes;		/* slots used */
 };
 
 /**
