@@ -101,6 +101,8 @@ int sim_run(const struct sim_trace *t, enum sim_policy p, struct sim_result *r)
 	r->min_headroom = d.min_headroom;
 	r->avg_logical = d.logical_integral / ((double)end / 1e9);
 	r->evicted_bytes = d.evicted_bytes;
+	r->flaps_per_100s = (double)r->gate_flaps * 100 /
+			    ((double)end / 1e9 > 100 ? (double)end / 1e9 : 100);
 	sim_device_free(&d);
 	return rc;
 }

@@ -22,6 +22,8 @@ enum sim_policy { SIM_STATIC, SIM_ADAPTIVE, SIM_ORACLE };
  * @avg_logical: time average of the data resident on the device
  * @util: @avg_logical relative to the oracle's (set by the caller)
  * @gate_flaps: number of gate changes (open to closed or back)
+ * @flaps_per_100s: @gate_flaps per 100 s of trace; a trace shorter than
+ *	100 s counts as 100 s
  * @evicted_bytes: data pushed out of the device (balloon and requests)
  */
 struct sim_result {
@@ -33,6 +35,7 @@ struct sim_result {
 	double avg_logical;
 	double util;
 	uint64_t gate_flaps;
+	double flaps_per_100s;
 	uint64_t evicted_bytes;
 };
 
