@@ -19,6 +19,7 @@
 #define NOISE_WEIGHT (1.0 / 64)
 #define NOISE_SEED 1e-6		/* relative variance the learning may start from */
 #define COUNTER_BACK (1ULL << 62)
+#define DEAD_MAX_NS (30ULL * 1000000000)	/* a gate that takes longer is broken */
 
 /*
  * Square root without libm (cramd links no maths library for this one
@@ -127,18 +128,18 @@ static void update_rates(struct cramd_estimator *e, const struct cramd_est_param
 }
 
 /* Gate closed, demotion seen to stop: that took the dead time. */
-static void watch_dead_time(struct cramd_estimator *e, const struct cramd_est_params *p,
-			    const struct cram_snapshot *s, uint64_t demoted)
+static void watch_dead_time(struct cramd_estimator *e, const struct cram_snapshot *s,
+			    uint64_t demoted)
 {
 	uint64_t took = s->timestamp_ns - e->close_ns;
 
 	if (!e->watching)
 		return;
-	if (demoted && took < p->stall_ns)
+	if (demoted && took < DEAD_MAX_NS)
 		return;
 	e->watching = false;
-	if (took > p->stall_ns)
-		took = p->stall_ns;
+	if (took > DEAD_MAX_NS)
+		took = DEAD_MAX_NS;
 	/* a longer lag counts at once, a shorter one slowly */
 	e->dead_ns = took > e->dead_ns ? took : e->dead_ns - (e->dead_ns - took) / 8;
 }
@@ -250,7 +251,7 @@ enum cramd_est_verdict cramd_estimator_update(struct cramd_estimator *e,
 		return CRAMD_EST_STALL;
 	}
 	update_rates(e, p, d, secs);
-	watch_dead_time(e, p, s, d[0]);
+	watch_dead_time(e, s, d[0]);
 	v = filter(e, p, s, d);
 	e->samples++;
 	return v;

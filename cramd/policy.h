@@ -36,7 +36,7 @@ enum cramd_policy_kind {
  *	measured to evict in this time
  * @smoothing_percent: weight of the newest sample in the rate averages
  * @safety_percent: 0 favours utilization, 100 safety: how many standard
- *	deviations of the use estimate are planned for (1 + 4 x safety/100)
+ *	deviations of the use estimate are planned for (1 + 2 x safety/100)
  *	and what share of the budget one reaction time may fill
  *	(0.75 - 0.5 x safety/100)
  * @noise_floor_permille: least noise assumed on phys_used_bytes, relative
