@@ -76,6 +76,8 @@ static const struct key_desc keys[KEY_COUNT] = {
 	[KEY_SAFETY] = NUM(SEC_POLICY, "safety_percent", 0, 100, ADA(safety_percent)),
 	[KEY_NOISE_FLOOR] = NUM(SEC_POLICY, "noise_floor_permille", 0, CRAMD_PM_MAX,
 				ADA(noise_floor_permille)),
+	[KEY_MAX_SLEEP] = NUM(SEC_POLICY, "max_sleep_ms", 0, CRAMD_TIME_MS_MAX,
+			      ADA(max_sleep_ms)),
 };
 
 void cramd_config_default_params(struct cramd_policy_params *p)
@@ -100,6 +102,7 @@ void cramd_config_default_params(struct cramd_policy_params *p)
 			.smoothing_percent = CRAMD_SMOOTHING_PCT_DEFAULT,
 			.safety_percent = CRAMD_SAFETY_PCT_DEFAULT,
 			.noise_floor_permille = CRAMD_NOISE_FLOOR_PM_DEFAULT,
+			.max_sleep_ms = CRAMD_MAX_SLEEP_MS_DEFAULT,
 		},
 	};
 }

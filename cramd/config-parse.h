@@ -33,6 +33,7 @@ enum cramd_key {
 	KEY_SMOOTHING,
 	KEY_SAFETY,
 	KEY_NOISE_FLOOR,
+	KEY_MAX_SLEEP,
 	KEY_COUNT,
 };
 

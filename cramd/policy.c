@@ -86,13 +86,14 @@ void cramd_policy_forget_knobs(struct cramd_policy_state *st)
 /* ---- estimation ------------------------------------------------------------ */
 
 static void est_params(const struct cramd_policy_params *prm,
+		       const struct cramd_policy_state *st,
 		       const struct cramd_telemetry *t, uint64_t window_ns,
 		       struct cramd_est_params *ep)
 {
 	*ep = (struct cramd_est_params){
 		.noise_floor_permille = prm->adaptive.noise_floor_permille,
 		.smoothing_percent = prm->adaptive.smoothing_percent,
-		.stall_ns = window_ns, .page_size = page_size(t),
+		.stall_ns = window_ns + st->sleep_ns, .page_size = page_size(t),
 		.total_pages = t->total_pages,
 	};
 }
@@ -118,6 +119,9 @@ static void decide_static(const struct cramd_policy_params *prm,
 		out->gate_closed = st->gate_closed;
 		set_cause(out, CRAMD_CAUSE_BETWEEN, pct, low, high);
 	}
+	/* closed, nothing comes in: the low watermark's uevent wakes cramd */
+	if (out->gate_closed && prm->adaptive.max_sleep_ms > prm->poll_interval_ms)
+		out->sleep_ns = prm->adaptive.max_sleep_ms * NS_PER_MS;
 }
 
 /* ---- the adaptive policy ------------------------------------------------------- */
@@ -139,6 +143,9 @@ struct plan {
 	double min_rate;
 	double reopen;		/* budget a closed gate waits for */
 	double reserve;
+	double limit;
+	double idle_rate;	/* an idle device's rate limit, 0: busy */
+	double noise_var;	/* of one reading of the use */
 };
 
 /*
@@ -164,7 +171,7 @@ static double sigmas(const struct cramd_adaptive *a)
 
 static void make_plan(const struct cramd_policy_params *prm,
 		      const struct cramd_policy_state *st,
-		      const struct cramd_telemetry *t, struct plan *p)
+		      const struct cramd_telemetry *t, uint64_t now, struct plan *p)
 {
 	const struct cram_snapshot *s = t->snap;
 	const struct cramd_adaptive *a = &prm->adaptive;
@@ -215,6 +222,23 @@ static void make_plan(const struct cramd_policy_params *prm,
 		p->rate = RATE_MAX;
 	/* the least rate worth an open gate, per GiB of capacity: it scales */
 	p->min_rate = a->min_rate_kib * 1024.0 * (p->cap / GIB);
+	/*
+	 * An idle device gets a rate limit that cannot reach the limit within
+	 * max_sleep_ms, so that cramd can sleep that long; the high threshold
+	 * armed just above its use wakes cramd as soon as it gets busy.
+	 */
+	p->limit = limit;
+	p->idle_rate = 0;
+	p->noise_var = cramd_estimator_noise_sd(e, &(struct cramd_est_params){
+		.noise_floor_permille = a->noise_floor_permille, .page_size = page_size(t) });
+	p->noise_var *= p->noise_var;
+	if (a->max_sleep_ms > prm->poll_interval_ms && p->budget > 0 && !st->gate_closed &&
+	    e->samples > 1 && now - st->gate_since_ns >= 2 * prm->poll_interval_ms * NS_PER_MS) {
+		double idle = p->budget / (a->max_sleep_ms / 1000.0 + p->react_s);
+
+		if (e->in_bps < idle / 2 && e->out_bps < idle / 2)
+			p->idle_rate = idle;
+	}
 	/*
 	 * A closed gate reopens with hysteresis, beyond what the estimate's
 	 * doubt could fake.
@@ -281,8 +305,12 @@ static void adaptive_gate(const struct cramd_policy_params *prm,
 static void adaptive_rate(struct cramd_policy_state *st, const struct plan *p,
 			  struct cramd_actions *out)
 {
-	double r = p->rate > p->min_rate ? p->rate : p->min_rate;
-	uint64_t q = quantize(r >= 1 ? (uint64_t)r : 1);
+	double r = p->idle_rate && p->rate > p->idle_rate ? p->idle_rate : p->rate;
+	uint64_t q;
+
+	if (r < p->min_rate)
+		r = p->min_rate;
+	q = quantize(r >= 1 ? (uint64_t)r : 1);
 
 	if (q == st->rate_limit)
 		return;
@@ -382,6 +410,84 @@ static void adaptive_evict(const struct cramd_policy_params *prm,
 	st->evict_at_ns = now;
 }
 
+/*
+ * The wakeup schedule: the next pass is due before the device could get
+ * from its use (the estimate's upper bound) to the limit at the highest
+ * inflow the knobs allow (the rate limit, at 1:1, none with the gate
+ * closed; none either when the capacity target leaves less room than
+ * that), less one reaction time, and at most max_sleep_ms later. The high
+ * threshold is armed one reaction time of that inflow below the limit,
+ * so that a faster fill wakes cramd in time, and just above the use of an
+ * idle device, so that it wakes when the device gets busy; a closed gate
+ * arms the low threshold where it could reopen.
+ */
+/* Seconds until a closed gate's hold and the flap budget let it reopen. */
+static double reopen_wait(const struct cramd_policy_params *prm,
+			  const struct cramd_policy_state *st, uint64_t now)
+{
+	uint64_t at = st->gate_since_ns + prm->adaptive.min_gate_closed_ms * NS_PER_MS;
+	uint64_t flap = st->changes_ns[st->change_pos] +
+			(uint64_t)(FLAP_WINDOW_S * NS_PER_S);
+
+	if (st->n_changes >= CRAMD_POLICY_FLAPS && flap > at)
+		at = flap;
+	return at > now ? (double)(at - now) / NS_PER_S : 0;
+}
+
+static void adaptive_schedule(const struct cramd_policy_params *prm,
+			      const struct cramd_policy_state *st,
+			      const struct cramd_telemetry *t, const struct plan *p,
+			      uint64_t now, struct cramd_actions *out)
+{
+	double poll = prm->poll_interval_ms / 1000.0, most = prm->adaptive.max_sleep_ms / 1000.0;
+	double inflow = out->gate_closed ? 0 : (double)st->rate_limit, sleep = most;
+	double room = st->capacity_pages ? (double)st->capacity_pages * p->page - p->logical : -1;
+	double used = st->est.used, high = p->limit, in = st->est.in_bps;
+	/* never armed where a reading's noise or the estimate's doubt already is */
+	double floor = p->used + sigmas(&prm->adaptive) * cramd_root(p->noise_var) + p->page;
+
+	(void)t;
+	if (st->rate_limit == 0 || st->rate_limit == UINT64_MAX)
+		inflow = -1;		/* unlimited */
+	if (inflow == 0) {
+		sleep = most;		/* gate closed: nothing comes in */
+	} else if (p->budget <= 0 || inflow < 0) {
+		sleep = poll;
+	} else if (inflow > 0 && room >= 0 && room <= p->budget) {
+		/* the capacity target keeps it from the limit: wake before it binds */
+		high = used + room * st->est.size_in * 3 / 4;
+		if (in > 0 && room * 3 / 4 / in < sleep)
+			sleep = room * 3 / 4 / in;
+	} else if (inflow > 0) {
+		sleep = p->budget / inflow - p->react_s;
+		high = p->limit - inflow * p->react_s;
+	}
+	if (most <= poll)
+		return;		/* a pass every poll interval, the watermarks armed */
+	if (p->idle_rate && !out->gate_closed && used + p->budget / 64 < high)
+		high = used + p->budget / 64;
+	if (high < floor) {	/* as good as there: the next poll decides */
+		high = p->limit > floor ? p->limit : floor;
+		if (inflow != 0)
+			sleep = poll;
+	}
+	if (out->evict)		/* eviction under way: watched */
+		sleep = poll;
+	if (sleep > most)
+		sleep = most;
+	if (sleep < poll)
+		sleep = poll;
+	/* closed: woken where it may reopen, or when its hold is over */
+	if (out->gate_closed && p->budget >= p->reopen)
+		sleep = reopen_wait(prm, st, now) > poll ? reopen_wait(prm, st, now) : poll;
+	else if (out->gate_closed && p->limit - p->reopen > 0)
+		out->arm_low = (uint64_t)(p->limit - p->reopen);
+	if (sleep > most)
+		sleep = most;
+	out->sleep_ns = (uint64_t)(sleep * NS_PER_S);
+	out->arm_high = high < p->cap ? (uint64_t)high : (uint64_t)p->cap;
+}
+
 static void decide_adaptive(const struct cramd_policy_params *prm,
 			    struct cramd_policy_state *st,
 			    const struct cramd_telemetry *t, uint64_t now,
@@ -389,10 +495,11 @@ static void decide_adaptive(const struct cramd_policy_params *prm,
 {
 	struct plan p;
 
-	make_plan(prm, st, t, &p);
+	make_plan(prm, st, t, now, &p);
 	adaptive_gate(prm, st, &p, now, out);
 	adaptive_rate(st, &p, out);
 	adaptive_evict(prm, st, t->snap, &p, now, out);
+	adaptive_schedule(prm, st, t, &p, now, out);
 }
 
 /* ---- the fail-safe and the step --------------------------------------------------- */
@@ -421,7 +528,7 @@ static bool is_fresh(const struct cramd_policy_params *prm,
 
 	if (s->timestamp_ns > now || now - s->timestamp_ns > window_ns)
 		return false;
-	est_params(prm, t, window_ns, &ep);
+	est_params(prm, st, t, window_ns, &ep);
 	v = cramd_estimator_update(&st->est, &ep, s, now);
 	return v != CRAMD_EST_OLD && v != CRAMD_EST_FUTURE;
 }
@@ -491,6 +598,9 @@ void cramd_policy_step(const struct cramd_policy_params *prm,
 	} else {
 		on_not_fresh(prm, st, now, window, out);
 	}
+	if (!out->sleep_ns)
+		out->sleep_ns = prm->poll_interval_ms * NS_PER_MS;
+	st->sleep_ns = out->sleep_ns;
 	out->gate_changed = out->gate_closed != st->gate_closed;
 	if (out->gate_changed) {
 		cramd_estimator_gate(&st->est, out->gate_closed, now);

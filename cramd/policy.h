@@ -41,6 +41,8 @@ enum cramd_policy_kind {
  *	(0.75 - 0.5 x safety/100)
  * @noise_floor_permille: least noise assumed on phys_used_bytes, relative
  *	to it; more is learned from the telemetry
+ * @max_sleep_ms: longest time a device that cannot get into danger goes
+ *	without a pass (0: a pass every poll interval)
  */
 struct cramd_adaptive {
 	unsigned int reserve_permille;
@@ -55,6 +57,7 @@ struct cramd_adaptive {
 	unsigned int smoothing_percent;
 	unsigned int safety_percent;
 	unsigned int noise_floor_permille;
+	unsigned int max_sleep_ms;
 };
 
 /**
@@ -151,6 +154,7 @@ struct cramd_policy_state {
 	uint64_t evict_bytes;		/* last eviction request */
 	uint64_t evict_at_ns;		/* when it was made */
 	uint64_t gate_changes;		/* number of gate changes so far */
+	uint64_t sleep_ns;		/* the longest the last step let the device go */
 	uint64_t changes_ns[CRAMD_POLICY_FLAPS];	/* the last gate changes, a ring */
 	unsigned int change_pos;	/* the next slot of changes_ns */
 	unsigned int n_changes;		/* slots used */
@@ -165,6 +169,11 @@ struct cramd_policy_state {
  * @set_capacity, @capacity_pages: write capacity_pages
  * @evict, @evict_bytes: write evict_bytes
  * @cause, @num: why, and the numbers behind it (see enum cramd_cause)
+ * @sleep_ns: the next pass is due at the latest this long after this one
+ * @arm_high, @arm_low: the thresholds to arm on the device (high: the
+ *	kernel wakes cramd before the device can get into danger, or as soon
+ *	as an idle device gets busy; low: room opened for a closed gate, 0 =
+ *	none); both 0: the watermarks (the static policy)
  */
 struct cramd_actions {
 	bool gate_closed;
@@ -178,6 +187,9 @@ struct cramd_actions {
 	uint64_t evict_bytes;
 	enum cramd_cause cause;
 	double num[3];
+	uint64_t sleep_ns;
+	uint64_t arm_high;
+	uint64_t arm_low;
 };
 
 /** cramd_attr_name - the attribute's file name in the device's cram/, e.g. "stat". */

@@ -25,6 +25,8 @@ enum sim_policy { SIM_STATIC, SIM_ADAPTIVE, SIM_ORACLE };
  * @flaps_per_100s: @gate_flaps per 100 s of trace; a trace shorter than
  *	100 s counts as 100 s
  * @evicted_bytes: data pushed out of the device (balloon and requests)
+ * @passes, @passes_per_s: policy passes (cramd's wakeups for the device),
+ *	on schedule or woken by a threshold, in all and per second
  */
 struct sim_result {
 	const char *trace;
@@ -37,12 +39,19 @@ struct sim_result {
 	uint64_t gate_flaps;
 	double flaps_per_100s;
 	uint64_t evicted_bytes;
+	uint64_t passes;
+	double passes_per_s;
+};
+
+/* What the command line changes of cramd's defaults; NULL: nothing. */
+struct sim_options {
+	long max_sleep_ms;	/* [policy] max_sleep_ms, -1: the default */
 };
 
 const char *sim_policy_name(enum sim_policy p);
 
 /** sim_run - play @t with policy @p; returns 0 or -ENOMEM. */
-int sim_run(const struct sim_trace *t, enum sim_policy p,
+int sim_run(const struct sim_trace *t, enum sim_policy p, const struct sim_options *o,
 	    struct sim_result *r);
 
 #endif
