@@ -511,6 +511,7 @@ static void fail_safe(const struct cramd_policy_params *prm,
 	out->degraded = true;
 	st->degraded = true;
 	st->fresh_needed = prm->recover_samples;
+	st->n_changes = 0;	/* the flap budget is the policy's, not the fail-safe's */
 }
 
 /*
