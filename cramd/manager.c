@@ -83,7 +83,7 @@ void cramd_manager_reschedule(struct cramd_manager *m)
 
 	if (!m->timer || sd_event_now(m->ev, CLOCK_MONOTONIC, &now) < 0)
 		return;
-	next = now + (uint64_t)m->cfg.poll_interval_ms * 1000;
+	next = m->n ? UINT64_MAX : now + (uint64_t)m->cfg.poll_interval_ms * 1000;
 	for (i = 0; i < m->n; i++) {
 		due = cramd_device_due_ns(m->devs[i]) / 1000;
 		if (due < next)
