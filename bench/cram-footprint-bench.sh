@@ -8,11 +8,13 @@
 # poll_interval_ms = 100) manages DEVICES (default 16) simulated devices of
 # the fake kernel, which demotes INFLOW bytes/s (default 4 MiB/s, 0 for idle
 # devices) into each, for DURATION_S seconds (default 20) after all of them
-# came online. Then, in the same script, the baseline: cram-tick-floor, an
+# came online; MAX_SLEEP_MS sets [policy] max_sleep_ms (default 0: a pass
+# every poll interval). Then, in the same script, the baseline: cram-tick-floor, an
 # sd-event loop that wakes at the same interval and does nothing, for the
 # same time. Prints
 #  - cramd's CPU share of one core (/proc/PID/schedstat), the floor's, and
 #    their difference, i.e. cramd's own work, with its cost per device-tick;
+#  - the wakeups per second of each (context switches, /proc/PID/status);
 #  - cramd's VmRSS, VmHWM, RssAnon, RssFile, Pss and its largest mappings.
 # Targets: RSS <= 4 MiB, CPU <= 0.1%.
 #
@@ -27,14 +29,18 @@
 set -u
 DEVICES=${DEVICES:-16}
 INFLOW=${INFLOW:-4194304}
+MAX_SLEEP_MS=${MAX_SLEEP_MS:-0}
 
 # cpu_ns PID: on-CPU time in ns, the first field of /proc/PID/schedstat
 cpu_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }
+# switches PID: context switches so far (each wakeup is one)
+switches() { awk '/^(non)?voluntary_ctxt_switches:/ { n += $2 } END { print n }' "/proc/$1/status"; }
 now() { date +%s.%N; }
 
 if [ "${1:-}" = --inner ]; then
 	builddir=$2 duration=$3
-	printf '[global]\npoll_interval_ms = 100\n' >"$CRAM_TESTBED/cramd.conf"
+	printf '[global]\npoll_interval_ms = 100\n[policy]\nmax_sleep_ms = %s\n' \
+		"$MAX_SLEEP_MS" >"$CRAM_TESTBED/cramd.conf"
 	# the discovery helper of the build tree, not the installed one
 	export CRAMD_DISCOVER=$builddir/cramd/cram-discover
 	"$builddir/cramd/cramd" --config "$CRAM_TESTBED/cramd.conf" \
@@ -48,22 +54,23 @@ if [ "${1:-}" = --inner ]; then
 		sleep 0.1
 	done
 	comm=$(cat /proc/$pid/comm)
-	t0=$(now); c0=$(cpu_ns $pid)
+	t0=$(now); c0=$(cpu_ns $pid); w0=$(switches $pid)
 	sleep "$duration"
-	c1=$(cpu_ns $pid); t1=$(now)
+	c1=$(cpu_ns $pid); t1=$(now); w1=$(switches $pid)
 
 	"$builddir/bench/cram-tick-floor" 100 &
 	fpid=$!
 	sleep 1
-	f0=$(now); g0=$(cpu_ns $fpid)
+	f0=$(now); g0=$(cpu_ns $fpid); v0=$(switches $fpid)
 	sleep "$duration"
-	g1=$(cpu_ns $fpid); f1=$(now)
+	g1=$(cpu_ns $fpid); f1=$(now); v1=$(switches $fpid)
 	kill $fpid
 	wait $fpid
 
 	status() { awk -v k="$1:" '$1 == k { print $2 }' /proc/$pid/status; }
 	echo "cramd ($comm, pid $pid), $DEVICES devices, inflow $INFLOW B/s each," \
-		"poll_interval_ms = 100, testbed on $(stat -f -c %T "$CRAM_TESTBED")"
+		"poll_interval_ms = 100, max_sleep_ms = $MAX_SLEEP_MS," \
+		"testbed on $(stat -f -c %T "$CRAM_TESTBED")"
 	awk -v c="$((c1 - c0))" -v t="$(echo "$t1 - $t0" | bc)" \
 	    -v g="$((g1 - g0))" -v f="$(echo "$f1 - $f0" | bc)" -v n="$DEVICES" 'BEGIN {
 		cp = 100 * c / 1e9 / t; fp = 100 * g / 1e9 / f
@@ -73,6 +80,9 @@ if [ "${1:-}" = --inner ]; then
 		printf "cramd above the floor: %.3f%% of one core, %.1f us per" \
 			" device-tick (cramd / floor = %.2f)\n", cp - fp,
 			(c / t - g / f) / 1e3 / 10 / n, (fp > 0 ? cp / fp : 0) }'
+	awk -v w="$((w1 - w0))" -v t="$(echo "$t1 - $t0" | bc)" \
+	    -v v="$((v1 - v0))" -v f="$(echo "$f1 - $f0" | bc)" 'BEGIN {
+		printf "wakeups per second: cramd %.1f, floor %.1f\n", w / t, v / f }'
 	echo "VmRSS $(status VmRSS) kB, VmHWM $(status VmHWM) kB," \
 		"RssAnon $(status RssAnon) kB, RssFile $(status RssFile) kB"
 	echo "Pss $(awk '$1 == "Pss:" { print $2 }' /proc/$pid/smaps_rollup) kB" \

@@ -79,6 +79,11 @@ static const struct key_desc keys[KEY_COUNT] = {
 				 CRAMD_TIME_MS_MAX, ADA(evict_window_ms)),
 	[KEY_SMOOTHING] = NUM(SEC_POLICY, "smoothing_percent", CRAMD_SMOOTHING_PCT_MIN,
 			      CRAMD_SMOOTHING_PCT_MAX, ADA(smoothing_percent)),
+	[KEY_SAFETY] = NUM(SEC_POLICY, "safety_percent", 0, 100, ADA(safety_percent)),
+	[KEY_NOISE_FLOOR] = NUM(SEC_POLICY, "noise_floor_permille", 0, CRAMD_PM_MAX,
+				ADA(noise_floor_permille)),
+	[KEY_MAX_SLEEP] = NUM(SEC_POLICY, "max_sleep_ms", 0, CRAMD_TIME_MS_MAX,
+			      ADA(max_sleep_ms)),
 	[KEY_CLAIM] = { SEC_DEVICE, "claim", V_BOOL, 0, 0, OVR(claim) },
 	[KEY_CLAIM_SYSTEM_RAM] = { SEC_DEVICE, "claim_system_ram", V_BOOL, 0, 0,
 				   OVR(claim_system_ram) },
@@ -106,6 +111,9 @@ void cramd_config_default_params(struct cramd_policy_params *p)
 			.min_rate_kib = CRAMD_MIN_RATE_KIB_DEFAULT,
 			.evict_window_ms = CRAMD_EVICT_WINDOW_MS_DEFAULT,
 			.smoothing_percent = CRAMD_SMOOTHING_PCT_DEFAULT,
+			.safety_percent = CRAMD_SAFETY_PCT_DEFAULT,
+			.noise_floor_permille = CRAMD_NOISE_FLOOR_PM_DEFAULT,
+			.max_sleep_ms = CRAMD_MAX_SLEEP_MS_DEFAULT,
 		},
 	};
 }

@@ -53,6 +53,8 @@ struct cramd_device {
 	/* The thresholds as written, for the capacity they were computed from. */
 	bool thresholds_set;
 	uint64_t thresholds_capacity;
+	uint64_t armed_high, armed_low;	/* the policy's, as written; 0: the watermarks */
+	uint64_t due_ns;		/* the next pass, at the latest (CLOCK_MONOTONIC) */
 };
 
 static void record_init(const struct cramd_device *d, struct cramd_record *r,
@@ -138,6 +140,31 @@ static void set_thresholds(struct cramd_device *d, uint64_t capacity)
 				   d->devname, high, low, d->params.high_watermark_percent,
 				   d->params.low_watermark_percent, capacity);
 	d->thresholds_capacity = capacity;
+}
+
+/*
+ * The thresholds the policy armed (its wakeup schedule): written when they
+ * moved by more than 1/512 of the capacity from what the device holds, so
+ * that a device near its arm point is not written every pass.
+ */
+static void arm_thresholds(struct cramd_device *d, uint64_t capacity,
+			   const struct cramd_actions *a)
+{
+	uint64_t quantum = capacity / 512, high = a->arm_high, low = a->arm_low, h = 0, l = 0;
+	int rc;
+
+	if (low >= high)
+		low = 0;
+	if (d->armed_high && cram_device_get_high_threshold(d->cdev, &h) == 0 &&
+	    cram_device_get_low_threshold(d->cdev, &l) == 0 && h == d->armed_high &&
+	    l == d->armed_low && (h > high ? h - high : high - h) <= quantum &&
+	    (l > low ? l - low : low - l) <= quantum && (low == 0) == (l == 0))
+		return;
+	rc = knob_written(d, KNOB_THRESHOLDS, high,
+			  cram_device_set_thresholds(d->cdev, high, low));
+	d->armed_high = rc >= 0 ? high : 0;
+	d->armed_low = low;
+	d->thresholds_set = false;	/* the watermarks are no longer there */
 }
 
 /* ---- one pass ---------------------------------------------------------------------- */
@@ -302,17 +329,22 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 		.total_pages = d->total_pages, .page_size = (uint64_t)getpagesize(),
 	};
 	struct cramd_actions a;
+	uint64_t now;
 
-	/* placement memory is not compressed: no policy, no knob to drive */
-	if (d->mode == CRAMD_MODE_PLACEMENT)
+	/* placement memory is not compressed: no policy, no knob to drive, no wakeup */
+	if (d->mode == CRAMD_MODE_PLACEMENT) {
+		d->due_ns = UINT64_MAX;
 		return;
+	}
 	t.error = check_identity(d, &t.attr);
 	if (t.error == 0)
 		t.error = cram_device_snapshot(d->cdev, &snap);
 	if (t.error == 0)
 		t.snap = &snap;
 	/* the clock after the snapshot: its timestamp is not in the future */
-	cramd_policy_step(&d->params, &d->pol, &t, util_now_ns(), &a);
+	now = util_now_ns();
+	cramd_policy_step(&d->params, &d->pol, &t, now, &a);
+	d->due_ns = now + a.sleep_ns;
 	track_degraded(d, &a);
 	check_overfull(d, t.snap);
 	record_decision(d, &a, dry_run);
@@ -320,8 +352,15 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 		return;
 	apply_gate(d, &a);
 	apply_knobs(d, &a);
-	if (t.snap && snap.phys_capacity_bytes)
+	if (t.snap && snap.phys_capacity_bytes && a.arm_high)
+		arm_thresholds(d, snap.phys_capacity_bytes, &a);
+	else if (t.snap && snap.phys_capacity_bytes)
 		set_thresholds(d, snap.phys_capacity_bytes);
+}
+
+uint64_t cramd_device_due_ns(const struct cramd_device *d)
+{
+	return d->due_ns;
 }
 
 /* ---- setting up ----------------------------------------------------------------------- */
@@ -536,6 +575,7 @@ void cramd_device_set_params(struct cramd_device *d, const struct cramd_policy_p
 	d->params = *p;
 	d->thresholds_set = false;	/* the watermarks may have moved */
 	d->thresholds_capacity = 0;
+	d->armed_high = 0;
 }
 
 void cramd_device_set_setup(struct cramd_device *d, const struct cramd_device_setup *s)
@@ -552,6 +592,7 @@ void cramd_device_rewrite(struct cramd_device *d)
 {
 	cramd_policy_forget_knobs(&d->pol);
 	d->thresholds_set = false;
+	d->armed_high = 0;
 }
 
 void cramd_device_get_info(const struct cramd_device *d, struct cramd_device_info *info)

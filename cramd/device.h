@@ -89,6 +89,12 @@ void cramd_device_set_setup(struct cramd_device *d, const struct cramd_device_se
  */
 void cramd_device_pass(struct cramd_device *d, bool dry_run);
 
+/*
+ * cramd_device_due_ns - when the device's next pass is due at the latest
+ * (CLOCK_MONOTONIC ns): the policy's wakeup schedule; 0 before the first
+ */
+uint64_t cramd_device_due_ns(const struct cramd_device *d);
+
 /* Write every knob again on the next pass (leaving dry-run). */
 void cramd_device_rewrite(struct cramd_device *d);
 

@@ -76,6 +76,8 @@ struct cramd_manager {
 struct cramd_device *cramd_manager_find(struct cramd_manager *m, const char *name);
 void cramd_manager_notify(struct cramd_manager *m);
 void cramd_manager_run_all(struct cramd_manager *m);
+/* The timer to the earliest pass due. */
+void cramd_manager_reschedule(struct cramd_manager *m);
 void cramd_manager_rescan(struct cramd_manager *m);
 int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c);
 /* What a discovered candidate is known by, for [device NAME] matching. */

@@ -67,6 +67,30 @@ void cramd_manager_run_all(struct cramd_manager *m)
 	for (i = 0; i < m->n; i++)
 		cramd_device_pass(m->devs[i], m->paused);
 	cramd_manager_notify(m);
+	cramd_manager_reschedule(m);
+}
+
+/*
+ * One timer for every device: set to the earliest pass due, at most one
+ * poll interval away while no device is managed. Devices due within a
+ * tenth of the poll interval of the earliest run with it (a pass early is
+ * harmless: the schedule says "at the latest").
+ */
+void cramd_manager_reschedule(struct cramd_manager *m)
+{
+	uint64_t now = 0, next, due;
+	size_t i;
+
+	if (!m->timer || sd_event_now(m->ev, CLOCK_MONOTONIC, &now) < 0)
+		return;
+	next = m->n ? UINT64_MAX : now + (uint64_t)m->cfg.poll_interval_ms * 1000;
+	for (i = 0; i < m->n; i++) {
+		due = cramd_device_due_ns(m->devs[i]) / 1000;
+		if (due < next)
+			next = due;
+	}
+	sd_event_source_set_time(m->timer, next > now ? next : now);
+	sd_event_source_set_enabled(m->timer, SD_EVENT_ONESHOT);
 }
 
 /* ---- the device table ----------------------------------------------------------------- */
@@ -275,19 +299,20 @@ void cramd_manager_discover(struct cramd_manager *m)
 
 /* ---- event sources ------------------------------------------------------------------------- */
 
+/* The devices whose pass is due (the policy's wakeup schedule). */
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct cramd_manager *m = userdata;
-	uint64_t interval = (uint64_t)m->cfg.poll_interval_ms * 1000;
-	uint64_t now = usec;
+	uint64_t now = usec, slack = (uint64_t)m->cfg.poll_interval_ms * 100;
+	size_t i;
 
-	cramd_manager_run_all(m);
+	(void)s;
 	sd_event_now(m->ev, CLOCK_MONOTONIC, &now);
-	usec += interval;
-	if (usec <= now)	/* fell behind: do not try to catch up */
-		usec = now + interval;
-	sd_event_source_set_time(s, usec);
-	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	for (i = 0; i < m->n; i++)
+		if (cramd_device_due_ns(m->devs[i]) / 1000 <= now + slack)
+			cramd_device_pass(m->devs[i], m->paused);
+	cramd_manager_notify(m);
+	cramd_manager_reschedule(m);
 	return 0;
 }
 
@@ -309,6 +334,7 @@ static void on_change(struct cramd_manager *m, const char *name, const char *eve
 	cramd_device_event(d, LOG_INFO, "uevent", "%s: uevent CRAM_EVENT=%s: policy pass",
 			   name, event ? event : "(none)");
 	cramd_device_pass(d, m->paused);
+	cramd_manager_reschedule(m);
 }
 
 static void handle_uevent(struct cramd_manager *m, struct udev_device *u)

@@ -3,18 +3,23 @@
  * cramd policy engine: the static watermark gate (the RFC's behaviour) and
  * the adaptive policy, both behind one fail-safe.
  *
- * The adaptive policy plans in physical bytes. "limit" is the capacity
- * minus the reserve; "budget" is limit minus physical use. Data admitted
- * to the device never takes more physical space than its logical size, so
- * admitting at most budget logical bytes can never overflow, whatever the
- * compressibility does. The policy therefore
+ * The adaptive policy plans in physical bytes, on the estimator's
+ * figures (estimator.h): "used" is the filtered use plus safety-many
+ * standard deviations of it; "limit" is the capacity minus the reserve;
+ * "budget" is limit minus used. The policy
  *  - bounds the demotion rate so that one reaction time (poll interval +
- *    actuation lag) of demotion takes at most half the budget;
- *  - sets the capacity target to logical + budget (pages), a bound that
- *    stays safe even when it takes effect late;
- *  - closes the gate when the allowed rate falls below min_rate_kib or the
- *    forecast (use + growth rate x reaction time) eats the budget, and
- *    reopens it with hysteresis and minimum hold times;
+ *    actuation lag, or the dead time measured when longer) fills a share
+ *    of the budget at the measured size of incoming data, and never more
+ *    than that share plus a quarter of the reserve if the data stopped
+ *    compressing at once; what leaves the device (promotion, eviction) is
+ *    added, so that steady promotions do not waste capacity;
+ *  - sets the capacity target to logical + budget (pages) on the filtered
+ *    use, a bound that stays safe even when it takes effect late;
+ *  - closes the gate when the allowed rate falls below the minimum (per
+ *    GiB of capacity) or the forecast (use + net growth x reaction time)
+ *    eats the budget, and reopens it with hysteresis (at least twice the
+ *    estimate's margin), minimum hold times, and never to make more
+ *    than five changes in 100 s (bounded flapping);
  *  - requests eviction when headroom falls below a critical level, sized
  *    with the current compression ratio and the measured eviction
  *    throughput.
@@ -27,6 +32,7 @@
 #define NS_PER_S 1e9
 #define RATE_MAX ((double)(1ULL << 62))
 #define DEFAULT_PAGE 4096ULL
+#define GIB 1073741824.0
 
 uint64_t cramd_watermark_bytes(uint64_t capacity, unsigned int percent)
 {
@@ -63,6 +69,7 @@ void cramd_policy_init(struct cramd_policy_state *st, bool gate_closed,
 		       uint64_t now_ns)
 {
 	memset(st, 0, sizeof(*st));
+	cramd_estimator_init(&st->est);
 	st->gate_closed = gate_closed;
 	st->gate_since_ns = now_ns;
 	st->last_now_ns = now_ns;
@@ -76,42 +83,19 @@ void cramd_policy_forget_knobs(struct cramd_policy_state *st)
 	st->evict_bytes = 0;
 }
 
-/* ---- estimators ------------------------------------------------------------ */
+/* ---- estimation ------------------------------------------------------------ */
 
-static double ewma(double old, double x, unsigned int pct)
+static void est_params(const struct cramd_policy_params *prm,
+		       const struct cramd_policy_state *st,
+		       const struct cramd_telemetry *t, uint64_t window_ns,
+		       struct cramd_est_params *ep)
 {
-	return old + (x - old) * pct / 100.0;
-}
-
-/*
- * A monotonic counter's increase. Unsigned subtraction gives the right
- * answer across a wrap at 2^64; a counter that went back (reset, garbage)
- * shows as an absurd increase and is refused.
- */
-static bool counter_delta(uint64_t now, uint64_t before, uint64_t *delta)
-{
-	*delta = now - before;
-	return *delta < (1ULL << 62);
-}
-
-static void update_rates(const struct cramd_policy_params *prm,
-			 struct cramd_policy_state *st,
-			 const struct cramd_telemetry *t, uint64_t window_ns)
-{
-	const struct cram_snapshot *s = t->snap, *p = &st->prev;
-	unsigned int w = prm->adaptive.smoothing_percent;
-	uint64_t dt = s->timestamp_ns - p->timestamp_ns, d;
-	double secs = (double)dt / NS_PER_S;
-	double page = (double)page_size(t);
-
-	if (!st->have_prev || dt == 0 || dt > window_ns)
-		return;
-	st->growth_bps = ewma(st->growth_bps, ((double)s->phys_used_bytes -
-				(double)p->phys_used_bytes) / secs, w);
-	if (counter_delta(s->demoted_pages, p->demoted_pages, &d))
-		st->demote_bps = ewma(st->demote_bps, (double)d * page / secs, w);
-	if (counter_delta(s->evicted_pages, p->evicted_pages, &d) && d)
-		st->evict_bps = ewma(st->evict_bps, (double)d * page / secs, w);
+	*ep = (struct cramd_est_params){
+		.noise_floor_permille = prm->adaptive.noise_floor_permille,
+		.smoothing_percent = prm->adaptive.smoothing_percent,
+		.stall_ns = window_ns + st->sleep_ns, .page_size = page_size(t),
+		.total_pages = t->total_pages,
+	};
 }
 
 /* ---- the static policy --------------------------------------------------------- */
@@ -135,44 +119,134 @@ static void decide_static(const struct cramd_policy_params *prm,
 		out->gate_closed = st->gate_closed;
 		set_cause(out, CRAMD_CAUSE_BETWEEN, pct, low, high);
 	}
+	/* closed, nothing comes in: the low watermark's uevent wakes cramd */
+	if (out->gate_closed && prm->adaptive.max_sleep_ms > prm->poll_interval_ms)
+		out->sleep_ns = prm->adaptive.max_sleep_ms * NS_PER_MS;
 }
 
 /* ---- the adaptive policy ------------------------------------------------------- */
 
-/* What one adaptive step works with, all in bytes and seconds. */
+/*
+ * What one adaptive step works with, all in bytes and seconds. "used" is
+ * the estimate's upper bound: the filtered use plus the configured number
+ * of its standard deviations.
+ */
 struct plan {
 	double cap, used, logical, page;
-	double react_s;		/* poll interval + actuation lag */
+	double react_s;		/* poll interval + actuation lag (as measured) */
 	double budget;		/* limit - used */
 	double fbudget;		/* limit - forecast */
+	double fmean;		/* forecast of the filtered use - limit */
+	double out;		/* physical bytes/s leaving the device */
+	double growth;		/* net physical growth, bytes/s, >= 0 */
 	double rate;		/* allowed demotion, bytes/s */
 	double min_rate;
-	double hysteresis;
+	double reopen;		/* budget a closed gate waits for */
+	double reserve;
+	double limit;
+	double idle_rate;	/* an idle device's rate limit, 0: busy */
+	double noise_var;	/* of one reading of the use */
 };
+
+/*
+ * Flapping is bounded: a gate reopens only when the last
+ * CRAMD_POLICY_FLAPS changes did not all fall in the last FLAP_WINDOW_S,
+ * so that with the close after it no window of that length holds more than
+ * CRAMD_POLICY_FLAPS + 1 changes; a device that empties slowly loses the
+ * room that collects meanwhile.
+ */
+#define FLAP_WINDOW_S 100.0
+
+static bool flaps_allow(const struct cramd_policy_state *st, uint64_t now)
+{
+	/* the slot written next holds the oldest of the last changes */
+	return st->n_changes < CRAMD_POLICY_FLAPS ||
+	       now - st->changes_ns[st->change_pos] >= FLAP_WINDOW_S * NS_PER_S;
+}
+
+static double sigmas(const struct cramd_adaptive *a)
+{
+	return 1 + 2 * a->safety_percent / 100.0;
+}
 
 static void make_plan(const struct cramd_policy_params *prm,
 		      const struct cramd_policy_state *st,
-		      const struct cramd_telemetry *t, struct plan *p)
+		      const struct cramd_telemetry *t, uint64_t now, struct plan *p)
 {
 	const struct cram_snapshot *s = t->snap;
 	const struct cramd_adaptive *a = &prm->adaptive;
+	const struct cramd_estimator *e = &st->est;
 	uint64_t cap = s->phys_capacity_bytes;
 	double limit = (double)(cap - permille_of(cap, a->reserve_permille));
-	double growth = st->growth_bps > 0 ? st->growth_bps : 0;
+	double share = 0.75 - 0.5 * a->safety_percent / 100.0;
+	double lag = a->actuation_lag_ms / 1000.0, sd = cramd_estimator_used_sd(e);
+	double out = e->out_bps * cramd_estimator_size_avg(e);
+	double size_up = e->size_in + sigmas(a) * cramd_root(e->p_ss), worst, room;
 
+	if (size_up > 1)
+		size_up = 1;
+	if ((double)e->dead_ns / NS_PER_S > lag)
+		lag = (double)e->dead_ns / NS_PER_S;
 	p->cap = (double)cap;
-	p->used = (double)s->phys_used_bytes;
+	p->used = e->used + sigmas(a) * sd;
 	p->logical = (double)s->logical_bytes;
 	p->page = (double)page_size(t);
-	p->react_s = (prm->poll_interval_ms + a->actuation_lag_ms) / 1000.0;
+	p->react_s = prm->poll_interval_ms / 1000.0 + lag;
+	p->reserve = (double)cap - limit;
+	p->growth = cramd_estimator_growth(e);
+	if (p->growth < 0)
+		p->growth = 0;
 	p->budget = limit - p->used;
-	p->fbudget = limit - (p->used + growth * p->react_s);
-	/* half the budget per reaction time: a steady fill never alarms */
-	p->rate = p->budget > 0 ? p->budget / (2 * p->react_s) : 0;
+	p->fbudget = p->budget - p->growth * p->react_s;
+	p->fmean = e->used + p->growth * p->react_s - limit;
+	p->out = out;
+	/*
+	 * Physical room per second: a share of the budget per reaction time
+	 * plus what leaves the device meanwhile (steady promotions do not
+	 * starve it); over the limit, less than what leaves. Admitted at the
+	 * size incoming data takes (its upper bound), but never more than
+	 * would eat twice that share and a quarter of the reserve if the data
+	 * stopped compressing at once.
+	 */
+	room = p->budget * share / p->react_s + out;
+	if (room <= 0) {
+		p->rate = 0;
+	} else if (p->budget > 0) {
+		p->rate = room / size_up;
+		worst = (p->budget * 2 * share + p->reserve / 4) / p->react_s + out;
+		p->rate = p->rate < worst ? p->rate : worst;
+	} else {
+		p->rate = room;
+	}
 	if (p->rate > RATE_MAX)
 		p->rate = RATE_MAX;
-	p->min_rate = a->min_rate_kib * 1024.0;
-	p->hysteresis = (double)permille_of(cap, a->hysteresis_permille);
+	/* the least rate worth an open gate, per GiB of capacity: it scales */
+	p->min_rate = a->min_rate_kib * 1024.0 * (p->cap / GIB);
+	/*
+	 * An idle device gets a rate limit that cannot reach the limit within
+	 * max_sleep_ms, so that cramd can sleep that long; the high threshold
+	 * armed just above its use wakes cramd as soon as it gets busy.
+	 */
+	p->limit = limit;
+	p->idle_rate = 0;
+	p->noise_var = cramd_estimator_noise_sd(e, &(struct cramd_est_params){
+		.noise_floor_permille = a->noise_floor_permille, .page_size = page_size(t) });
+	p->noise_var *= p->noise_var;
+	if (a->max_sleep_ms > prm->poll_interval_ms && p->budget > 0 && !st->gate_closed &&
+	    e->samples > 1 && now - st->gate_since_ns >= 2 * prm->poll_interval_ms * NS_PER_MS) {
+		double idle = p->budget / (a->max_sleep_ms / 1000.0 + p->react_s);
+
+		if (e->in_bps < idle / 2 && e->out_bps < idle / 2)
+			p->idle_rate = idle;
+	}
+	/*
+	 * A closed gate reopens with hysteresis, beyond what the estimate's
+	 * doubt could fake.
+	 */
+	p->reopen = (double)permille_of(cap, a->hysteresis_permille) +
+		    2 * p->min_rate * p->react_s;
+	if (p->reopen < 2 * sigmas(a) * sd)
+		p->reopen = 2 * sigmas(a) * sd;
 }
 
 /* Round down to 3 significant bits, so small changes write nothing. */
@@ -191,18 +265,25 @@ static void adaptive_gate(const struct cramd_policy_params *prm,
 {
 	const struct cramd_adaptive *a = &prm->adaptive;
 	uint64_t held = now - st->gate_since_ns;
-	double reopen = p->hysteresis + 2 * p->min_rate * p->react_s;
+	double reopen = p->reopen;
 
 	out->gate_closed = st->gate_closed;
 	if (!st->gate_closed) {
-		if (p->fbudget <= 0) {
+		/*
+		 * At once when the filtered use itself, or its upper bound by
+		 * a quarter of the reserve, is forecast past the limit; the
+		 * rate limit keeps the upper bound near the limit, and its
+		 * noise must not close the gate.
+		 */
+		if (p->fmean >= 0 || p->fbudget <= -p->reserve / 4) {
 			out->gate_closed = true;
 			set_cause(out, CRAMD_CAUSE_FORECAST, p->react_s, 0, 0);
 		} else if (p->rate < p->min_rate &&
+			   (p->out < p->min_rate || p->rate < p->out / 2) &&
 			   held >= a->min_gate_open_ms * NS_PER_MS) {
 			out->gate_closed = true;
 			set_cause(out, CRAMD_CAUSE_RATE_LOW, p->rate / 1024,
-				  a->min_rate_kib, 0);
+				  p->min_rate / 1024, 0);
 		} else {
 			set_cause(out, CRAMD_CAUSE_BUDGET, p->budget / 1024,
 				  p->rate / 1024, 0);
@@ -210,7 +291,8 @@ static void adaptive_gate(const struct cramd_policy_params *prm,
 		return;
 	}
 	if (p->budget >= reopen && p->fbudget >= reopen &&
-	    held >= a->min_gate_closed_ms * NS_PER_MS) {
+	    held >= a->min_gate_closed_ms * NS_PER_MS &&
+	    flaps_allow(st, now)) {
 		out->gate_closed = false;
 		set_cause(out, CRAMD_CAUSE_REOPEN, p->budget / 1024,
 			  reopen / 1024, 0);
@@ -223,8 +305,12 @@ static void adaptive_gate(const struct cramd_policy_params *prm,
 static void adaptive_rate(struct cramd_policy_state *st, const struct plan *p,
 			  struct cramd_actions *out)
 {
-	double r = p->rate > p->min_rate ? p->rate : p->min_rate;
-	uint64_t q = quantize(r >= 1 ? (uint64_t)r : 1);
+	double r = p->idle_rate && p->rate > p->idle_rate ? p->idle_rate : p->rate;
+	uint64_t q;
+
+	if (r < p->min_rate)
+		r = p->min_rate;
+	q = quantize(r >= 1 ? (uint64_t)r : 1);
 
 	if (q == st->rate_limit)
 		return;
@@ -249,15 +335,25 @@ static void safe_capacity(const struct cramd_policy_params *prm,
 	const struct cram_snapshot *s = t->snap;
 	uint64_t cap = s->phys_capacity_bytes, page = page_size(t);
 	double limit = (double)(cap - permille_of(cap, prm->adaptive.reserve_permille));
-	double budget = limit - (double)s->phys_used_bytes;
+	double used = (double)s->phys_used_bytes, est = st->est.used;
 	uint64_t total = t->total_pages, old = st->capacity_pages;
 	uint64_t resident = (s->logical_bytes + page - 1) / page;
-	double want = ((double)s->logical_bytes + (budget > 0 ? budget : 0)) / (double)page;
-	uint64_t pages = want >= (double)total ? total : (uint64_t)want;
-	uint64_t step = total / 256 ? total / 256 : 1;
+	uint64_t step = (total < cap / page ? total : cap / page) / 256, pages;
+	double budget, want;
 
 	if (!total)		/* unknown logical size: leave the knob alone */
 		return;
+	if (!step)
+		step = 1;
+	/*
+	 * adaptive: the filtered use (the reading may be noise); not its upper
+	 * bound, which would balloon out data that arrived since the sample
+	 */
+	if (prm->kind == CRAMD_POLICY_ADAPTIVE)
+		used = est;
+	budget = limit - used;
+	want = ((double)s->logical_bytes + (budget > 0 ? budget : 0)) / (double)page;
+	pages = want >= (double)total ? total : (uint64_t)want;
 	if (pages < resident)
 		pages = resident < total ? resident : total;
 	/*
@@ -268,7 +364,8 @@ static void safe_capacity(const struct cramd_policy_params *prm,
 	 */
 	if (old > resident && pages > old && (old - resident) / 4 > step)
 		step = (old - resident) / 4;
-	if (old && pages != total && pages > old && pages < old + step)
+	if (old && pages != total && pages > old && pages < old + step &&
+	    old >= resident + step)
 		return;
 	if (pages == old)
 		return;
@@ -284,7 +381,7 @@ static void adaptive_evict(const struct cramd_policy_params *prm,
 			   uint64_t now, struct cramd_actions *out)
 {
 	const struct cramd_adaptive *a = &prm->adaptive;
-	double growth = st->growth_bps > 0 ? st->growth_bps : 0;
+	double growth = p->growth, evict_bps = st->est.evict_bps;
 	double crit = (double)permille_of(s->phys_capacity_bytes,
 					  a->critical_permille);
 	double target = (double)permille_of(s->phys_capacity_bytes,
@@ -298,8 +395,8 @@ static void adaptive_evict(const struct cramd_policy_params *prm,
 	if (p->cap - p->used >= crit || p->logical <= 0)
 		return;
 	need = (p->used - (p->cap - target)) * (ratio > 1 ? ratio : 1);
-	if (st->evict_bps > 0 && need > st->evict_bps * window)
-		need = st->evict_bps * window;
+	if (evict_bps > 0 && need > evict_bps * window)
+		need = evict_bps * window;
 	need = need < p->page ? p->page : need;
 	bytes = (uint64_t)need / (uint64_t)p->page * (uint64_t)p->page;
 	if (bytes > s->logical_bytes)
@@ -313,6 +410,84 @@ static void adaptive_evict(const struct cramd_policy_params *prm,
 	st->evict_at_ns = now;
 }
 
+/*
+ * The wakeup schedule: the next pass is due before the device could get
+ * from its use (the estimate's upper bound) to the limit at the highest
+ * inflow the knobs allow (the rate limit, at 1:1, none with the gate
+ * closed; none either when the capacity target leaves less room than
+ * that), less one reaction time, and at most max_sleep_ms later. The high
+ * threshold is armed one reaction time of that inflow below the limit,
+ * so that a faster fill wakes cramd in time, and just above the use of an
+ * idle device, so that it wakes when the device gets busy; a closed gate
+ * arms the low threshold where it could reopen.
+ */
+/* Seconds until a closed gate's hold and the flap budget let it reopen. */
+static double reopen_wait(const struct cramd_policy_params *prm,
+			  const struct cramd_policy_state *st, uint64_t now)
+{
+	uint64_t at = st->gate_since_ns + prm->adaptive.min_gate_closed_ms * NS_PER_MS;
+	uint64_t flap = st->changes_ns[st->change_pos] +
+			(uint64_t)(FLAP_WINDOW_S * NS_PER_S);
+
+	if (st->n_changes >= CRAMD_POLICY_FLAPS && flap > at)
+		at = flap;
+	return at > now ? (double)(at - now) / NS_PER_S : 0;
+}
+
+static void adaptive_schedule(const struct cramd_policy_params *prm,
+			      const struct cramd_policy_state *st,
+			      const struct cramd_telemetry *t, const struct plan *p,
+			      uint64_t now, struct cramd_actions *out)
+{
+	double poll = prm->poll_interval_ms / 1000.0, most = prm->adaptive.max_sleep_ms / 1000.0;
+	double inflow = out->gate_closed ? 0 : (double)st->rate_limit, sleep = most;
+	double room = st->capacity_pages ? (double)st->capacity_pages * p->page - p->logical : -1;
+	double used = st->est.used, high = p->limit, in = st->est.in_bps;
+	/* never armed where a reading's noise or the estimate's doubt already is */
+	double floor = p->used + sigmas(&prm->adaptive) * cramd_root(p->noise_var) + p->page;
+
+	(void)t;
+	if (st->rate_limit == 0 || st->rate_limit == UINT64_MAX)
+		inflow = -1;		/* unlimited */
+	if (inflow == 0) {
+		sleep = most;		/* gate closed: nothing comes in */
+	} else if (p->budget <= 0 || inflow < 0) {
+		sleep = poll;
+	} else if (inflow > 0 && room >= 0 && room <= p->budget) {
+		/* the capacity target keeps it from the limit: wake before it binds */
+		high = used + room * st->est.size_in * 3 / 4;
+		if (in > 0 && room * 3 / 4 / in < sleep)
+			sleep = room * 3 / 4 / in;
+	} else if (inflow > 0) {
+		sleep = p->budget / inflow - p->react_s;
+		high = p->limit - inflow * p->react_s;
+	}
+	if (most <= poll)
+		return;		/* a pass every poll interval, the watermarks armed */
+	if (p->idle_rate && !out->gate_closed && used + p->budget / 64 < high)
+		high = used + p->budget / 64;
+	if (high < floor) {	/* as good as there: the next poll decides */
+		high = p->limit > floor ? p->limit : floor;
+		if (inflow != 0)
+			sleep = poll;
+	}
+	if (out->evict)		/* eviction under way: watched */
+		sleep = poll;
+	if (sleep > most)
+		sleep = most;
+	if (sleep < poll)
+		sleep = poll;
+	/* closed: woken where it may reopen, or when its hold is over */
+	if (out->gate_closed && p->budget >= p->reopen)
+		sleep = reopen_wait(prm, st, now) > poll ? reopen_wait(prm, st, now) : poll;
+	else if (out->gate_closed && p->limit - p->reopen > 0)
+		out->arm_low = (uint64_t)(p->limit - p->reopen);
+	if (sleep > most)
+		sleep = most;
+	out->sleep_ns = (uint64_t)(sleep * NS_PER_S);
+	out->arm_high = high < p->cap ? (uint64_t)high : (uint64_t)p->cap;
+}
+
 static void decide_adaptive(const struct cramd_policy_params *prm,
 			    struct cramd_policy_state *st,
 			    const struct cramd_telemetry *t, uint64_t now,
@@ -320,10 +495,11 @@ static void decide_adaptive(const struct cramd_policy_params *prm,
 {
 	struct plan p;
 
-	make_plan(prm, st, t, &p);
+	make_plan(prm, st, t, now, &p);
 	adaptive_gate(prm, st, &p, now, out);
 	adaptive_rate(st, &p, out);
 	adaptive_evict(prm, st, t->snap, &p, now, out);
+	adaptive_schedule(prm, st, t, &p, now, out);
 }
 
 /* ---- the fail-safe and the step --------------------------------------------------- */
@@ -335,15 +511,27 @@ static void fail_safe(const struct cramd_policy_params *prm,
 	out->degraded = true;
 	st->degraded = true;
 	st->fresh_needed = prm->recover_samples;
+	st->n_changes = 0;	/* the flap budget is the policy's, not the fail-safe's */
 }
 
-static bool is_fresh(const struct cramd_policy_state *st,
-		     const struct cram_snapshot *s, uint64_t now,
+/*
+ * A sample is fresh when the estimator took it (neither older than the
+ * last one nor from the future) and it is not older than the window.
+ */
+static bool is_fresh(const struct cramd_policy_params *prm,
+		     struct cramd_policy_state *st,
+		     const struct cramd_telemetry *t, uint64_t now,
 		     uint64_t window_ns)
 {
-	if (st->have_prev && s->timestamp_ns <= st->prev.timestamp_ns)
+	const struct cram_snapshot *s = t->snap;
+	struct cramd_est_params ep;
+	enum cramd_est_verdict v;
+
+	if (s->timestamp_ns > now || now - s->timestamp_ns > window_ns)
 		return false;
-	return s->timestamp_ns <= now && now - s->timestamp_ns <= window_ns;
+	est_params(prm, st, t, window_ns, &ep);
+	v = cramd_estimator_update(&st->est, &ep, s, now);
+	return v != CRAMD_EST_OLD && v != CRAMD_EST_FUTURE;
 }
 
 static void on_fresh(const struct cramd_policy_params *prm,
@@ -352,9 +540,6 @@ static void on_fresh(const struct cramd_policy_params *prm,
 		     uint64_t window_ns, struct cramd_actions *out)
 {
 	st->last_fresh_ns = now;
-	update_rates(prm, st, t, window_ns);
-	st->prev = *t->snap;
-	st->have_prev = true;
 	if (st->degraded && --st->fresh_needed > 0) {
 		out->gate_closed = true;
 		out->degraded = true;
@@ -396,7 +581,8 @@ void cramd_policy_step(const struct cramd_policy_params *prm,
 
 	memset(out, 0, sizeof(*out));
 	if (now < st->last_now_ns) {	/* the clock jumped back: start over */
-		st->have_prev = false;
+		cramd_estimator_init(&st->est);
+		st->n_changes = 0;
 		st->last_fresh_ns = now;
 		st->gate_since_ns = now;
 		st->evict_at_ns = now;
@@ -408,13 +594,21 @@ void cramd_policy_step(const struct cramd_policy_params *prm,
 	} else if (s->phys_capacity_bytes == 0) {
 		fail_safe(prm, st, out);
 		set_cause(out, CRAMD_CAUSE_NO_CAPACITY, 0, 0, 0);
-	} else if (is_fresh(st, s, now, window)) {
+	} else if (is_fresh(prm, st, t, now, window)) {
 		on_fresh(prm, st, t, now, window, out);
 	} else {
 		on_not_fresh(prm, st, now, window, out);
 	}
+	if (!out->sleep_ns)
+		out->sleep_ns = prm->poll_interval_ms * NS_PER_MS;
+	st->sleep_ns = out->sleep_ns;
 	out->gate_changed = out->gate_closed != st->gate_closed;
 	if (out->gate_changed) {
+		cramd_estimator_gate(&st->est, out->gate_closed, now);
+		st->changes_ns[st->change_pos] = now;
+		st->change_pos = (st->change_pos + 1) % CRAMD_POLICY_FLAPS;
+		if (st->n_changes < CRAMD_POLICY_FLAPS)
+			st->n_changes++;
 		st->gate_closed = out->gate_closed;
 		st->gate_since_ns = now;
 		st->gate_changes++;

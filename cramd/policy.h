@@ -15,6 +15,8 @@
 
 #include <cram/cram.h>
 
+#include "estimator.h"
+
 enum cramd_policy_kind {
 	CRAMD_POLICY_STATIC = 0,	/* "static", alias "watermark" */
 	CRAMD_POLICY_ADAPTIVE = 1,	/* "adaptive", the default */
@@ -33,6 +35,14 @@ enum cramd_policy_kind {
  * @evict_window_ms: an eviction request is at most what the device was
  *	measured to evict in this time
  * @smoothing_percent: weight of the newest sample in the rate averages
+ * @safety_percent: 0 favours utilization, 100 safety: how many standard
+ *	deviations of the use estimate are planned for (1 + 2 x safety/100)
+ *	and what share of the budget one reaction time may fill
+ *	(0.75 - 0.5 x safety/100)
+ * @noise_floor_permille: least noise assumed on phys_used_bytes, relative
+ *	to it; more is learned from the telemetry
+ * @max_sleep_ms: longest time a device that cannot get into danger goes
+ *	without a pass (0: a pass every poll interval)
  */
 struct cramd_adaptive {
 	unsigned int reserve_permille;
@@ -45,6 +55,9 @@ struct cramd_adaptive {
 	unsigned int min_rate_kib;
 	unsigned int evict_window_ms;
 	unsigned int smoothing_percent;
+	unsigned int safety_percent;
+	unsigned int noise_floor_permille;
+	unsigned int max_sleep_ms;
 };
 
 /**
@@ -120,6 +133,9 @@ enum cramd_cause {
 /* Room for a cause and the actions after it. */
 #define CRAMD_REASON_MAX (CRAMD_CAUSE_MAX + 160)
 
+/* Gate changes remembered to bound flapping (see policy.c). */
+#define CRAMD_POLICY_FLAPS 4
+
 /**
  * struct cramd_policy_state - what the engine remembers about a device
  *
@@ -132,16 +148,16 @@ struct cramd_policy_state {
 	uint64_t gate_since_ns;		/* last gate change */
 	uint64_t last_now_ns;		/* last step's clock */
 	uint64_t last_fresh_ns;		/* clock of the last fresh sample */
-	bool have_prev;			/* prev holds the last fresh sample */
-	struct cram_snapshot prev;
-	double growth_bps;		/* smoothed physical growth, bytes/s */
-	double demote_bps;		/* smoothed demotion, logical bytes/s */
-	double evict_bps;		/* smoothed eviction, logical bytes/s */
+	struct cramd_estimator est;	/* the filtered telemetry, with the last sample */
 	uint64_t rate_limit;		/* last demote rate limit, 0 = none */
 	uint64_t capacity_pages;	/* last capacity target, 0 = not set */
 	uint64_t evict_bytes;		/* last eviction request */
 	uint64_t evict_at_ns;		/* when it was made */
 	uint64_t gate_changes;		/* number of gate changes so far */
+	uint64_t sleep_ns;		/* the longest the last step let the device go */
+	uint64_t changes_ns[CRAMD_POLICY_FLAPS];	/* the last gate changes, a ring */
+	unsigned int change_pos;	/* the next slot of changes_ns */
+	unsigned int n_changes;		/* slots used */
 };
 
 /**
@@ -153,6 +169,11 @@ struct cramd_policy_state {
  * @set_capacity, @capacity_pages: write capacity_pages
  * @evict, @evict_bytes: write evict_bytes
  * @cause, @num: why, and the numbers behind it (see enum cramd_cause)
+ * @sleep_ns: the next pass is due at the latest this long after this one
+ * @arm_high, @arm_low: the thresholds to arm on the device (high: the
+ *	kernel wakes cramd before the device can get into danger, or as soon
+ *	as an idle device gets busy; low: room opened for a closed gate, 0 =
+ *	none); both 0: the watermarks (the static policy)
  */
 struct cramd_actions {
 	bool gate_closed;
@@ -166,6 +187,9 @@ struct cramd_actions {
 	uint64_t evict_bytes;
 	enum cramd_cause cause;
 	double num[3];
+	uint64_t sleep_ns;
+	uint64_t arm_high;
+	uint64_t arm_low;
 };
 
 /** cramd_attr_name - the attribute's file name in the device's cram/, e.g. "stat". */

@@ -345,6 +345,8 @@ void sim_device_sample(struct sim_device *d, struct sim_state *s)
 int sim_device_init(struct sim_device *d, const struct sim_trace *t,
 		    bool perfect)
 {
+	uint64_t pages;
+
 	memset(d, 0, sizeof(*d));
 	d->t = t;
 	d->perfect = perfect;
@@ -354,7 +356,15 @@ int sim_device_init(struct sim_device *d, const struct sim_trace *t,
 	d->rng = t->seed * 0x9E3779B97F4A7C15ULL + 1;
 	d->hist_len = (size_t)(t->delay_ns / t->step_ns) + 2;
 	d->hist = calloc(d->hist_len, sizeof(*d->hist));
-	return d->hist ? 0 : -ENOMEM;
+	if (!d->hist)
+		return -ENOMEM;
+	pages = t->initial_bytes / SIM_PAGE;
+	if (!pages)
+		return 0;
+	if (ext_push(d, pages, (double)pages * PAGE / t->initial_ratio) < 0)
+		return -ENOMEM;
+	record(d);	/* the first samples see it */
+	return 0;
 }
 
 void sim_device_free(struct sim_device *d)

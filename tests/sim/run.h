@@ -22,7 +22,11 @@ enum sim_policy { SIM_STATIC, SIM_ADAPTIVE, SIM_ORACLE };
  * @avg_logical: time average of the data resident on the device
  * @util: @avg_logical relative to the oracle's (set by the caller)
  * @gate_flaps: number of gate changes (open to closed or back)
+ * @flaps_per_100s: @gate_flaps per 100 s of trace; a trace shorter than
+ *	100 s counts as 100 s
  * @evicted_bytes: data pushed out of the device (balloon and requests)
+ * @passes, @passes_per_s: policy passes (cramd's wakeups for the device),
+ *	on schedule or woken by a threshold, in all and per second
  */
 struct sim_result {
 	const char *trace;
@@ -33,13 +37,21 @@ struct sim_result {
 	double avg_logical;
 	double util;
 	uint64_t gate_flaps;
+	double flaps_per_100s;
 	uint64_t evicted_bytes;
+	uint64_t passes;
+	double passes_per_s;
+};
+
+/* What the command line changes of cramd's defaults; NULL: nothing. */
+struct sim_options {
+	long max_sleep_ms;	/* [policy] max_sleep_ms, -1: the default */
 };
 
 const char *sim_policy_name(enum sim_policy p);
 
 /** sim_run - play @t with policy @p; returns 0 or -ENOMEM. */
-int sim_run(const struct sim_trace *t, enum sim_policy p,
+int sim_run(const struct sim_trace *t, enum sim_policy p, const struct sim_options *o,
 	    struct sim_result *r);
 
 #endif

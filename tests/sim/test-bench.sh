@@ -16,7 +16,7 @@ grep -q '^worst case: static: ' "$d/out" || fail "no summary line"
 
 "$bench" --no-shipped --trace "$trace" --json >"$d/json" || fail "--json failed"
 for k in trace policy compressible overflows min_headroom_bytes \
-	utilization_vs_oracle gate_flaps evicted_bytes; do
+	utilization_vs_oracle gate_flaps evicted_bytes gate_flaps_per_100s passes_per_s; do
 	grep -q "\"$k\": " "$d/json" || fail "no key $k in the JSON output"
 done
 [ "$(grep -c '"policy": ' "$d/json")" = 3 ] || fail "expected 3 results"

@@ -156,6 +156,20 @@ static int timing_key(struct parser *p, const char *key, const char *val)
 	return fail(p, "timing: unknown key '%.40s'", key);
 }
 
+static int initial_key(struct parser *p, const char *key, const char *val)
+{
+	struct sim_trace *t = p->t;
+
+	if (!strcmp(key, "logical"))
+		return size_value(p, key, val, 0, &t->initial_bytes);
+	if (!strcmp(key, "ratio")) {
+		if (parse_ratio(val, &t->initial_ratio) || t->initial_ratio == 0)
+			return fail(p, "%s: '%.40s' is not a ratio from 1.0 to 100", key, val);
+		return 0;
+	}
+	return fail(p, "initial: unknown key '%.40s'", key);
+}
+
 static int phase_key(struct parser *p, struct sim_phase *ph, const char *key,
 		     const char *val)
 {
@@ -281,12 +295,14 @@ static int parse_line(struct parser *p, char *line)
 		return each_pair(p, rest, device_key);
 	if (!strcmp(word, "timing"))
 		return each_pair(p, rest, timing_key);
+	if (!strcmp(word, "initial"))
+		return each_pair(p, rest, initial_key);
 	if (!strcmp(word, "phase"))
 		return add_phase(p, rest);
 	if (!strcmp(word, "pages"))
 		return add_pages(p, rest);
 	return fail(p, "unknown line '%.40s', expected name, compressible, device, "
-		    "timing, phase or pages", word);
+		    "initial, timing, phase or pages", word);
 }
 
 static int check_trace(struct parser *p)
@@ -298,6 +314,9 @@ static int check_trace(struct parser *p)
 		return fail(p, "no phase");
 	if (t->phys_bytes > t->logical_bytes)
 		return fail(p, "device: phys is larger than logical");
+	if (t->initial_bytes > t->logical_bytes ||
+	    (double)t->initial_bytes / t->initial_ratio > (double)t->phys_bytes)
+		return fail(p, "initial: the data does not fit the device");
 	if (t->step_ns > t->poll_ns)
 		return fail(p, "timing: step_ms is longer than poll_ms");
 	for (i = 0; i < t->n_phases; i++)
@@ -323,6 +342,7 @@ static void defaults(struct sim_trace *t, const char *path)
 	t->delay_ns = 20 * NS_PER_MS;
 	t->noise_permille = 2;
 	t->seed = 1;
+	t->initial_ratio = 1.0;
 }
 
 int sim_trace_load(struct sim_trace *t, const char *path, char *err,

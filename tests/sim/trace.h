@@ -41,6 +41,9 @@ struct sim_trace {
 	uint64_t logical_bytes;
 	uint64_t phys_bytes;
 	uint64_t evict_bw;
+	/* data on the device when the trace starts */
+	uint64_t initial_bytes;		/* logical */
+	double initial_ratio;
 	/* timing, in ns, and telemetry quality */
 	uint64_t step_ns;
 	uint64_t poll_ns;

@@ -675,13 +675,13 @@ static void test_counters_wrap(void **state)
 	rig_tick(&r, 0, 1);
 	rig_tick(&r, 1000 * PAGE, 2);	/* wraps */
 	assert_true(r.s.snap.demoted_pages < 1000);
-	assert_true(r.st.demote_bps > 0);
-	assert_true(r.st.demote_bps <= 1000.0 * PAGE * 10);
-	before = r.st.demote_bps;
+	assert_true(r.st.est.in_bps > 0);
+	assert_true(r.st.est.in_bps <= 1000.0 * PAGE * 10);
+	before = r.st.est.in_bps;
 	r.s.snap.demoted_pages = 5;		/* reset: absurd increase */
 	r.s.snap.demoted_pages -= 1000;
 	rig_tick(&r, 0, 1);
-	assert_true(r.st.demote_bps == before);
+	assert_true(r.st.est.in_bps == before);
 	assert_false(d.degraded);
 }
 
@@ -705,7 +705,7 @@ static void test_clock_jumps(void **state)
 	assert_false(d.degraded);
 	assert_false(d.gate_closed);
 	/* the gap is not used as a rate sample */
-	assert_true(r.st.growth_bps < 200.0 * (1 << 20));
+	assert_true(cramd_estimator_growth(&r.st.est) < 200.0 * (1 << 20));
 }
 
 static void test_adaptive_large_values(void **state)
@@ -723,6 +723,117 @@ static void test_adaptive_large_values(void **state)
 	assert_true(d.gate_closed);
 	assert_true(d.evict);
 	assert_true(d.evict_bytes <= r.s.snap.logical_bytes);
+}
+
+/* ---- the wakeup schedule ----------------------------------------------------- */
+
+/*
+ * Whatever the use and the rate limit, a device is never left longer than
+ * it takes to get from its use to the limit at the highest inflow the
+ * knobs allow (the rate limit in force, at 1:1), less a reaction time;
+ * the high threshold armed leaves a reaction time of that inflow too.
+ */
+static void test_schedule_never_past_danger(void **state)
+{
+	uint64_t limit = GIB - GIB / 1000 * 20, used;
+	unsigned int checked = 0, slept = 0;
+	int i;
+
+	for (used = 0; used < GIB; used += 37 * MIB) {
+		struct rig r;
+
+		rig_init(&r);
+		r.cfg.adaptive.max_sleep_ms = 60000;
+		r.s.snap.logical_bytes = 2 * used;
+		rig_set_used(&r, used);
+		for (i = 0; i < 30 && !d.gate_closed; i++) {
+			double react = 0.1 + 0.2, rate = (double)r.st.rate_limit;
+			double sleep = (double)d.sleep_ns / 1e9;
+
+			rig_tick(&r, 4 * MIB, 2);
+			sleep = (double)d.sleep_ns / 1e9;
+			rate = (double)r.st.rate_limit;
+			if (d.gate_closed)
+				break;
+			checked++;
+			assert_true(sleep >= 0.1 && sleep <= 60);
+			if (sleep > 0.1) {
+				/* the knobs: the rate limit, and the capacity target's room */
+				double room = (double)r.st.capacity_pages * PAGE -
+					      (double)r.s.snap.logical_bytes;
+				double in = rate * (sleep + react);
+
+				slept++;
+				assert_true((double)r.s.snap.phys_used_bytes + (in < room ? in : room) <=
+					    (double)limit);
+			}
+			assert_true(d.arm_high > r.s.snap.phys_used_bytes);
+			/* armed a reaction time below the limit, unless the room guards it */
+			assert_true((double)d.arm_high <= (double)limit - rate * react + 1 ||
+				    (double)r.st.capacity_pages * PAGE - (double)r.s.snap.logical_bytes +
+				    (double)r.s.snap.phys_used_bytes <= (double)limit ||
+				    sleep <= 0.1);
+		}
+	}
+	assert_true(checked > 100);
+	assert_true(slept > 10);
+}
+
+/* An idle device: a rate limit it cannot get into danger with, a long sleep, armed just above. */
+static void test_schedule_idle(void **state)
+{
+	struct rig r;
+	double budget;
+	int i;
+
+	rig_init(&r);
+	r.cfg.adaptive.max_sleep_ms = 10000;
+	r.s.snap.logical_bytes = GIB;
+	for (i = 0; i < 5; i++)
+		rig_set_used(&r, GIB / 2);
+	budget = (double)(GIB - GIB / 1000 * 20 - GIB / 2);
+	assert_false(d.gate_closed);
+	assert_int_equal(d.sleep_ns, 10000 * MS);
+	assert_true((double)r.st.rate_limit * (10 + 0.3) <= budget);
+	assert_true(d.arm_high > GIB / 2);
+	assert_true(d.arm_high <= GIB / 2 + (uint64_t)budget / 32);
+	/* busy again: the policy takes it back at once */
+	for (i = 0; i < 5; i++)
+		rig_tick(&r, 64 * MIB, 2);
+	assert_true(d.sleep_ns < 10000 * MS);
+	assert_true(r.st.rate_limit > 100 * MIB);
+}
+
+/* Closed with no room: nothing comes in, sleep long, armed low where it may reopen. */
+static void test_schedule_closed(void **state)
+{
+	struct rig r;
+
+	rig_init(&r);
+	r.cfg.adaptive.max_sleep_ms = 10000;
+	r.s.snap.logical_bytes = 2 * GIB;
+	rig_set_used(&r, GIB - GIB / 1000 * 15);
+	assert_true(d.gate_closed);
+	assert_int_equal(d.sleep_ns, 10000 * MS);
+	assert_true(d.arm_low > 0 && d.arm_low < GIB - GIB / 1000 * 20);
+	/* room again but held closed: woken when the hold is over */
+	rig_set_used(&r, GIB / 2);
+	assert_true(d.gate_closed);
+	assert_true(d.sleep_ns <= 1000 * MS);
+}
+
+/* max_sleep_ms 0 (the default): a pass every poll interval, the watermarks armed. */
+static void test_schedule_off(void **state)
+{
+	struct rig r;
+
+	rig_init(&r);
+	assert_int_equal(r.cfg.adaptive.max_sleep_ms, 0);
+	rig_set_used(&r, GIB / 2);
+	rig_set_used(&r, GIB / 2);
+	assert_int_equal(d.sleep_ns, 100 * MS);
+	assert_int_equal(d.arm_high, 0);
+	assert_int_equal(d.arm_low, 0);
 }
 
 int main(void)
@@ -753,6 +864,10 @@ int main(void)
 		cmocka_unit_test(test_counters_wrap),
 		cmocka_unit_test(test_clock_jumps),
 		cmocka_unit_test(test_adaptive_large_values),
+		cmocka_unit_test(test_schedule_never_past_danger),
+		cmocka_unit_test(test_schedule_idle),
+		cmocka_unit_test(test_schedule_closed),
+		cmocka_unit_test(test_schedule_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
