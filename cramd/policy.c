@@ -23,13 +23,13 @@
  *  - requests eviction when headroom falls below a critical level, sized
  *    with the current compression ratio and the measured eviction
  *    throughput.
+ * When the next pass is due, and where cramd arms the thresholds, is the
+ * wakeup schedule's concern (policy-schedule.c).
  */
 #include <string.h>
 
-#include "policy.h"
+#include "policy-private.h"
 
-#define NS_PER_MS 1000000ULL
-#define NS_PER_S 1e9
 #define RATE_MAX ((double)(1ULL << 62))
 #define DEFAULT_PAGE 4096ULL
 #define GIB 1073741824.0
@@ -126,47 +126,12 @@ static void decide_static(const struct cramd_policy_params *prm,
 
 /* ---- the adaptive policy ------------------------------------------------------- */
 
-/*
- * What one adaptive step works with, all in bytes and seconds. "used" is
- * the estimate's upper bound: the filtered use plus the configured number
- * of its standard deviations.
- */
-struct plan {
-	double cap, used, logical, page;
-	double react_s;		/* poll interval + actuation lag (as measured) */
-	double budget;		/* limit - used */
-	double fbudget;		/* limit - forecast */
-	double fmean;		/* forecast of the filtered use - limit */
-	double out;		/* physical bytes/s leaving the device */
-	double growth;		/* net physical growth, bytes/s, >= 0 */
-	double rate;		/* allowed demotion, bytes/s */
-	double min_rate;
-	double reopen;		/* budget a closed gate waits for */
-	double reserve;
-	double limit;
-	double idle_rate;	/* an idle device's rate limit, 0: busy */
-	double noise_var;	/* of one reading of the use */
-};
-
-/*
- * Flapping is bounded: a gate reopens only when the last
- * CRAMD_POLICY_FLAPS changes did not all fall in the last FLAP_WINDOW_S,
- * so that with the close after it no window of that length holds more than
- * CRAMD_POLICY_FLAPS + 1 changes; a device that empties slowly loses the
- * room that collects meanwhile.
- */
-#define FLAP_WINDOW_S 100.0
-
+/* The flap budget (FLAP_WINDOW_S, policy-private.h) lets the gate change. */
 static bool flaps_allow(const struct cramd_policy_state *st, uint64_t now)
 {
 	/* the slot written next holds the oldest of the last changes */
 	return st->n_changes < CRAMD_POLICY_FLAPS ||
 	       now - st->changes_ns[st->change_pos] >= FLAP_WINDOW_S * NS_PER_S;
-}
-
-static double sigmas(const struct cramd_adaptive *a)
-{
-	return 1 + 2 * a->safety_percent / 100.0;
 }
 
 static void make_plan(const struct cramd_policy_params *prm,
@@ -410,84 +375,6 @@ static void adaptive_evict(const struct cramd_policy_params *prm,
 	st->evict_at_ns = now;
 }
 
-/*
- * The wakeup schedule: the next pass is due before the device could get
- * from its use (the estimate's upper bound) to the limit at the highest
- * inflow the knobs allow (the rate limit, at 1:1, none with the gate
- * closed; none either when the capacity target leaves less room than
- * that), less one reaction time, and at most max_sleep_ms later. The high
- * threshold is armed one reaction time of that inflow below the limit,
- * so that a faster fill wakes cramd in time, and just above the use of an
- * idle device, so that it wakes when the device gets busy; a closed gate
- * arms the low threshold where it could reopen.
- */
-/* Seconds until a closed gate's hold and the flap budget let it reopen. */
-static double reopen_wait(const struct cramd_policy_params *prm,
-			  const struct cramd_policy_state *st, uint64_t now)
-{
-	uint64_t at = st->gate_since_ns + prm->adaptive.min_gate_closed_ms * NS_PER_MS;
-	uint64_t flap = st->changes_ns[st->change_pos] +
-			(uint64_t)(FLAP_WINDOW_S * NS_PER_S);
-
-	if (st->n_changes >= CRAMD_POLICY_FLAPS && flap > at)
-		at = flap;
-	return at > now ? (double)(at - now) / NS_PER_S : 0;
-}
-
-static void adaptive_schedule(const struct cramd_policy_params *prm,
-			      const struct cramd_policy_state *st,
-			      const struct cramd_telemetry *t, const struct plan *p,
-			      uint64_t now, struct cramd_actions *out)
-{
-	double poll = prm->poll_interval_ms / 1000.0, most = prm->adaptive.max_sleep_ms / 1000.0;
-	double inflow = out->gate_closed ? 0 : (double)st->rate_limit, sleep = most;
-	double room = st->capacity_pages ? (double)st->capacity_pages * p->page - p->logical : -1;
-	double used = st->est.used, high = p->limit, in = st->est.in_bps;
-	/* never armed where a reading's noise or the estimate's doubt already is */
-	double floor = p->used + sigmas(&prm->adaptive) * cramd_root(p->noise_var) + p->page;
-
-	(void)t;
-	if (st->rate_limit == 0 || st->rate_limit == UINT64_MAX)
-		inflow = -1;		/* unlimited */
-	if (inflow == 0) {
-		sleep = most;		/* gate closed: nothing comes in */
-	} else if (p->budget <= 0 || inflow < 0) {
-		sleep = poll;
-	} else if (inflow > 0 && room >= 0 && room <= p->budget) {
-		/* the capacity target keeps it from the limit: wake before it binds */
-		high = used + room * st->est.size_in * 3 / 4;
-		if (in > 0 && room * 3 / 4 / in < sleep)
-			sleep = room * 3 / 4 / in;
-	} else if (inflow > 0) {
-		sleep = p->budget / inflow - p->react_s;
-		high = p->limit - inflow * p->react_s;
-	}
-	if (most <= poll)
-		return;		/* a pass every poll interval, the watermarks armed */
-	if (p->idle_rate && !out->gate_closed && used + p->budget / 64 < high)
-		high = used + p->budget / 64;
-	if (high < floor) {	/* as good as there: the next poll decides */
-		high = p->limit > floor ? p->limit : floor;
-		if (inflow != 0)
-			sleep = poll;
-	}
-	if (out->evict)		/* eviction under way: watched */
-		sleep = poll;
-	if (sleep > most)
-		sleep = most;
-	if (sleep < poll)
-		sleep = poll;
-	/* closed: woken where it may reopen, or when its hold is over */
-	if (out->gate_closed && p->budget >= p->reopen)
-		sleep = reopen_wait(prm, st, now) > poll ? reopen_wait(prm, st, now) : poll;
-	else if (out->gate_closed && p->limit - p->reopen > 0)
-		out->arm_low = (uint64_t)(p->limit - p->reopen);
-	if (sleep > most)
-		sleep = most;
-	out->sleep_ns = (uint64_t)(sleep * NS_PER_S);
-	out->arm_high = high < p->cap ? (uint64_t)high : (uint64_t)p->cap;
-}
-
 static void decide_adaptive(const struct cramd_policy_params *prm,
 			    struct cramd_policy_state *st,
 			    const struct cramd_telemetry *t, uint64_t now,
@@ -499,7 +386,7 @@ static void decide_adaptive(const struct cramd_policy_params *prm,
 	adaptive_gate(prm, st, &p, now, out);
 	adaptive_rate(st, &p, out);
 	adaptive_evict(prm, st, t->snap, &p, now, out);
-	adaptive_schedule(prm, st, t, &p, now, out);
+	cramd_policy_schedule(prm, st, t, &p, now, out);
 }
 
 /* ---- the fail-safe and the step --------------------------------------------------- */

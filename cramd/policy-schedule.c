@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The adaptive policy's wakeup schedule: the next pass is due before the
+ * device could get from its use (the estimate's upper bound) to the limit
+ * at the highest inflow the knobs allow (the rate limit, at 1:1, none
+ * with the gate closed; none either when the capacity target leaves less
+ * room than that), less one reaction time, and at most max_sleep_ms
+ * later. The high threshold is armed one reaction time of that inflow below the limit,
+ * so that a faster fill wakes cramd in time, and just above the use of an
+ * idle device, so that it wakes when the device gets busy; a closed gate
+ * arms the low threshold where it could reopen.
+ */
+#include "policy-private.h"
+
+/* Seconds until a closed gate's hold and the flap budget let it reopen. */
+static double reopen_wait(const struct cramd_policy_params *prm,
+			  const struct cramd_policy_state *st, uint64_t now)
+{
+	uint64_t at = st->gate_since_ns + prm->adaptive.min_gate_closed_ms * NS_PER_MS;
+	uint64_t flap = st->changes_ns[st->change_pos] +
+			(uint64_t)(FLAP_WINDOW_S * NS_PER_S);
+
+	if (st->n_changes >= CRAMD_POLICY_FLAPS && flap > at)
+		at = flap;
+	return at > now ? (double)(at - now) / NS_PER_S : 0;
+}
+
+void cramd_policy_schedule(const struct cramd_policy_params *prm,
+			   const struct cramd_policy_state *st,
+			   const struct cramd_telemetry *t, const struct plan *p,
+			   uint64_t now, struct cramd_actions *out)
+{
+	double poll = prm->poll_interval_ms / 1000.0, most = prm->adaptive.max_sleep_ms / 1000.0;
+	double inflow = out->gate_closed ? 0 : (double)st->rate_limit, sleep = most;
+	double room = st->capacity_pages ? (double)st->capacity_pages * p->page - p->logical : -1;
+	double used = st->est.used, high = p->limit, in = st->est.in_bps;
+	/* never armed where a reading's noise or the estimate's doubt already is */
+	double floor = p->used + sigmas(&prm->adaptive) * cramd_root(p->noise_var) + p->page;
+
+	(void)t;
+	if (st->rate_limit == 0 || st->rate_limit == UINT64_MAX)
+		inflow = -1;		/* unlimited */
+	if (inflow == 0) {
+		sleep = most;		/* gate closed: nothing comes in */
+	} else if (p->budget <= 0 || inflow < 0) {
+		sleep = poll;
+	} else if (inflow > 0 && room >= 0 && room <= p->budget) {
+		/* the capacity target keeps it from the limit: wake before it binds */
+		high = used + room * st->est.size_in * 3 / 4;
+		if (in > 0 && room * 3 / 4 / in < sleep)
+			sleep = room * 3 / 4 / in;
+	} else if (inflow > 0) {
+		sleep = p->budget / inflow - p->react_s;
+		high = p->limit - inflow * p->react_s;
+	}
+	if (most <= poll)
+		return;		/* a pass every poll interval, the watermarks armed */
+	if (p->idle_rate && !out->gate_closed && used + p->budget / 64 < high)
+		high = used + p->budget / 64;
+	if (high < floor) {	/* as good as there: the next poll decides */
+		high = p->limit > floor ? p->limit : floor;
+		if (inflow != 0)
+			sleep = poll;
+	}
+	if (out->evict)		/* eviction under way: watched */
+		sleep = poll;
+	if (sleep > most)
+		sleep = most;
+	if (sleep < poll)
+		sleep = poll;
+	/* closed: woken where it may reopen, or when its hold is over */
+	if (out->gate_closed && p->budget >= p->reopen)
+		sleep = reopen_wait(prm, st, now) > poll ? reopen_wait(prm, st, now) : poll;
+	else if (out->gate_closed && p->limit - p->reopen > 0)
+		out->arm_low = (uint64_t)(p->limit - p->reopen);
+	if (sleep > most)
+		sleep = most;
+	out->sleep_ns = (uint64_t)(sleep * NS_PER_S);
+	out->arm_high = high < p->cap ? (uint64_t)high : (uint64_t)p->cap;
+}
