@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * One managed cram device: a pass from libcram's snapshot through the
- * policy to the device's knobs, with drift checks; see device.h.
+ * policy to the device's knobs, with drift checks; see device.h. Bringing
+ * it up in its configured mode is device-setup.c's concern.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,7 +16,7 @@
 
 #include "util/clock.h"
 
-#include "device.h"
+#include "device-private.h"
 #include "log.h"
 
 /* The knobs a pass keeps at their intended values, as bits of knob_err. */
@@ -27,34 +28,6 @@ static const char *const knob_names[] = {
 	[KNOB_CAPACITY] = "capacity_pages",
 	[KNOB_EVICT] = "evict_bytes",
 	[KNOB_THRESHOLDS] = "high_threshold_bytes",
-};
-
-struct cramd_device {
-	char devname[CRAMD_DEVNAME_MAX];
-	int node;
-	char region[CRAMD_DEVNAME_MAX];
-	char memdevs[CRAMD_MEMDEVS_MAX];
-	bool has_serial;
-	unsigned long long serial;
-	struct cram_ctx *ctx;		/* referenced: @cdev belongs to it */
-	struct cram_device *cdev;
-	struct cramd_policy_params params;
-	struct cramd_device_setup setup;	/* as configured */
-	enum cramd_device_mode mode;	/* as the kernel reported it at setup */
-	struct cramd_policy_state pol;	/* the gate and degraded, held here only */
-	struct cramd_history *history;
-	uint64_t total_pages;
-	/* What has been said already, so that each condition is logged once. */
-	bool degraded_said;		/* a degraded record stands, with: */
-	enum cramd_cause degraded_cause;
-	int degraded_errno;		/* for CRAMD_CAUSE_UNREADABLE */
-	bool overfull;
-	unsigned int knob_err;		/* bits: a write of the knob failed, logged */
-	/* The thresholds as written, for the capacity they were computed from. */
-	bool thresholds_set;
-	uint64_t thresholds_capacity;
-	uint64_t armed_high, armed_low;	/* the policy's, as written; 0: the watermarks */
-	uint64_t due_ns;		/* the next pass, at the latest (CLOCK_MONOTONIC) */
 };
 
 static void record_init(const struct cramd_device *d, struct cramd_record *r,
@@ -363,134 +336,6 @@ uint64_t cramd_device_due_ns(const struct cramd_device *d)
 	return d->due_ns;
 }
 
-/* ---- setting up ----------------------------------------------------------------------- */
-
-static int check_abi(struct cramd_device *d)
-{
-	uint64_t abi;
-	int rc = cram_device_get_abi_version(d->cdev, &abi);
-
-	if (rc < 0) {
-		cramd_device_event(d, LOG_ERR, "skip", "%s: cannot read %s/abi_version: %s; not managed",
-				   d->devname, cram_device_get_path(d->cdev), strerror(-rc));
-		return rc;
-	}
-	if (abi != 1) {
-		cramd_device_event(d, LOG_ERR, "skip", "%s: unsupported cram ABI version %" PRIu64
-				   "; not managed", d->devname, abi);
-		return -EPROTONOSUPPORT;
-	}
-	return 0;
-}
-
-/* A device online in another mode than configured: said, not forced. */
-static void mode_mismatch(const struct cramd_device *d)
-{
-	cramd_device_event(d, LOG_ERR, "mode", "%s: online in %s mode, but the configuration "
-			   "asks for mode = %s; left as it is (offline it, cramctl offline %s, "
-			   "to change the mode)", d->devname, cramd_device_mode_name(d->mode),
-			   cramd_device_mode_name(d->setup.mode), d->devname);
-}
-
-/*
- * Before online: the configured mode into cram/mode, which the kernel
- * takes only while the device is offline. A kernel without cram/mode
- * (ABI v1) has compressed devices only: mode = placement keeps such a
- * device offline and unmanaged rather than online in the wrong mode.
- */
-static int prepare_mode(struct cramd_device *d)
-{
-	enum cramd_device_mode want = d->setup.mode;
-	int rc = cram_device_get_mode(d->cdev);
-
-	d->mode = CRAMD_MODE_COMPRESSED;
-	if (rc == -ENOENT && want == CRAMD_MODE_PLACEMENT) {
-		cramd_device_event(d, LOG_ERR, "mode", "%s: mode = placement, but the kernel has "
-				   "no placement mode (no %s/mode: cram ABI v1); not onlined, "
-				   "not managed", d->devname, cram_device_get_path(d->cdev));
-		return -EOPNOTSUPP;
-	}
-	if (rc == -ENOENT)
-		return 0;
-	if (rc < 0) {
-		cramd_device_event(d, LOG_ERR, "mode", "%s: cannot read %s/mode: %s; not managed",
-				   d->devname, cram_device_get_path(d->cdev), strerror(-rc));
-		return rc;
-	}
-	d->mode = rc == CRAM_MODE_PLACEMENT ? CRAMD_MODE_PLACEMENT : CRAMD_MODE_COMPRESSED;
-	if (d->mode == want)
-		return 0;
-	if (cram_device_get_state(d->cdev) == CRAM_DEVICE_ONLINE) {
-		mode_mismatch(d);
-		return 0;
-	}
-	rc = cram_device_set_mode(d->cdev, want == CRAMD_MODE_PLACEMENT ? CRAM_MODE_PLACEMENT :
-								    CRAM_MODE_COMPRESSED);
-	if (rc < 0) {
-		cramd_device_event(d, LOG_ERR, "mode", "%s: cannot set mode %s: %s; not onlined, "
-				   "not managed", d->devname, cramd_device_mode_name(want),
-				   strerror(-rc));
-		return rc;
-	}
-	d->mode = want;
-	cramd_device_event(d, LOG_INFO, "mode", "%s: mode set to %s", d->devname,
-			   cramd_device_mode_name(want));
-	return 0;
-}
-
-/* After online: the configured migrate into cram/user_migrate (compressed mode only). */
-static void apply_migrate(struct cramd_device *d)
-{
-	bool now = false;
-	int rc;
-
-	if (d->mode == CRAMD_MODE_PLACEMENT)
-		return;
-	rc = cram_device_get_user_migrate(d->cdev, &now);
-	if (rc == -ENOENT) {
-		if (d->setup.migrate)
-			cramd_device_event(d, LOG_ERR, "migrate", "%s: migrate = yes, but the kernel "
-					   "has no explicit migration (no user_migrate: cram ABI "
-					   "v1); left off", d->devname);
-		return;
-	}
-	if (rc == 0 && now == d->setup.migrate)
-		return;
-	rc = cram_device_set_user_migrate(d->cdev, d->setup.migrate);
-	if (rc < 0)
-		cramd_device_event(d, LOG_ERR, "migrate", "%s: cannot set user_migrate to %d: %s",
-				   d->devname, d->setup.migrate, strerror(-rc));
-	else
-		cramd_device_event(d, LOG_INFO, "migrate", "%s: explicit migration into node %d %s",
-				   d->devname, d->node, d->setup.migrate ? "allowed" : "refused");
-}
-
-static int bring_online(struct cramd_device *d)
-{
-	int rc = cram_device_get_state(d->cdev);
-
-	if (rc == CRAM_DEVICE_ONLINE) {
-		cramd_device_event(d, LOG_INFO, "online", "%s: already online (node %d)",
-				   d->devname, d->node);
-		return 0;
-	}
-	if (rc < 0) {
-		cramd_device_event(d, LOG_ERR, "online", "%s: cannot read %s/state: %s; not managed",
-				   d->devname, cram_device_get_path(d->cdev), strerror(-rc));
-		return rc;
-	}
-	rc = cram_device_set_state(d->cdev, CRAM_DEVICE_ONLINE);
-	if (rc < 0) {
-		cramd_device_event(d, LOG_ERR, "online", "%s: cannot online: %s; not managed",
-				   d->devname, strerror(-rc));
-		return rc;
-	}
-	cramd_device_event(d, LOG_INFO, "online", "%s: onlined as private node %d%s",
-			   d->devname, d->node,
-			   d->mode == CRAMD_MODE_PLACEMENT ? " in placement mode" : "");
-	return 0;
-}
-
 int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 		     struct cram_ctx *ctx, struct cram_device *cdev, const struct cramd_policy_params *params,
 		     const struct cramd_device_setup *setup, struct cramd_history *history)
@@ -513,16 +358,11 @@ int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 	d->params = *params;
 	d->setup = *setup;
 	d->history = history;
-	rc = check_abi(d);
-	if (rc == 0)
-		rc = prepare_mode(d);
-	if (rc == 0)
-		rc = bring_online(d);
+	rc = cramd_device_bring_up(d);
 	if (rc < 0) {
 		cramd_device_free(d);
 		return rc;
 	}
-	apply_migrate(d);
 	cram_device_get_no_alloc(cdev, &closed);
 	if (cram_device_get_total_pages(cdev, &d->total_pages) < 0)
 		d->total_pages = 0;
@@ -576,16 +416,6 @@ void cramd_device_set_params(struct cramd_device *d, const struct cramd_policy_p
 	d->thresholds_set = false;	/* the watermarks may have moved */
 	d->thresholds_capacity = 0;
 	d->armed_high = 0;
-}
-
-void cramd_device_set_setup(struct cramd_device *d, const struct cramd_device_setup *s)
-{
-	bool mode_changed = s->mode != d->setup.mode;
-
-	d->setup = *s;
-	if (mode_changed && d->mode != s->mode)
-		mode_mismatch(d);
-	apply_migrate(d);
 }
 
 void cramd_device_rewrite(struct cramd_device *d)
