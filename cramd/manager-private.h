@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The manager's state, shared by its three files: manager.c (the device
- * table, hotplug, the event sources), manager-requests.c (what the
- * control socket asks of it) and manager-claim.c (claiming the devices
- * the configuration names). Nothing else includes this.
+ * The manager's state, shared by its files: manager.c (the device
+ * table, hotplug, the life cycle), manager-events.c (the timer and the
+ * uevent monitor), manager-requests.c (what the control socket asks of
+ * it), manager-claim.c (claiming the devices the configuration names),
+ * manager-release.c (giving devices back to device_dax) and
+ * manager-unmanaged.c (why a known device is not managed). Nothing else
+ * includes this.
  */
 #ifndef CRAMD_MANAGER_PRIVATE_H
 #define CRAMD_MANAGER_PRIVATE_H
@@ -88,6 +91,10 @@ bool cramd_manager_is_held(const struct cramd_manager *m, const char *name);
 /* Whether @d has a device or region named @name (a [global] devices entry). */
 bool cramd_manager_name_found(const struct cramd_discovery *d, const char *name);
 void cramd_manager_discover(struct cramd_manager *m);
+
+/* manager-events.c; without uevents cramd still polls: failures are warnings. */
+void cramd_manager_start_monitor(struct cramd_manager *m);
+int cramd_manager_start_timer(struct cramd_manager *m);
 
 /* manager-claim.c */
 void cramd_manager_claim_unmatched(struct cramd_manager *m, const struct cramd_discovery *d);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cramd manager: the table of managed devices, hotplug (discovery and
- * uevents) and the event sources (poll timer, uevent monitor). What the
- * control socket asks is manager-requests.c's, each device's own pass
- * device.c's,
- * taking a device offline offline.c's, the start-up checks startup.c's.
+ * cramd manager: the table of managed devices, hotplug (discovery) and
+ * the manager's life cycle. The event sources (the shared timer, the
+ * uevent monitor) are manager-events.c's, what the control socket asks
+ * manager-requests.c's, each device's own pass device.c's, taking a
+ * device offline offline.c's, the start-up checks startup.c's.
  * Nothing here blocks the event loop: discovery and offline run in child
  * processes that the loop watches.
  */
@@ -23,8 +23,6 @@
 #include "log.h"
 #include "manager-private.h"
 #include "startup.h"
-
-#define UEVENT_BATCH 64
 
 struct cramd_device *cramd_manager_find(struct cramd_manager *m, const char *name)
 {
@@ -68,29 +66,6 @@ void cramd_manager_run_all(struct cramd_manager *m)
 		cramd_device_pass(m->devs[i], m->paused);
 	cramd_manager_notify(m);
 	cramd_manager_reschedule(m);
-}
-
-/*
- * One timer for every device: set to the earliest pass due, at most one
- * poll interval away while no device is managed. Devices due within a
- * tenth of the poll interval of the earliest run with it (a pass early is
- * harmless: the schedule says "at the latest").
- */
-void cramd_manager_reschedule(struct cramd_manager *m)
-{
-	uint64_t now = 0, next, due;
-	size_t i;
-
-	if (!m->timer || sd_event_now(m->ev, CLOCK_MONOTONIC, &now) < 0)
-		return;
-	next = m->n ? UINT64_MAX : now + (uint64_t)m->cfg.poll_interval_ms * 1000;
-	for (i = 0; i < m->n; i++) {
-		due = cramd_device_due_ns(m->devs[i]) / 1000;
-		if (due < next)
-			next = due;
-	}
-	sd_event_source_set_time(m->timer, next > now ? next : now);
-	sd_event_source_set_enabled(m->timer, SD_EVENT_ONESHOT);
 }
 
 /* ---- the device table ----------------------------------------------------------------- */
@@ -297,116 +272,6 @@ void cramd_manager_discover(struct cramd_manager *m)
 		on_discovery(rc, &none, m);
 }
 
-/* ---- event sources ------------------------------------------------------------------------- */
-
-/* The devices whose pass is due (the policy's wakeup schedule). */
-static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct cramd_manager *m = userdata;
-	uint64_t now = usec, slack = (uint64_t)m->cfg.poll_interval_ms * 100;
-	size_t i;
-
-	(void)s;
-	sd_event_now(m->ev, CLOCK_MONOTONIC, &now);
-	for (i = 0; i < m->n; i++)
-		if (cramd_device_due_ns(m->devs[i]) / 1000 <= now + slack)
-			cramd_device_pass(m->devs[i], m->paused);
-	cramd_manager_notify(m);
-	cramd_manager_reschedule(m);
-	return 0;
-}
-
-static void on_change(struct cramd_manager *m, const char *name, const char *event)
-{
-	struct cramd_device *d = cramd_manager_find(m, name);
-
-	if (event && strcmp(event, "online") == 0 && !d) {
-		cramd_manager_discover(m);
-		return;
-	}
-	if (!d)
-		return;
-	if (event && strcmp(event, "offline") == 0) {
-		cramd_manager_drop(m, d, "went offline");
-		return;
-	}
-	/* high, low, or anything unknown: re-read everything now. */
-	cramd_device_event(d, LOG_INFO, "uevent", "%s: uevent CRAM_EVENT=%s: policy pass",
-			   name, event ? event : "(none)");
-	cramd_device_pass(d, m->paused);
-	cramd_manager_reschedule(m);
-}
-
-static void handle_uevent(struct cramd_manager *m, struct udev_device *u)
-{
-	const char *action = udev_device_get_action(u);
-	const char *name = udev_device_get_sysname(u);
-	const char *event = udev_device_get_property_value(u, "CRAM_EVENT");
-
-	if (!action || !name)
-		return;
-	cramd_log(LOG_DEBUG, "uevent %s %s CRAM_EVENT=%s", action, name, event ? event : "");
-	if (strcmp(action, "change") == 0)
-		on_change(m, name, event);
-	else if (strcmp(action, "add") == 0 || strcmp(action, "remove") == 0 ||
-		 strcmp(action, "bind") == 0 || strcmp(action, "unbind") == 0) {
-		/* a new device (cxl create-region): a failed claim may work now */
-		if (strcmp(action, "add") == 0)
-			cramd_manager_claims_reset(m);
-		cramd_manager_discover(m);
-	}
-}
-
-static int on_uevent(sd_event_source *s, int fd, uint32_t revents, void *userdata)
-{
-	struct cramd_manager *m = userdata;
-	int i;
-
-	for (i = 0; i < UEVENT_BATCH; i++) {
-		struct udev_device *u = udev_monitor_receive_device(m->monitor);
-
-		if (!u)
-			break;
-		handle_uevent(m, u);
-		udev_device_unref(u);
-	}
-	cramd_manager_notify(m);
-	return 0;
-}
-
-/* Without uevents cramd still works, by polling: failures are warnings. */
-static void start_monitor(struct cramd_manager *m)
-{
-	int rc;
-
-	m->udev = udev_new();
-	if (m->udev)
-		m->monitor = udev_monitor_new_from_netlink(m->udev, "udev");
-	if (!m->monitor) {
-		cramd_log(LOG_WARNING, "cannot monitor uevents; polling only");
-		return;
-	}
-	rc = udev_monitor_filter_add_match_subsystem_devtype(m->monitor, "dax", NULL);
-	if (rc >= 0)
-		rc = udev_monitor_enable_receiving(m->monitor);
-	if (rc >= 0)
-		rc = sd_event_add_io(m->ev, &m->uevent_src, udev_monitor_get_fd(m->monitor),
-				     EPOLLIN, on_uevent, m);
-	if (rc < 0)
-		cramd_log(LOG_WARNING, "cannot monitor uevents: %s; polling only", strerror(-rc));
-}
-
-static int start_timer(struct cramd_manager *m)
-{
-	uint64_t now;
-	int rc = sd_event_now(m->ev, CLOCK_MONOTONIC, &now);
-
-	if (rc < 0)
-		return rc;
-	return sd_event_add_time(m->ev, &m->timer, CLOCK_MONOTONIC,
-				 now + (uint64_t)m->cfg.poll_interval_ms * 1000, 1000, on_timer, m);
-}
-
 /* ---- life cycle ------------------------------------------------------------------------------ */
 
 /*
@@ -452,12 +317,12 @@ int cramd_manager_new(struct cramd_manager **out, const struct cramd_config *cfg
 	rc = cramd_startup_cram(&m->cram);
 	if (rc < 0)
 		goto fail;
-	start_monitor(m);
+	cramd_manager_start_monitor(m);
 	cramd_startup_check_demotion();
 	cramd_startup_check_provider(m->cram);
 	rc = first_discovery(m);
 	if (rc == 0)
-		rc = start_timer(m);
+		rc = cramd_manager_start_timer(m);
 	if (rc < 0)
 		goto fail;
 	cramd_manager_run_all(m);
