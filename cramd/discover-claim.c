@@ -5,7 +5,8 @@
  * (or kmem) and the cram provider. The device's driver link is the only
  * authority on where it is: it is read before and after every step, so
  * that another agent binding the device meanwhile (udev, an operator) is
- * noticed, and nothing is left half-bound.
+ * noticed, and nothing is left half-bound. Which dax devices a name
+ * stands for is discover-match.c's concern.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <daxctl/libdaxctl.h>
 
 #include "discover-claim.h"
+#include "discover-match.h"
 #include "discover-scan.h"
 #include "util/messages.h"
 #include "util/names.h"
@@ -27,15 +29,6 @@
 #define DAX_DEVICES	"/sys/bus/dax/devices"
 #define DAX_DRIVERS	"/sys/bus/dax/drivers"
 #define DRIVER_MAX	64
-#define REGION_MAX	32
-
-/* The CXL regions a name stands for, and what it matched on the way. */
-struct targets {
-	char (*regions)[REGION_MAX];
-	size_t n;
-	bool known;		/* the memdev, serial or region exists */
-	bool in_region;		/* ... and is part of a region */
-};
 
 static bool have_cram_provider(void)
 {
@@ -274,121 +267,9 @@ static int claim_dev(struct daxctl_dev *dev, bool system_ram)
 	return -1;
 }
 
-/* ---- what a name stands for --------------------------------------------------- */
-
-static int add_target(struct targets *t, const char *region)
-{
-	char (*v)[REGION_MAX];
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (!strcmp(t->regions[i], region))
-			return 0;
-	v = realloc(t->regions, (t->n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	t->regions = v;
-	snprintf(v[t->n++], REGION_MAX, "%s", region);
-	return 0;
-}
-
-static bool memdev_matches(struct cxl_memdev *md, const char *name)
-{
-	unsigned long long serial = cxl_memdev_get_serial(md);
-
-	if (!strncmp(name, "serial:", 7))	/* ULLONG_MAX: no serial known */
-		return serial != ULLONG_MAX && util_serial_matches(name, serial);
-	return !strcmp(cxl_memdev_get_devname(md), name);
-}
-
-/* Does CXL region @region match @name (itself, or one of its memdevs)? */
-static bool region_matches(struct cxl_region *region, const char *name)
-{
-	struct cxl_memdev_mapping *m;
-
-	if (!strncmp(name, "region", 6))
-		return !strcmp(cxl_region_get_devname(region), name);
-	cxl_mapping_foreach(region, m) {
-		struct cxl_decoder *dec = cxl_mapping_get_decoder(m);
-		struct cxl_memdev *md = dec ? cxl_decoder_get_memdev(dec) : NULL;
-
-		if (md && memdev_matches(md, name))
-			return true;
-	}
-	return false;
-}
-
-/* The CXL regions that region, memdev or serial @name stands for. */
-static int find_regions(const char *name, bool verbose, struct targets *t)
-{
-	struct cxl_ctx *ctx = cramd_cxl_new(verbose);
-	struct cxl_region *region;
-	struct cxl_memdev *md;
-	struct cxl_decoder *dec;
-	struct cxl_bus *bus;
-	int rc = 0;
-
-	if (!ctx)
-		return -ENXIO;
-	cxl_memdev_foreach(ctx, md)
-		if (memdev_matches(md, name))
-			t->known = true;
-	cxl_bus_foreach(ctx, bus) {
-		cxl_decoder_foreach(cxl_bus_get_port(bus), dec) {
-			cxl_region_foreach(dec, region) {
-				if (!region_matches(region, name))
-					continue;
-				t->known = t->in_region = true;
-				rc = add_target(t, cxl_region_get_devname(region));
-				if (rc < 0)
-					goto out;
-			}
-		}
-	}
-out:
-	cxl_unref(ctx);
-	return rc;
-}
-
-static bool dev_named(struct daxctl_dev *dev, const char *name,
-		      const struct targets *t)
-{
-	char region[REGION_MAX];
-	const char *path;
-	size_t i;
-
-	if (!strncmp(name, "dax", 3))
-		return !strcmp(daxctl_dev_get_devname(dev), name);
-	path = daxctl_region_get_path(daxctl_dev_get_region(dev));
-	cramd_region_of_path(path ? path : "", region, sizeof(region));
-	for (i = 0; i < t->n; i++)
-		if (!strcmp(t->regions[i], region))
-			return true;
-	return false;
-}
-
-/* Why @name matched no dax device. */
-static void report_no_match(const char *name, const struct targets *t)
-{
-	const char *what;
-
-	if (!strncmp(name, "dax", 3))
-		what = "no such dax device";
-	else if (!strncmp(name, "region", 6))
-		what = t->known ? "the CXL region has no dax device" : "no such CXL region";
-	else if (!t->known)
-		what = strncmp(name, "serial:", 7) ? "no such CXL memory device"
-						   : "no CXL memory device has this serial";
-	else if (!t->in_region)
-		what = "the memory device is in no CXL region";
-	else
-		what = "the memory device's CXL region has no dax device";
-	cramd_discover_log(LOG_ERR, "%s: %s; nothing claimed", name, what);
-}
-
 int cramd_claim(const char *name, bool system_ram, bool verbose)
 {
-	struct targets t = { NULL, 0, false, false };
+	struct cramd_targets t = { NULL, 0, false, false };
 	struct daxctl_region *region;
 	struct daxctl_ctx *ctx = NULL;
 	struct daxctl_dev *dev;
@@ -396,7 +277,7 @@ int cramd_claim(const char *name, bool system_ram, bool verbose)
 
 	if (!have_cram_provider())
 		return -1;
-	if (strncmp(name, "dax", 3) && find_regions(name, verbose, &t) < 0) {
+	if (strncmp(name, "dax", 3) && cramd_find_regions(name, verbose, &t) < 0) {
 		cramd_discover_log(LOG_ERR, "%s: cannot list the CXL regions", name);
 		failed++;
 	}
@@ -405,7 +286,7 @@ int cramd_claim(const char *name, bool system_ram, bool verbose)
 	if (ctx) {
 		daxctl_region_foreach(ctx, region) {
 			daxctl_dev_foreach(region, dev) {
-				if (!dev_named(dev, name, &t))
+				if (!cramd_dev_named(dev, name, &t))
 					continue;
 				matched++;
 				if (claim_dev(dev, system_ram) < 0)
@@ -417,7 +298,7 @@ int cramd_claim(const char *name, bool system_ram, bool verbose)
 		failed++;
 	}
 	if (!matched && !failed)
-		report_no_match(name, &t);
+		cramd_report_no_match(name, &t);
 	free(t.regions);
 	return matched && !failed ? 0 : -1;
 }
