@@ -5,10 +5,10 @@
  * at the highest inflow the knobs allow (the rate limit, at 1:1, none
  * with the gate closed; none either when the capacity target leaves less
  * room than that), less one reaction time, and at most max_sleep_ms
- * later. The high threshold is armed one reaction time of that inflow below the limit,
- * so that a faster fill wakes cramd in time, and just above the use of an
- * idle device, so that it wakes when the device gets busy; a closed gate
- * arms the low threshold where it could reopen.
+ * later. The high threshold is armed one reaction time of that inflow
+ * below the limit, so that a faster fill wakes cramd in time, and just
+ * above the use of an idle device, so that it wakes when the device gets
+ * busy; a closed gate arms the low threshold where it could reopen.
  */
 #include "policy-private.h"
 
