@@ -73,9 +73,12 @@ test_placement_online() {
 # test 2: an unmodified numactl --membind=N; then the policy's own faults
 test_placement_numactl() {
 	n=$tnode
+	pt0=$(node_kb $n PageTables)
 	out=$(numactl --membind=$n $PT where 32 2>&1)
-	check place:numactl-membind "numactl --membind=$n: $out" \
-		eval '[ "$(kv where_N$n "$out")" = 8192 ] && [ "$(elsewhere "$out" where $n)" = 0 ]'
+	pt1=$(node_kb $n PageTables)
+	check place:numactl-membind "numactl --membind=$n: $out node${n}_PageTables ${pt0}->${pt1}kB" \
+		eval '[ "$(kv where_N$n "$out")" = 8192 ] && [ "$(elsewhere "$out" where $n)" = 0 ] &&
+		[ "$pt1" = 0 ]'
 	out=$(numactl --membind=0,$n $PT where 8 2>&1)
 	check place:numactl-mixed "numactl --membind=0,$n: $(echo $out)" \
 		eval '[ "$(kv where_N$n "$out")" = 0 ]'
@@ -125,6 +128,15 @@ test_placement_move() {
 	done
 }
 
+# moving pages off a placement node, to DRAM node 0
+test_placement_off() {
+	n=$tnode
+	out=$($PT off $n 0 8 2>&1)
+	check place:off-node "$(echo $out)" \
+		eval '[ "$(kv before_N$n "$out")" = 2048 ] && [ "$(kv moved_N0 "$out")" = 1024 ] &&
+		[ "$(kv migrated_N0 "$out")" = 1024 ] && [ "$(kv data_bad "$out")" = 0 ]'
+}
+
 # test 3: ownership. A ($dax, placement) filled to its last page; B (the
 # second device, placement as well) and DRAM get none of the request's
 # pages, the next fault naming A gets SIGBUS, and a move onto A fails.
@@ -170,6 +182,10 @@ test_private_hugetlb() { # LABEL
 		return
 	fi
 	expect_wr "place:einval:hugetlb:$1" $h/nr_hugepages 1 EINVAL
+	echo 16 >/proc/sys/vm/nr_hugepages
+	check "place:hugetlb-global:$1" "global nr_hugepages=$(rd /proc/sys/vm/nr_hugepages) node$n=$(rd $h/nr_hugepages)" \
+		eval '[ "$(rd $h/nr_hugepages)" = 0 ]'
+	echo 0 >/proc/sys/vm/nr_hugepages
 	numactl --membind=$n sh -c 'echo 2 >/proc/sys/vm/nr_hugepages_mempolicy' 2>/dev/null
 	check "place:hugetlb-pool:$1" "node$n nr_hugepages=$(rd $h/nr_hugepages) HugePages_Total(node$n)=$(node_kb $n HugePages_Total) global=$(rd /proc/sys/vm/nr_hugepages)" \
 		eval '[ "$(rd $h/nr_hugepages)" = 0 ]'
@@ -303,6 +319,7 @@ test_placement_online
 test_placement_numactl
 test_placement_mbind_bad
 test_placement_move
+test_placement_off
 test_private_hugetlb placement
 test_placement_cpuset
 test_placement_ownership

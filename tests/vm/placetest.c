@@ -21,6 +21,9 @@
  *                                      migrate_pages(0, all others, NODE)
  *   placetest fault NODE MB            MPOL_BIND to NODE, fault MB, write
  *                                      it, check the data and where it is
+ *   placetest off NODE DST MB          fault MB bound to NODE, then move the
+ *                                      first half to DST with move_pages()
+ *                                      and the rest with migrate_pages()
  *
  * Nodes are counted with move_pages(2) given no target (the query form).
  */
@@ -364,6 +367,45 @@ static int cmd_fault(int node, unsigned long mb)
 	return 0;
 }
 
+static int cmd_off(int node, int dst, unsigned long mb)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, half, counts[MAX_NODES], absent, i;
+	unsigned long old = 1UL << node, new = 1UL << dst;
+	char *p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void **pages;
+	int *nodes, *status;
+	long rc;
+
+	half = n / 2;
+	pages = calloc(half, sizeof(*pages));
+	nodes = calloc(half, sizeof(*nodes));
+	status = calloc(half, sizeof(*status));
+	if (p == MAP_FAILED || !pages || !nodes || !status)
+		return die("alloc");
+	if (bind_range(p, n * pagesz, node))
+		return die("mbind");
+	for (i = 0; i < n; i++)
+		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	census(p, n, counts, &absent);
+	print_census("before", counts, absent);
+	/* the policy would refault onto NODE: the moves name DST explicitly */
+	for (i = 0; i < half; i++) {
+		pages[i] = p + i * pagesz;
+		nodes[i] = dst;
+	}
+	rc = move_pages(half, pages, nodes, status);
+	printf("move_rc=%ld ", rc);
+	census(p, half, counts, &absent);
+	print_census("moved", counts, absent);
+	rc = syscall(SYS_migrate_pages, 0, MAX_NODES + 1, &old, &new);
+	printf("migrate_rc=%ld ", rc);
+	census(p + half * pagesz, n - half, counts, &absent);
+	print_census("migrated", counts, absent);
+	printf("data_bad=%lu\n", bad_pages(p, n, 0));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	pagesz = sysconf(_SC_PAGESIZE);
@@ -380,6 +422,8 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "mpages"))
 		return cmd_mpages(atoi(argv[2]), strtoul(argv[3], NULL, 10), argv[4],
 				  argc > 5 ? argv[5] : NULL);
+	if (argc >= 5 && !strcmp(argv[1], "off"))
+		return cmd_off(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10));
 	if (argc >= 4 && !strcmp(argv[1], "fault"))
 		return cmd_fault(atoi(argv[2]), strtoul(argv[3], NULL, 10));
 	fprintf(stderr, "usage: see the comment at the top of placetest.c\n");
