@@ -123,7 +123,7 @@ test_placement_move() {
 			[ "$(kv written_bad "$out")" = 0 ]'
 		out=$($PT mpages $n 8 anon $u 2>&1)
 		check "place:migrate_pages:$who" "$(echo $out)" \
-			eval '[ "$(kv rc "$out")" = 0 ] && [ "$(kv moved_N$n "$out")" = 2048 ] &&
+			eval '[ "$(kv errno "$out")" = OK ] && [ "$(kv moved_N$n "$out")" = 2048 ] &&
 			[ "$(kv written_N$n "$out")" = 2048 ] && [ "$(kv data_bad "$out")" = 0 ]'
 	done
 }
@@ -261,16 +261,17 @@ test_user_migrate() {
 	check umig:open:shmem-eperm "$(echo $out) migrated_pages=$(rd $C/migrated_pages)" \
 		eval '[ "$(kv st_eperm "$out")" = 1024 ] && [ "$(kv moved_N$n "$out")" = 0 ] &&
 		[ "$(rd $C/migrated_pages)" = "$m1" ]'
-	# migrate_pages(2) by uid 65534: its anonymous pages move; shmem does not
+	# migrate_pages(2) by uid 65534: its anonymous pages move (the range
+	# and the process's other private pages), shmem does not
 	out=$($PT mpages $n 4 anon 65534 2>&1)
 	m2=$(rd $C/migrated_pages)
 	check umig:open:migrate_pages-65534 "$(echo $out) migrated_pages ${m1}->${m2}" \
-		eval '[ "$(kv moved_N$n "$out")" = 1024 ] && [ $((m2 - m1)) = 1024 ] &&
+		eval '[ "$(kv moved_N$n "$out")" = 1024 ] && [ $((m2 - m1)) -ge 1024 ] &&
 		[ "$(kv data_bad "$out")" = 0 ] && [ "$(kv written_N$n "$out")" = 0 ]'
 	out=$($PT mpages $n 4 shmem 65534 2>&1)
-	check umig:open:migrate_pages-shmem "$(echo $out) migrated_pages=$(rd $C/migrated_pages)" \
-		eval '[ "$(kv moved_N$n "$out")" = 0 ] && [ "$(kv rc "$out")" -gt 0 ] &&
-		[ "$(rd $C/migrated_pages)" = "$m2" ]'
+	check umig:open:migrate_pages-shmem "$(echo $out) migrated_pages ${m2}->$(rd $C/migrated_pages)" \
+		eval '[ "$(kv moved_N$n "$out")" = 0 ] && [ "$(kv rc "$out")" -ge 1024 ]'
+	m2=$(rd $C/migrated_pages)
 	# the gate closed: -ENOSPC for each page, none moves
 	expect_wr umig:no_alloc $C/no_alloc 1 OK
 	out=$($PT move $n 8 anon 2>&1)
@@ -279,7 +280,7 @@ test_user_migrate() {
 		[ "$(rd $C/migrated_pages)" = "$m2" ]'
 	out=$($PT mpages $n 8 anon 2>&1)
 	check umig:closed:migrate_pages "$(echo $out) migrated_pages=$(rd $C/migrated_pages)" \
-		eval '[ "$(kv rc "$out")" = 2048 ] && [ "$(kv moved_N$n "$out")" = 0 ] &&
+		eval '[ "$(kv rc "$out")" -ge 2048 ] && [ "$(kv moved_N$n "$out")" = 0 ] &&
 		[ "$(rd $C/migrated_pages)" = "$m2" ]'
 	expect_wr umig:no_alloc0 $C/no_alloc 0 OK
 	# capacity reached (capacity_pages 0, at or below the resident pages)
