@@ -14,12 +14,12 @@ test_bind() {
 		eval '[ "$drv" = cram ] && [ -d $C ]'
 }
 
-ATTRS="abi_version state node total_pages phys_capacity_bytes phys_used_bytes logical_bytes
+ATTRS="abi_version state mode user_migrate node total_pages phys_capacity_bytes phys_used_bytes logical_bytes
 capacity_pages no_alloc demote_rate_limit_bytes evict_bytes high_threshold_bytes
-low_threshold_bytes demoted_pages promoted_pages evicted_pages ballooned_pages stat
-sim/compress_ratio sim/latency_ns sim/overhead_bytes"
+low_threshold_bytes demoted_pages promoted_pages evicted_pages ballooned_pages
+migrated_pages stat sim/compress_ratio sim/latency_ns sim/overhead_bytes"
 RO_ATTRS="abi_version node total_pages phys_capacity_bytes phys_used_bytes logical_bytes
-demoted_pages promoted_pages evicted_pages ballooned_pages stat"
+demoted_pages promoted_pages evicted_pages ballooned_pages migrated_pages stat"
 U64_KNOBS="capacity_pages demote_rate_limit_bytes evict_bytes high_threshold_bytes
 low_threshold_bytes sim/compress_ratio sim/latency_ns sim/overhead_bytes"
 
@@ -28,9 +28,9 @@ test_formats() {
 	for a in $ATTRS; do
 		if [ -f $C/$a ]; then n=$((n + 1)); else missing="$missing $a"; fi
 	done
-	check attrs-exist "present=$n of 21 missing=[${missing# }]" [ $n = 21 ]
+	check attrs-exist "present=$n of 24 missing=[${missing# }]" [ $n = 24 ]
 	for a in $ATTRS; do
-		case $a in state|stat) continue ;; esac
+		case $a in state|stat|mode) continue ;; esac
 		v=$(rd $C/$a)
 		check "format:$a" "value=$v" is_num "$v"
 	done
@@ -408,7 +408,18 @@ test_rebind() {
 
 if setup; then
 	test_bind
-	if [ -d "$C" ]; then
+	# run.sh --only PARTS: only the named part-*.sh, in that order
+	only=$(sed -n 's/.*vmtests\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
+	if [ -d "$C" ] && [ -n "$only" ]; then
+		echo "VMINFO only parts: $only"
+		for p in $(echo "$only" | tr ',' ' '); do
+			if [ -r /vmtests/part-$p.sh ]; then
+				. /vmtests/part-$p.sh
+			else
+				result "only:$p" FAIL "no part-$p.sh"
+			fi
+		done
+	elif [ -d "$C" ]; then
 		test_formats
 		test_bad_input_offline
 		test_online

@@ -97,6 +97,12 @@ gcc -O2 -Wall -Wextra -o "$root/statpoll.tmp" "$here/statpoll.c" || die "cannot 
 copy_bin "$root/statpoll.tmp" vmtests
 mv "$root/vmtests/statpoll.tmp" "$root/vmtests/statpoll"
 rm -f "$root/statpoll.tmp"
+# the system calls of part-userplace.sh (libc only)
+gcc -std=gnu11 -O2 -Wall -Wextra -o "$root/placetest.tmp" "$here/placetest.c" ||
+	die "cannot build placetest"
+copy_bin "$root/placetest.tmp" vmtests
+mv "$root/vmtests/placetest.tmp" "$root/vmtests/placetest"
+rm -f "$root/placetest.tmp"
 
 # libcram's discovery and allocation helpers, for part-libcram.sh
 top=$(cd "$here/../.." && pwd)

@@ -5,13 +5,16 @@
 # status is 0 only when nothing failed.
 #
 # usage: tests/vm/run.sh [--build-dir DIR] [--systemd DEBS_DIR] [--kernel BZIMAGE]
-#                         [--keep] [--timeout S]
+#                         [--keep] [--timeout S] [--only PARTS]
 #   --build-dir  configured and built cram tree (default: $top_builddir, else ./)
 #   --systemd    boot systemd as PID 1 with cram installed from the Debian
 #                packages in DEBS_DIR, and run systemd-tests.sh instead
 #   --kernel     use this bzImage instead of kernel-abi/build-kernel.sh
 #   --keep       keep the work dir (serial log, initramfs) and print its path
 #   --timeout    seconds the guest may run (default 1200)
+#   --only       run only these part-*.sh (comma-separated names, e.g.
+#                "second-device,userplace") after setup and bind, not the
+#                base suite: for iterating on a part; a full run has none
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -20,6 +23,7 @@ kernel=
 keep=0
 timeout=1200
 debs=
+only=
 
 say() { echo "vm: $*" >&2; }
 . "$here/qemu-cxl.sh"
@@ -36,11 +40,13 @@ while [ $# -gt 0 ]; do
 	--systemd) debs=${2:?}; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
-	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	--only) only=${2:?}; shift 2 ;;
+	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) say "unknown argument '$1'"; finish 0 1 ;;
 	esac
 done
 case $timeout in ''|*[!0-9]*) say "--timeout: '$timeout' is not a number"; finish 0 1 ;; esac
+case $only in *[!a-z0-9,-]*) say "--only: '$only' is not a list of part names"; finish 0 1 ;; esac
 
 for tool in qemu-system-x86_64 cpio gzip; do
 	command -v $tool >/dev/null || { say "$tool not found"; finish 0 1; }
@@ -65,7 +71,7 @@ if [ -n "$debs" ]; then
 	cmdline="systemd.show_status=false systemd.log_level=warning"
 else
 	"$here/mkinitramfs.sh" "$build" "$work/initrd.gz" || { say "initramfs failed"; finish 0 1; }
-	cmdline=
+	cmdline=${only:+vmtests.only=$only}
 fi
 
 t_boot=$(date +%s.%N)

@@ -1,0 +1,328 @@
+# cram VM tests: placement mode and explicit migration, cram ABI v2
+# (sourced by guest-tests.sh, busybox sh, after part-second-device.sh).
+# Entered with $dax bound and offline; leaves it so, in compressed mode with
+# user_migrate 0, and the second device's first dax device unbound.
+#
+# /vmtests/placetest (tests/vm/placetest.c) makes the system calls and
+# prints key=value words; pages are counted with move_pages(2)'s query.
+# The scenarios of the upstream author's private_node_* selftests that
+# apply to cram's ABI are ported here (kernel-abi/README.md lists them).
+
+PT=/vmtests/placetest
+kv() { # KEY TEXT -> the value of KEY=value in TEXT, 0 when absent
+	v=$(echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1)
+	echo "${v:-0}"
+}
+# pages of a placetest census PREFIX on nodes other than NODE
+elsewhere() { # TEXT PREFIX NODE
+	echo "$1" | tr ' ' '\n' | awk -F= -v p="$2_N" -v k="$2_N$3" \
+		'index($1, p) == 1 && $1 != k { s += $2 } END { print s + 0 }'
+}
+nodes_of() { # NODELIST FILE contents -> is NODE in it
+	in_list "$(rd $NODES/$1)" "$2"
+}
+
+test_placement_abi() {
+	n=$tnode
+	check place:attrs "mode=$(rd $C/mode) user_migrate=$(rd $C/user_migrate) migrated_pages=$(rd $C/migrated_pages) has_placement_memory=[$(rd $NODES/has_placement_memory)] abi_version=$(rd $C/abi_version)" \
+		eval '[ "$(rd $C/mode)" = compressed ] && [ "$(rd $C/user_migrate)" = 0 ] &&
+		[ "$(rd $C/migrated_pages)" = 0 ] && [ -f $NODES/has_placement_memory ] &&
+		[ -z "$(rd $NODES/has_placement_memory)" ] && [ "$(rd $C/abi_version)" = 1 ]'
+	# bad input, offline: nothing changes
+	expect_wr place:einval:mode:word $C/mode sideways EINVAL
+	expect_wr place:einval:mode:empty $C/mode "" EINVAL
+	expect_wr place:einval:mode:space $C/mode "placement " EINVAL raw
+	expect_wr place:einval:mode:case $C/mode Placement EINVAL
+	expect_wr place:einval:user_migrate:2 $C/user_migrate 2 EINVAL
+	expect_wr place:einval:user_migrate:word $C/user_migrate yes EINVAL
+	expect_wr place:einval:user_migrate:sign $C/user_migrate -1 EINVAL
+	expect_wr place:einval:user_migrate:hex $C/user_migrate 0x1 EINVAL
+	expect_wr place:erange:user_migrate:2^64 $C/user_migrate 18446744073709551616 ERANGE
+	expect_wr place:eacces:migrated_pages $C/migrated_pages 0 EACCES
+	check place:bad-input-unchanged "mode=$(rd $C/mode) user_migrate=$(rd $C/user_migrate)" \
+		eval '[ "$(rd $C/mode)" = compressed ] && [ "$(rd $C/user_migrate)" = 0 ]'
+	# user_migrate offline; placement resets it and refuses 1
+	expect_wr place:ok:user_migrate:offline $C/user_migrate 1 OK
+	expect_wr place:ok:mode:placement $C/mode placement OK
+	check place:placement-resets-user_migrate "mode=$(rd $C/mode) user_migrate=$(rd $C/user_migrate)" \
+		eval '[ "$(rd $C/mode)" = placement ] && [ "$(rd $C/user_migrate)" = 0 ]'
+	expect_wr place:einval:user_migrate:placement $C/user_migrate 1 EINVAL
+	expect_wr place:ok:user_migrate0:placement $C/user_migrate 0 OK
+	expect_wr place:ok:mode:raw $C/mode placement OK raw
+}
+
+test_placement_online() {
+	n=$tnode
+	expect_wr place:online $C/state online OK
+	pl=$(rd $NODES/has_placement_memory) pr=$(rd $NODES/has_private_memory) hm=$(rd $NODES/has_memory)
+	check place:lists "has_placement_memory=[$pl] has_private_memory=[$pr] has_memory=[$hm] node=$n" \
+		eval 'in_list "$pl" $n && in_list "$pr" $n && ! in_list "$hm" $n'
+	expect_wr place:ebusy:mode:online $C/mode compressed EBUSY
+	expect_wr place:ebusy:mode:same $C/mode placement EBUSY
+	expect_wr place:einval:mode:online-word $C/mode sideways EINVAL
+	for a in capacity_pages demote_rate_limit_bytes evict_bytes no_alloc; do
+		expect_wr "place:einval:$a" $C/$a 0 EINVAL
+	done
+	check place:online-unchanged "mode=$(rd $C/mode) state=$(rd $C/state) capacity_pages=$(rd $C/capacity_pages) total=$(rd $C/total_pages)" \
+		eval '[ "$(rd $C/mode)" = placement ] && [ "$(rd $C/state)" = online ] &&
+		[ "$(rd $C/capacity_pages)" = "$(rd $C/total_pages)" ]'
+	ma=$(sed -n 's/^Mems_allowed_list:[[:space:]]*//p' /proc/self/status)
+	check place:mems_allowed "Mems_allowed_list=$ma node=$n" in_list "$ma" $n
+}
+
+# test 2: an unmodified numactl --membind=N; then the policy's own faults
+test_placement_numactl() {
+	n=$tnode
+	pt0=$(node_kb $n PageTables)
+	out=$(numactl --membind=$n $PT where 32 2>&1)
+	pt1=$(node_kb $n PageTables)
+	check place:numactl-membind "numactl --membind=$n: $out node${n}_PageTables ${pt0}->${pt1}kB" \
+		eval '[ "$(kv where_N$n "$out")" = 8192 ] && [ "$(elsewhere "$out" where $n)" = 0 ] &&
+		[ "$pt1" = 0 ]'
+	out=$(numactl --membind=0,$n $PT where 8 2>&1)
+	check place:numactl-mixed "numactl --membind=0,$n: $(echo $out)" \
+		eval '[ "$(kv where_N$n "$out")" = 0 ]'
+	p0=$(rd $C/promoted_pages) m0=$(rd $C/migrated_pages)
+	out=$($PT fault $n 16 2>&1)
+	check place:mbind-fault "$(echo $out) promoted_pages ${p0}->$(rd $C/promoted_pages) migrated_pages ${m0}->$(rd $C/migrated_pages)" \
+		eval '[ "$(kv fault_N$n "$out")" = 4096 ] && [ "$(kv written_N$n "$out")" = 4096 ] &&
+		[ "$(kv data_bad "$out")" = 0 ] && [ "$(kv written_bad "$out")" = 0 ] &&
+		[ "$(rd $C/promoted_pages)" = "$p0" ] && [ "$(rd $C/migrated_pages)" = "$m0" ]'
+	# nothing else lands there: no policy, page cache and tmpfs
+	out=$($PT where 32 2>&1)
+	a0=$(node_kb $n AnonPages) f0=$(node_kb $n FilePages) s0=$(node_kb $n Shmem)
+	dd if=/dev/zero of=/tmp/pfill bs=1M count=64 2>/dev/null
+	cat /tmp/pfill >/dev/null
+	f1=$(node_kb $n FilePages) s1=$(node_kb $n Shmem)
+	rm -f /tmp/pfill
+	check place:isolation "no policy: $(echo $out); node$n FilePages ${f0}->${f1} Shmem ${s0}->${s1} kB AnonPages=${a0}kB" \
+		eval '[ "$(kv where_N$n "$out")" = 0 ] && [ "$f1" = "$f0" ] && [ "$s1" = "$s0" ]'
+}
+
+# mempolicy bad input: every combination but MPOL_BIND of the node alone
+test_placement_mbind_bad() {
+	n=$tnode
+	for c in "bind 0,$n" "bind 1,$n" "preferred $n" "interleave $n" "interleave 0,$n" "bind $n relative"; do
+		out=$($PT mbind $c 2>&1)
+		check "place:einval:mbind:$(echo $c | tr ' ,' '_+')" "$out" \
+			eval '[ "$(kv mbind "$out")" = EINVAL ] && [ "$(kv set_mempolicy "$out")" = EINVAL ]'
+	done
+	out=$($PT mbind bind $n static 2>&1)
+	check place:ok:mbind:static "$out" eval '[ "$(kv mbind "$out")" = OK ] && [ "$(kv set_mempolicy "$out")" = OK ]'
+}
+
+# move_pages and migrate_pages onto a placement node, root and uid 65534
+test_placement_move() {
+	n=$tnode
+	for who in root 65534; do
+		u=; [ $who = root ] || u=$who
+		out=$($PT move $n 8 anon $u 2>&1)
+		check "place:move_pages:$who" "$(echo $out)" \
+			eval '[ "$(kv st_node "$out")" -ge 2040 ] && [ "$(kv moved_N$n "$out")" = 2048 ] &&
+			[ "$(kv written_N$n "$out")" = 2048 ] && [ "$(kv data_bad "$out")" = 0 ] &&
+			[ "$(kv written_bad "$out")" = 0 ]'
+		out=$($PT mpages $n 8 anon $u 2>&1)
+		check "place:migrate_pages:$who" "$(echo $out)" \
+			eval '[ "$(kv errno "$out")" = OK ] && [ "$(kv moved_N$n "$out")" = 2048 ] &&
+			[ "$(kv written_N$n "$out")" = 2048 ] && [ "$(kv data_bad "$out")" = 0 ]'
+	done
+}
+
+# moving pages off a placement node, to DRAM node 0
+test_placement_off() {
+	n=$tnode
+	out=$($PT off $n 0 8 2>&1)
+	check place:off-node "$(echo $out)" \
+		eval '[ "$(kv before_N$n "$out")" = 2048 ] && [ "$(kv moved_N0 "$out")" = 1024 ] &&
+		[ "$(kv migrated_N0 "$out")" = 1024 ] && [ "$(kv data_bad "$out")" = 0 ]'
+}
+
+# test 3: ownership. A ($dax, placement) filled to its last page; B (the
+# second device, placement as well) and DRAM get none of the request's
+# pages, the next fault naming A gets SIGBUS, and a move onto A fails.
+test_placement_ownership() {
+	n=$tnode
+	B=
+	if [ -n "${da:-}" ] && [ "$(wr $DAXBUS/drivers/cram/bind "$da")" = OK ]; then
+		B=$DAXBUS/devices/$da/cram
+		nb=$(rd $B/node)
+		wr $B/mode placement >/dev/null
+		wr $B/state online >/dev/null
+	fi
+	check place:second-placement "device=${da:-none} node=${nb:-} mode=$(rd $B/mode) state=$(rd $B/state) has_placement_memory=[$(rd $NODES/has_placement_memory)]" \
+		eval '[ -n "$B" ] && [ "$(rd $B/state)" = online ] && in_list "$(rd $NODES/has_placement_memory)" $nb'
+	[ -n "$B" ] || nb=3
+	ab0=$(node_kb $nb AnonPages) mf=$(node_kb $n MemFree)
+	d0=$(($(node_kb 0 AnonPages) + $(node_kb 1 AnonPages)))
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	out=$($PT fill $n 640 2>&1)
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	ab1=$(node_kb $nb AnonPages)
+	touched=$(kv touched "$out")
+	check place:fill-sigbus "$(echo $out) node${n}_MemFree_before=${mf}kB t=${t0}..${t1}" \
+		eval '[ "$(kv sigbus "$out")" = 1 ] && [ "$(kv code "$out")" = BUS_ADRERR ] &&
+		[ "$touched" -gt $((mf / 4 * 9 / 10)) ] && [ "$(kv fill_N$n "$out")" = "$touched" ] &&
+		[ "$(elsewhere "$out" fill $n)" = 0 ] && [ "$(kv fill_absent "$out")" = 0 ]'
+	check place:full-request-fails "again_sigbus=$(kv again_sigbus "$out") move_status=$(kv move_status "$out") movedpage_N$n=$(kv movedpage_N$n "$out") node${nb}_AnonPages ${ab0}->${ab1}kB" \
+		eval '[ "$(kv again_sigbus "$out")" = 1 ] && [ "$(kv move_status "$out")" = ENOMEM ] &&
+		[ "$(kv movedpage_N$n "$out")" = 0 ] && [ "$ab1" = "$ab0" ]'
+	if [ -n "$B" ]; then
+		expect_wr place:second-offline $B/state offline OK
+		expect_wr place:second-mode-back $B/mode compressed OK
+		expect_wr place:second-unbind $DAXBUS/drivers/cram/unbind "$da" OK
+	fi
+}
+
+# the hugetlb pools of a private node, both modes
+test_private_hugetlb() { # LABEL
+	n=$tnode
+	h=$NODES/node$n/hugepages/hugepages-2048kB
+	if [ ! -d $h ]; then
+		result "place:hugetlb:$1" FAIL "no $h"
+		return
+	fi
+	expect_wr "place:einval:hugetlb:$1" $h/nr_hugepages 1 EINVAL
+	echo 16 >/proc/sys/vm/nr_hugepages
+	check "place:hugetlb-global:$1" "global nr_hugepages=$(rd /proc/sys/vm/nr_hugepages) node$n=$(rd $h/nr_hugepages)" \
+		eval '[ "$(rd $h/nr_hugepages)" = 0 ]'
+	echo 0 >/proc/sys/vm/nr_hugepages
+	numactl --membind=$n sh -c 'echo 2 >/proc/sys/vm/nr_hugepages_mempolicy' 2>/dev/null
+	check "place:hugetlb-pool:$1" "node$n nr_hugepages=$(rd $h/nr_hugepages) HugePages_Total(node$n)=$(node_kb $n HugePages_Total) global=$(rd /proc/sys/vm/nr_hugepages)" \
+		eval '[ "$(rd $h/nr_hugepages)" = 0 ]'
+	echo 0 >/proc/sys/vm/nr_hugepages
+}
+
+# cpusets: cpuset.mems cannot name a private node, and a cpuset without
+# it does not keep a task from placing memory there
+test_placement_cpuset() {
+	n=$tnode
+	CS=/sys/fs/cgroup/cramcs
+	mkdir -p /sys/fs/cgroup
+	[ -f /sys/fs/cgroup/cgroup.subtree_control ] || mount -t cgroup2 none /sys/fs/cgroup
+	echo +cpuset >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	mkdir -p $CS
+	got=$(wr $CS/cpuset.mems $n)
+	check place:cpuset-mems-private "cpuset.mems=$n: $got effective=[$(rd $CS/cpuset.mems.effective)]" \
+		eval '! in_list "$(rd $CS/cpuset.mems.effective)" $n'
+	wr $CS/cpuset.mems 0 >/dev/null
+	out=$(sh -c 'echo $$ >'$CS'/cgroup.procs && exec '$PT' fault '$n' 8' 2>&1)
+	check place:cpuset-mems0-bind "cpuset.mems=$(rd $CS/cpuset.mems): $(echo $out)" \
+		eval '[ "$(kv fault_N$n "$out")" = 2048 ]'
+	out=$(sh -c 'echo $$ >'$CS'/cgroup.procs && exec '$PT' where 8' 2>&1)
+	check place:cpuset-mems0-default "$(echo $out)" eval '[ "$(kv where_N0 "$out")" = 2048 ]'
+	rmdir $CS
+	echo -cpuset >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+}
+
+test_placement_offline() {
+	n=$tnode
+	expect_wr place:offline $C/state offline OK
+	pl=$(rd $NODES/has_placement_memory)
+	out=$($PT mbind bind $n 2>&1)
+	check place:offline-unlisted "has_placement_memory=[$pl] $out" \
+		eval '! in_list "$pl" $n && [ "$(kv mbind "$out")" = EINVAL ]'
+	expect_wr place:ok:mode:compressed $C/mode compressed OK
+}
+
+# test 4: explicit migration into the compressed node, gate open and closed
+test_user_migrate() {
+	n=$tnode
+	expect_wr umig:online $C/state online OK
+	# opted out (the default): no user target, root or not
+	out=$($PT move $n 4 anon 2>&1)
+	check umig:off:move_pages "$(echo $out)" \
+		eval '[ "$(kv errno "$out")" = ENODEV ] && [ "$(kv moved_N$n "$out")" = 0 ]'
+	for k in anon shmem; do
+		for who in root 65534; do
+			u=; [ $who = root ] || u=$who
+			out=$($PT mpages $n 4 $k $u 2>&1)
+			check "umig:off:migrate_pages:$k:$who" "$(echo $out) no_alloc=$(rd $C/no_alloc)" \
+				eval '[ "$(kv errno "$out")" = EINVAL ] && [ "$(kv moved_N$n "$out")" = 0 ]'
+		done
+	done
+	out=$($PT mbind bind $n 2>&1)
+	check umig:einval:mbind-compressed "$out" eval '[ "$(kv mbind "$out")" = EINVAL ]'
+	expect_wr umig:ok:on $C/user_migrate 1 OK
+	out=$($PT mbind bind $n 2>&1)
+	check umig:einval:mbind-user_migrate "$out" eval '[ "$(kv mbind "$out")" = EINVAL ]'
+	settle
+	# gate open: every anonymous page moves, counted, and comes back fenced
+	m0=$(rd $C/migrated_pages) p0=$(rd $C/promoted_pages) d0=$(rd $C/demoted_pages)
+	out=$($PT move $n 8 anon 2>&1)
+	m1=$(rd $C/migrated_pages) p1=$(rd $C/promoted_pages)
+	check umig:open:move_pages "$(echo $out) migrated_pages ${m0}->${m1} promoted_pages ${p0}->${p1}" \
+		eval '[ "$(kv st_node "$out")" -ge 2040 ] && [ "$(kv moved_N$n "$out")" = 2048 ] &&
+		[ "$(kv data_bad "$out")" = 0 ] && [ $((m1 - m0)) = 2048 ] &&
+		[ "$(kv written_N$n "$out")" = 0 ] && [ "$(kv written_bad "$out")" = 0 ] &&
+		[ $((p1 - p0)) -ge 1 ] && [ $((p1 - p0)) -le 2048 ] &&
+		[ "$(rd $C/demoted_pages)" = "$d0" ]'
+	# not anonymous: -EPERM for each page, none moves
+	out=$($PT move $n 4 shmem 2>&1)
+	check umig:open:shmem-eperm "$(echo $out) migrated_pages=$(rd $C/migrated_pages)" \
+		eval '[ "$(kv st_eperm "$out")" = 1024 ] && [ "$(kv moved_N$n "$out")" = 0 ] &&
+		[ "$(rd $C/migrated_pages)" = "$m1" ]'
+	# migrate_pages(2) by uid 65534: its anonymous pages move (the range
+	# and the process's other private pages), shmem does not
+	out=$($PT mpages $n 4 anon 65534 2>&1)
+	m2=$(rd $C/migrated_pages)
+	check umig:open:migrate_pages-65534 "$(echo $out) migrated_pages ${m1}->${m2}" \
+		eval '[ "$(kv moved_N$n "$out")" = 1024 ] && [ $((m2 - m1)) -ge 1024 ] &&
+		[ "$(kv data_bad "$out")" = 0 ] && [ "$(kv written_N$n "$out")" = 0 ]'
+	out=$($PT mpages $n 4 shmem 65534 2>&1)
+	check umig:open:migrate_pages-shmem "$(echo $out) migrated_pages ${m2}->$(rd $C/migrated_pages)" \
+		eval '[ "$(kv moved_N$n "$out")" = 0 ] && [ "$(kv rc "$out")" -ge 1024 ]'
+	m2=$(rd $C/migrated_pages)
+	# the gate closed: -ENOSPC for each page, none moves
+	expect_wr umig:no_alloc $C/no_alloc 1 OK
+	out=$($PT move $n 8 anon 2>&1)
+	check umig:closed:move_pages "$(echo $out) migrated_pages=$(rd $C/migrated_pages)" \
+		eval '[ "$(kv st_enospc "$out")" = 2048 ] && [ "$(kv moved_N$n "$out")" = 0 ] &&
+		[ "$(rd $C/migrated_pages)" = "$m2" ]'
+	out=$($PT mpages $n 8 anon 2>&1)
+	check umig:closed:migrate_pages "$(echo $out) migrated_pages=$(rd $C/migrated_pages)" \
+		eval '[ "$(kv rc "$out")" -gt 0 ] && [ "$(kv moved_N$n "$out")" = 0 ] &&
+		[ "$(rd $C/migrated_pages)" = "$m2" ]'
+	expect_wr umig:no_alloc0 $C/no_alloc 0 OK
+	# capacity reached (capacity_pages 0, at or below the resident pages)
+	settle
+	res=$(($(rd $C/logical_bytes) / PAGE))
+	expect_wr umig:capacity $C/capacity_pages 0 OK
+	out=$($PT move $n 4 anon 2>&1)
+	check umig:capacity:move_pages "$(echo $out) resident=$res capacity_pages=$(rd $C/capacity_pages) migrated_pages=$(rd $C/migrated_pages)" \
+		eval '[ "$(kv st_enospc "$out")" = 1024 ] && [ "$(kv moved_N$n "$out")" = 0 ] &&
+		[ "$(rd $C/migrated_pages)" = "$m2" ]'
+	expect_wr umig:capacity-back $C/capacity_pages "$(rd $C/total_pages)" OK
+	wait_ballooned = 0
+	settle
+	# the rate budget: 1 MiB/s holds 100 KiB, so few of 2048 pages move
+	expect_wr umig:rate $C/demote_rate_limit_bytes 1048576 OK
+	m3=$(rd $C/migrated_pages)
+	out=$($PT move $n 8 anon 2>&1)
+	m4=$(rd $C/migrated_pages)
+	mv=$(kv st_node "$out")
+	check umig:rate:move_pages "$(echo $out) migrated_pages ${m3}->${m4}" \
+		eval '[ "$mv" -ge 1 ] && [ "$(kv st_enospc "$out")" -ge 1024 ] &&
+		[ $((m4 - m3)) = "$(kv moved_N$n "$out")" ] && [ "$(kv moved_N$n "$out")" -ge "$mv" ]'
+	expect_wr umig:rate0 $C/demote_rate_limit_bytes 0 OK
+	# opted out again, online: closed at once
+	expect_wr umig:ok:off $C/user_migrate 0 OK
+	out=$($PT move $n 4 anon 2>&1)
+	check umig:off-again "$(echo $out)" eval '[ "$(kv errno "$out")" = ENODEV ]'
+	test_private_hugetlb compressed
+	expect_wr umig:offline $C/state offline OK
+	check umig:kept-offline "user_migrate=$(rd $C/user_migrate) migrated_pages=$(rd $C/migrated_pages)" \
+		eval '[ "$(rd $C/user_migrate)" = 0 ] && [ "$(rd $C/migrated_pages)" = "$m4" ]'
+}
+
+test_placement_abi
+expect_wr place:mode $C/mode placement OK
+test_placement_online
+test_placement_numactl
+test_placement_mbind_bad
+test_placement_move
+test_placement_off
+test_private_hugetlb placement
+test_placement_cpuset
+test_placement_ownership
+test_placement_offline
+test_user_migrate

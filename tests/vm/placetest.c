@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * placetest: the raw system calls of the placement and explicit migration
+ * VM tests (part-userplace.sh), one subcommand each, every result printed
+ * as key=value words for the guest script to check.
+ *
+ *   placetest where MB                 touch MB of anonymous memory under
+ *                                      the task's policy; where it landed
+ *   placetest fill NODE MB             MPOL_BIND to NODE, touch until SIGBUS
+ *                                      or MB; where the pages are, then one
+ *                                      more fault and a move_pages onto NODE
+ *   placetest mbind MODE NODES [FLAGS] mbind() and set_mempolicy() with
+ *                                      MODE bind|preferred|interleave and a
+ *                                      node list "a,b"; the errno of each
+ *   placetest move NODE MB anon|shmem [UID]
+ *                                      move_pages() of MB onto NODE (after
+ *                                      dropping to UID): per-page statuses,
+ *                                      then a write to every page and where
+ *                                      the pages are after it
+ *   placetest mpages NODE MB anon|shmem [UID]
+ *                                      migrate_pages(0, all others, NODE)
+ *   placetest fault NODE MB            MPOL_BIND to NODE, fault MB, write
+ *                                      it, check the data and where it is
+ *   placetest off NODE DST MB          fault MB bound to NODE, then move the
+ *                                      first half to DST with move_pages()
+ *                                      and the rest with migrate_pages()
+ *
+ * Nodes are counted with move_pages(2) given no target (the query form).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <grp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MPOL_PREFERRED		1
+#define MPOL_BIND		2
+#define MPOL_INTERLEAVE		3
+#define MPOL_F_STATIC_NODES	(1 << 15)
+#define MPOL_F_RELATIVE_NODES	(1 << 14)
+#define MPOL_MF_MOVE		(1 << 1)
+#define MAX_NODES		64
+
+static long pagesz;
+
+static const char *ename(int e)
+{
+	switch (e) {
+	case 0: return "OK";
+	case EINVAL: return "EINVAL";
+	case EPERM: return "EPERM";
+	case ENOSPC: return "ENOSPC";
+	case ENODEV: return "ENODEV";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case ENOENT: return "ENOENT";
+	case EBUSY: return "EBUSY";
+	case EIO: return "EIO";
+	case EXDEV: return "EXDEV";
+	default: return "OTHER";
+	}
+}
+
+static long move_pages(unsigned long n, void **pages, const int *nodes, int *status)
+{
+	return syscall(SYS_move_pages, 0, n, pages, nodes, status, 0);
+}
+
+static int die(const char *what)
+{
+	printf("error=%s errno=%s\n", what, ename(errno));
+	return 1;
+}
+
+static int parse_nodes(const char *s, unsigned long *mask)
+{
+	char *end;
+
+	*mask = 0;
+	while (*s) {
+		long n = strtol(s, &end, 10);
+
+		if (end == s || n < 0 || n >= MAX_NODES)
+			return -1;
+		*mask |= 1UL << n;
+		s = *end == ',' ? end + 1 : end;
+		if (end == s && *s)
+			return -1;
+	}
+	return 0;
+}
+
+/* Where are the N pages at P? counts[node], and how many are not present. */
+static void census(char *p, unsigned long n, unsigned long *counts, unsigned long *absent)
+{
+	void **pages = calloc(n, sizeof(*pages));
+	int *status = calloc(n, sizeof(*status));
+	unsigned long i;
+
+	memset(counts, 0, MAX_NODES * sizeof(*counts));
+	*absent = 0;
+	for (i = 0; i < n; i++)
+		pages[i] = p + i * pagesz;
+	if (move_pages(n, pages, NULL, status) < 0) {
+		*absent = n;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (status[i] >= 0 && status[i] < MAX_NODES)
+				counts[status[i]]++;
+			else
+				(*absent)++;
+		}
+	}
+	free(pages);
+	free(status);
+}
+
+static void print_census(const char *prefix, unsigned long *counts, unsigned long absent)
+{
+	int i;
+
+	printf("%s_absent=%lu", prefix, absent);
+	for (i = 0; i < MAX_NODES; i++)
+		if (counts[i])
+			printf(" %s_N%d=%lu", prefix, i, counts[i]);
+	printf("\n");
+}
+
+static int bind_range(void *p, size_t len, int node)
+{
+	unsigned long mask = 1UL << node;
+
+	return (int)syscall(SYS_mbind, p, len, MPOL_BIND, &mask, MAX_NODES + 1, 0);
+}
+
+static int cmd_where(unsigned long mb)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i;
+	char *p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return die("mmap");
+	for (i = 0; i < n; i++)
+		p[i * pagesz] = (char)i;
+	census(p, n, counts, &absent);
+	printf("pages=%lu ", n);
+	print_census("where", counts, absent);
+	return 0;
+}
+
+static sigjmp_buf fault_jmp;
+static volatile sig_atomic_t sigbus_code;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	sigbus_code = si->si_code;
+	siglongjmp(fault_jmp, 1);
+}
+
+static int cmd_fill(int node, unsigned long mb)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent;
+	volatile unsigned long touched = 0;
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	volatile int again = 0;
+	int st = 0, dst = node;
+	char *p, *q;
+	void *pg;
+
+	p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return die("mmap");
+	madvise(p, n * pagesz, MADV_NOHUGEPAGE);
+	if (bind_range(p, n * pagesz, node))
+		return die("mbind");
+	sigaction(SIGBUS, &sa, NULL);
+	if (!sigsetjmp(fault_jmp, 1)) {
+		for (; touched < n; touched++)
+			p[touched * pagesz] = 1;
+	}
+	printf("pages=%lu touched=%lu sigbus=%d code=%s\n", n, touched,
+	       sigbus_code != 0, sigbus_code == BUS_ADRERR ? "BUS_ADRERR" : "none");
+	census(p, touched, counts, &absent);
+	print_census("fill", counts, absent);
+	/* the node is full: one more fault naming it fails the same way */
+	if (touched < n) {
+		sigbus_code = 0;
+		if (!sigsetjmp(fault_jmp, 1))
+			p[touched * pagesz] = 1;
+		again = sigbus_code != 0;
+	}
+	/* and so does a move of a DRAM page onto it */
+	q = mmap(NULL, pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	q[0] = 1;
+	pg = q;
+	if (move_pages(1, &pg, &dst, &st) < 0)
+		st = -errno;
+	census(q, 1, counts, &absent);
+	printf("again_sigbus=%d move_status=%s ", again, st < 0 ? ename(-st) : "moved");
+	print_census("movedpage", counts, absent);
+	return 0;
+}
+
+static int cmd_mbind(const char *mode, const char *nodes, const char *flags)
+{
+	unsigned long mask;
+	int m, f = 0, e1, e2;
+	char *p;
+
+	if (!strcmp(mode, "bind"))
+		m = MPOL_BIND;
+	else if (!strcmp(mode, "preferred"))
+		m = MPOL_PREFERRED;
+	else if (!strcmp(mode, "interleave"))
+		m = MPOL_INTERLEAVE;
+	else
+		return die("mode");
+	if (flags && !strcmp(flags, "static"))
+		f = MPOL_F_STATIC_NODES;
+	else if (flags && !strcmp(flags, "relative"))
+		f = MPOL_F_RELATIVE_NODES;
+	if (parse_nodes(nodes, &mask))
+		return die("nodes");
+	p = mmap(NULL, pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	e1 = syscall(SYS_mbind, p, pagesz, m | f, &mask, MAX_NODES + 1, 0) ? errno : 0;
+	e2 = syscall(SYS_set_mempolicy, m | f, &mask, MAX_NODES + 1) ? errno : 0;
+	printf("mbind=%s set_mempolicy=%s\n", ename(e1), ename(e2));
+	return 0;
+}
+
+static char *make_range(unsigned long n, const char *kind)
+{
+	int shm = !strcmp(kind, "shmem");
+	char *p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+		       (shm ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
+	unsigned long i;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, n * pagesz, MADV_NOHUGEPAGE);
+	for (i = 0; i < n; i++)
+		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	return p;
+}
+
+static unsigned long bad_pages(char *p, unsigned long n, int delta)
+{
+	unsigned long i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		bad += p[i * pagesz] != (char)(i * 7 + 1 + delta) ||
+		       p[i * pagesz + pagesz - 1] != (char)(i * 7 + 1 + delta);
+	return bad;
+}
+
+static int drop_to(const char *uid)
+{
+	uid_t u;
+
+	if (!uid)
+		return 0;
+	u = (uid_t)strtoul(uid, NULL, 10);
+	if (setgroups(0, NULL) || setresgid(u, u, u) || setresuid(u, u, u))
+		return die("setresuid");
+	return 0;
+}
+
+/* After a move: write every page, check the data, count where they are. */
+static void after_write(char *p, unsigned long n)
+{
+	unsigned long counts[MAX_NODES], absent, i;
+
+	for (i = 0; i < n; i++)
+		p[i * pagesz] = (char)(i * 7 + 2), p[i * pagesz + pagesz - 1] = (char)(i * 7 + 2);
+	census(p, n, counts, &absent);
+	printf("written_bad=%lu ", bad_pages(p, n, 1));
+	print_census("written", counts, absent);
+}
+
+static int cmd_move(int node, unsigned long mb, const char *kind, const char *uid)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i;
+	unsigned long moved = 0, eperm = 0, enospc = 0, other = 0;
+	char *p = make_range(n, kind);
+	void **pages = calloc(n, sizeof(*pages));
+	int *nodes = calloc(n, sizeof(*nodes)), *status = calloc(n, sizeof(*status));
+	long rc;
+
+	if (!p || !pages || !nodes || !status)
+		return die("alloc");
+	if (drop_to(uid))
+		return 1;
+	for (i = 0; i < n; i++) {
+		pages[i] = p + i * pagesz;
+		nodes[i] = node;
+		status[i] = 12345;
+	}
+	rc = move_pages(n, pages, nodes, status);
+	printf("rc=%ld errno=%s ", rc, rc < 0 ? ename(errno) : "OK");
+	for (i = 0; i < n; i++) {
+		if (status[i] == node)
+			moved++;
+		else if (status[i] == -EPERM)
+			eperm++;
+		else if (status[i] == -ENOSPC)
+			enospc++;
+		else
+			other++;
+	}
+	printf("pages=%lu st_node=%lu st_eperm=%lu st_enospc=%lu st_other=%lu\n",
+	       n, moved, eperm, enospc, other);
+	census(p, n, counts, &absent);
+	printf("data_bad=%lu ", bad_pages(p, n, 0));
+	print_census("moved", counts, absent);
+	after_write(p, n);
+	return 0;
+}
+
+static int cmd_mpages(int node, unsigned long mb, const char *kind, const char *uid)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent;
+	unsigned long old = ~0UL & ~(1UL << node), new = 1UL << node;
+	char *p = make_range(n, kind);
+	long rc;
+
+	if (!p)
+		return die("alloc");
+	if (drop_to(uid))
+		return 1;
+	rc = syscall(SYS_migrate_pages, 0, MAX_NODES + 1, &old, &new);
+	printf("rc=%ld errno=%s pages=%lu\n", rc, rc < 0 ? ename(errno) : "OK", n);
+	census(p, n, counts, &absent);
+	printf("data_bad=%lu ", bad_pages(p, n, 0));
+	print_census("moved", counts, absent);
+	after_write(p, n);
+	return 0;
+}
+
+static int cmd_fault(int node, unsigned long mb)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i;
+	char *p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return die("mmap");
+	if (bind_range(p, n * pagesz, node))
+		return die("mbind");
+	for (i = 0; i < n; i++)
+		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	census(p, n, counts, &absent);
+	printf("pages=%lu data_bad=%lu ", n, bad_pages(p, n, 0));
+	print_census("fault", counts, absent);
+	after_write(p, n);
+	return 0;
+}
+
+static int cmd_off(int node, int dst, unsigned long mb)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, half, counts[MAX_NODES], absent, i;
+	unsigned long old = 1UL << node, new = 1UL << dst;
+	char *p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void **pages;
+	int *nodes, *status;
+	long rc;
+
+	half = n / 2;
+	pages = calloc(half, sizeof(*pages));
+	nodes = calloc(half, sizeof(*nodes));
+	status = calloc(half, sizeof(*status));
+	if (p == MAP_FAILED || !pages || !nodes || !status)
+		return die("alloc");
+	if (bind_range(p, n * pagesz, node))
+		return die("mbind");
+	for (i = 0; i < n; i++)
+		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	census(p, n, counts, &absent);
+	print_census("before", counts, absent);
+	/* the policy would refault onto NODE: the moves name DST explicitly */
+	for (i = 0; i < half; i++) {
+		pages[i] = p + i * pagesz;
+		nodes[i] = dst;
+	}
+	rc = move_pages(half, pages, nodes, status);
+	printf("move_rc=%ld ", rc);
+	census(p, half, counts, &absent);
+	print_census("moved", counts, absent);
+	rc = syscall(SYS_migrate_pages, 0, MAX_NODES + 1, &old, &new);
+	printf("migrate_rc=%ld ", rc);
+	census(p + half * pagesz, n - half, counts, &absent);
+	print_census("migrated", counts, absent);
+	printf("data_bad=%lu\n", bad_pages(p, n, 0));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	pagesz = sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && !strcmp(argv[1], "where"))
+		return cmd_where(strtoul(argv[2], NULL, 10));
+	if (argc >= 4 && !strcmp(argv[1], "fill"))
+		return cmd_fill(atoi(argv[2]), strtoul(argv[3], NULL, 10));
+	if (argc >= 4 && !strcmp(argv[1], "mbind"))
+		return cmd_mbind(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+	if (argc >= 5 && !strcmp(argv[1], "move"))
+		return cmd_move(atoi(argv[2]), strtoul(argv[3], NULL, 10), argv[4],
+				argc > 5 ? argv[5] : NULL);
+	if (argc >= 5 && !strcmp(argv[1], "mpages"))
+		return cmd_mpages(atoi(argv[2]), strtoul(argv[3], NULL, 10), argv[4],
+				  argc > 5 ? argv[5] : NULL);
+	if (argc >= 5 && !strcmp(argv[1], "off"))
+		return cmd_off(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10));
+	if (argc >= 4 && !strcmp(argv[1], "fault"))
+		return cmd_fault(atoi(argv[2]), strtoul(argv[3], NULL, 10));
+	fprintf(stderr, "usage: see the comment at the top of placetest.c\n");
+	return 2;
+}
