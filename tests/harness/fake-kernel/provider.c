@@ -791,6 +791,53 @@ static void log_response(struct fk_provider *p, struct fk_device *d,
 	d->crossing_ns = 0;
 }
 
+/*
+ * Does a process hold @path open for writing? An attribute is empty while
+ * a writer is between its open(O_TRUNC) and its write(), which sysfs never
+ * shows (it ignores O_TRUNC). Reading it then as a write of "" and putting
+ * the old value back by rename() would send the writer's value into the
+ * unlinked file; the writer's own close brings its value instead.
+ */
+static bool open_for_write(const char *path)
+{
+	char real[PATH_MAX], dir[64], link[PATH_MAX], info[96], line[128];
+	struct dirent *pe, *fe;
+	bool found = false;
+	DIR *procs, *fds;
+	ssize_t n;
+	FILE *f;
+
+	if (!realpath(path, real) || !(procs = opendir("/proc")))
+		return false;
+	while (!found && (pe = readdir(procs))) {
+		if (pe->d_name[0] < '1' || pe->d_name[0] > '9')
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%.16s/fd", pe->d_name);
+		fds = opendir(dir);
+		while (fds && !found && (fe = readdir(fds))) {
+			snprintf(line, sizeof(line), "%s/%.16s", dir, fe->d_name);
+			n = readlink(line, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (strcmp(link, real))
+				continue;
+			snprintf(info, sizeof(info), "/proc/%.16s/fdinfo/%.16s", pe->d_name,
+				 fe->d_name);
+			f = fopen(info, "r");
+			while (f && fgets(line, sizeof(line), f))
+				if (!strncmp(line, "flags:", 6))
+					found = (strtoul(line + 6, NULL, 8) & O_ACCMODE) != O_RDONLY;
+			if (f)
+				fclose(f);
+		}
+		if (fds)
+			closedir(fds);
+	}
+	closedir(procs);
+	return found;
+}
+
 static void handle_write(struct fk_provider *p, struct fk_device *d,
 			 enum fk_attr a)
 {
@@ -800,7 +847,7 @@ static void handle_write(struct fk_provider *p, struct fk_device *d,
 	bool changed = false;
 	int rc;
 
-	if (n < 0 || untouched(p, d, a))
+	if (n < 0 || untouched(p, d, a) || (n == 0 && open_for_write(path)))
 		return;
 	len = (size_t)n;
 	if (!attrs[a].writable) {
