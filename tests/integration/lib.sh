@@ -20,7 +20,11 @@
 #   cram_require_umockdev       skip (exit 77) without umockdev-wrapper
 #   cram_run_testbed [OPTS] -- CMD...
 #                               run CMD under the fake kernel (see tests/README.md)
-#   cram_wait_for TIMEOUT_S CMD...  retry CMD every 0.1 s until it succeeds
+#   cram_wait_for TIMEOUT_S CMD...  retry CMD every 0.1 s until it succeeds;
+#                               TIMEOUT_S is multiplied by $CRAM_WAIT_SCALE
+#                               (1, or 5 under $CRAM_TEST_WRAPPER: valgrind
+#                               runs cramd 20-50 times slower, and CI runs two
+#                               such tests at once)
 #   cram_fail MSG               print "FAIL: MSG" and exit 1
 #   cram_skip MSG               print "SKIP: MSG" and exit 77
 #   cram_assert_eq ACTUAL EXPECTED MSG
@@ -33,6 +37,11 @@ if [ -z "${top_srcdir:-}" ] || [ -z "${top_builddir:-}" ]; then
 fi
 
 CRAM_TEST_WRAPPER=${CRAM_TEST_WRAPPER:-}
+if [ -n "$CRAM_TEST_WRAPPER" ]; then
+	CRAM_WAIT_SCALE=${CRAM_WAIT_SCALE:-5}
+else
+	CRAM_WAIT_SCALE=${CRAM_WAIT_SCALE:-1}
+fi
 # A test that wants cramd's sd_notify messages sets its own socket.
 unset NOTIFY_SOCKET
 # cramd's control socket lives in the testbed, never in /run.
@@ -119,13 +128,13 @@ cram_wait_for() {
 	case $_timeout in
 	'' | *[!0-9]*) cram_fail "cram_wait_for: timeout '$_timeout' is not a number of seconds" ;;
 	esac
-	_end=$(($(date +%s) + _timeout))
+	_end=$(($(date +%s) + _timeout * CRAM_WAIT_SCALE))
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
 		[ "$(date +%s)" -le $_end ] || break
 		sleep 0.1
 	done
-	cram_fail "timed out after ${_timeout}s waiting for: $*"
+	cram_fail "timed out after $((_timeout * CRAM_WAIT_SCALE))s waiting for: $*"
 }
 
 # cram_assert_eq ACTUAL EXPECTED MSG
