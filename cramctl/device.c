@@ -37,6 +37,7 @@ int device_row_read(struct cram_device *dev, struct device_row *row)
 	row->snap.size = sizeof(row->snap);
 	rc = cram_device_snapshot(dev, &row->snap);
 	row->has_snap = rc == 0;
+	row->snap_err = rc;
 	if (rc < 0) {
 		fprintf(stderr, "cramctl: %s: cannot read telemetry %s/stat: %s\n",
 			name, cram_device_get_path(dev), strerror(-rc));
@@ -95,9 +96,10 @@ struct json_object *device_row_json(const struct device_row *r, bool human)
 				       device_json_size(human, r->snap.phys_capacity_bytes));
 		json_object_object_add(obj, "phys_used", device_json_size(human, r->snap.phys_used_bytes));
 		json_object_object_add(obj, "logical", device_json_size(human, r->snap.logical_bytes));
+		/* no ratio before anything is stored: left out, not null */
 		snprintf(buf, sizeof(buf), "%.2f", q);
-		json_object_object_add(obj, "ratio",
-				       q > 0.0 ? json_object_new_double_s(q, buf) : NULL);
+		if (q > 0.0)
+			json_object_object_add(obj, "ratio", json_object_new_double_s(q, buf));
 		json_object_object_add(obj, "headroom",
 				       device_json_size(human, cram_snapshot_headroom(&r->snap)));
 	}

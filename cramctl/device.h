@@ -20,6 +20,7 @@ struct device_row {
 	int state;		/* enum cram_device_state, or -errno */
 	struct cram_snapshot snap;
 	bool has_snap;
+	int snap_err;		/* -errno of the telemetry read when !has_snap */
 	bool no_alloc;
 	bool has_gate;
 	const char *mode;	/* "compressed", "placement"; NULL when unreadable */

@@ -20,20 +20,48 @@
 #include "device.h"
 #include "status.h"
 #include "unmanaged.h"
+#include "table.h"
 #include "units.h"
 
 struct status_opts {
 	bool json;
 	bool human;
 	bool bytes;
+	struct table_opts table;
 };
 
-static void table_header(void)
-{
-	printf("%-10s %-10s %4s %-7s %-10s %10s %10s %10s %6s %10s %6s\n", "DEVICE", "REGION",
-	       "NODE", "STATE", "MODE", "PHYS-TOTAL", "PHYS-USED", "LOGICAL", "RATIO",
-	       "HEADROOM", "GATE");
-}
+enum {
+	COL_DEVICE, COL_REGION, COL_NODE, COL_STATE, COL_MODE, COL_PHYS_TOTAL, COL_PHYS_USED,
+	COL_LOGICAL, COL_RATIO, COL_HEADROOM, COL_GATE, COL_MANAGED, COL_REASON,
+};
+
+/* The default columns fit 80 columns: test-cramctl-table.sh checks it. */
+static const struct table_column columns[] = {
+	[COL_DEVICE] = { "DEVICE", 0, 0, true, "device name (daxX.Y)" },
+	[COL_REGION] = { "REGION", 0, 0, true, "CXL region of the device" },
+	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, true, "private NUMA node" },
+	[COL_STATE] = { "STATE", 0, 0, true, "online, offline, or degraded (cramd's fail-safe)" },
+	[COL_MODE] = { "MODE", 0, 0, true, "compressed or placement" },
+	[COL_PHYS_TOTAL] = { "PHYS-TOTAL", 0, SCOLS_FL_RIGHT, true, "physical capacity" },
+	[COL_PHYS_USED] = { "PHYS-USED", 0, SCOLS_FL_RIGHT, true, "physical memory in use" },
+	[COL_LOGICAL] = { "LOGICAL", 0, SCOLS_FL_RIGHT, false, "data stored, uncompressed" },
+	[COL_RATIO] = { "RATIO", 0, SCOLS_FL_RIGHT, true, "compression ratio, logical/physical" },
+	[COL_HEADROOM] = { "HEADROOM", 0, SCOLS_FL_RIGHT, false, "physical capacity left" },
+	[COL_GATE] = { "GATE", 0, 0, true, "allocation gate (no_alloc); '!' when cramd wrote the other" },
+	[COL_MANAGED] = { "MANAGED", 0, 0, false, "yes when cramd manages it, no, '-' without cramd" },
+	[COL_REASON] = { "REASON", 0.3, SCOLS_FL_TRUNC, true, "why degraded, unreadable or not managed" },
+};
+
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* One device as the table shows it: sysfs, and what cramd says of it. */
+struct status_row {
+	struct device_row dev;
+	bool drift;
+	bool degraded;
+	const char *managed;	/* "yes", "no", NULL without cramd */
+	char reason[256];
+};
 
 static void table_size(const struct status_opts *o, bool valid, uint64_t v, char *buf, size_t len)
 {
@@ -66,32 +94,152 @@ static bool gate_drifted(const struct device_row *r, const char *wrote)
 	       strcmp(wrote, r->no_alloc ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN) != 0;
 }
 
-static void table_row(const struct status_opts *o, const struct device_row *r, bool drift)
+/* cramd manages @devname and says it is degraded (telemetry not trusted, gate fail-safe). */
+static bool cramd_degraded(struct json_object *daemon, const char *devname)
 {
-	char gate[16];
+	struct json_object *d = daemon_entry(daemon, CRAM_KEY_DEVICES, devname), *v;
 
-	char node[16], total[32], used[32], logical[32], ratio[16], headroom[32];
+	return d && json_object_object_get_ex(d, CRAM_KEY_DEGRADED, &v) &&
+	       json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+/*
+ * Why cramd degraded @devname: the reason of its latest "degraded"
+ * decision in @dump (cramd's dump reply) without the "DEV: degraded: "
+ * that starts it, or NULL when the decision is no longer kept.
+ */
+static const char *degraded_reason(struct json_object *dump, const char *devname)
+{
+	struct json_object *list, *v;
+	const char *why = NULL;
+	size_t i, n, len = strlen(devname);
+
+	if (!dump || !json_object_object_get_ex(dump, CRAM_KEY_DECISIONS, &list) ||
+	    !json_object_is_type(list, json_type_array))
+		return NULL;
+	n = json_object_array_length(list);
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(list, i);
+		const char *s;
+
+		if (!json_object_object_get_ex(e, CRAM_KEY_DEVICE, &v) ||
+		    strcmp(json_object_get_string(v), devname) != 0 ||
+		    !json_object_object_get_ex(e, CRAM_KEY_ACTION, &v) ||
+		    strcmp(json_object_get_string(v), "degraded") != 0 ||
+		    !json_object_object_get_ex(e, CRAM_KEY_REASON, &v))
+			continue;
+		s = json_object_get_string(v);
+		if (strncmp(s, devname, len) == 0 && strncmp(s + len, ": degraded: ", 12) == 0)
+			s += len + 12;
+		why = s;
+	}
+	return why;
+}
+
+/* What cramd and sysfs say of @r beyond the numbers: state, and the reason. */
+static void status_row_explain(struct status_row *r, struct json_object *daemon,
+			       struct json_object **dump)
+{
+	const char *name = r->dev.devname, *why;
+	struct json_object *un = daemon_entry(daemon, CRAM_KEY_UNMANAGED, name), *v;
+
+	r->drift = gate_drifted(&r->dev, cramd_gate(daemon, name));
+	r->degraded = cramd_degraded(daemon, name);
+	r->managed = daemon_entry(daemon, CRAM_KEY_DEVICES, name) ? "yes" :
+		     daemon ? "no" : NULL;
+	r->reason[0] = '\0';
+	if (r->degraded) {
+		if (!*dump && client_call(CRAM_CMD_DUMP, NULL, dump) < 0)
+			*dump = NULL;
+		why = degraded_reason(*dump, name);
+		snprintf(r->reason, sizeof(r->reason), "%s",
+			 why ? why : "telemetry not trusted: gate kept closed (see cramd's log)");
+	} else if (!r->dev.has_snap) {
+		snprintf(r->reason, sizeof(r->reason), "cannot read cram/stat: %s",
+			 strerror(-r->dev.snap_err));
+	} else if (un && json_object_object_get_ex(un, CRAM_KEY_REASON, &v) &&
+		   json_object_is_type(v, json_type_string)) {
+		snprintf(r->reason, sizeof(r->reason), "%s", json_object_get_string(v));
+	}
+}
+
+static void cell(const struct status_opts *o, const struct status_row *sr, int col, char *buf,
+		 size_t len)
+{
+	const struct device_row *r = &sr->dev;
 	const char *state = device_state_name(r->state);
-	double q = r->has_snap ? cram_snapshot_ratio(&r->snap) : 0.0;
+	double q;
 
-	if (r->has_node)
-		snprintf(node, sizeof(node), "%d", r->node);
-	else
-		snprintf(node, sizeof(node), "-");
-	table_size(o, r->has_snap, r->snap.phys_capacity_bytes, total, sizeof(total));
-	table_size(o, r->has_snap, r->snap.phys_used_bytes, used, sizeof(used));
-	table_size(o, r->has_snap, r->snap.logical_bytes, logical, sizeof(logical));
-	table_size(o, r->has_snap, cram_snapshot_headroom(&r->snap), headroom, sizeof(headroom));
-	if (q > 0.0)
-		snprintf(ratio, sizeof(ratio), "%.2f", q);
-	else
-		snprintf(ratio, sizeof(ratio), "-");
-	/* The kernel's value; "!" when cramd wrote the other one. */
-	snprintf(gate, sizeof(gate), "%s%s", !r->has_gate ? "-" : r->no_alloc ?
-		 CRAM_GATE_CLOSED : CRAM_GATE_OPEN, drift ? "!" : "");
-	printf("%-10s %-10s %4s %-7s %-10s %10s %10s %10s %6s %10s %6s\n", r->devname,
-	       r->region ? r->region : "-", node, state ? state : "-", r->mode ? r->mode : "-",
-	       total, used, logical, ratio, headroom, gate);
+	switch (col) {
+	case COL_DEVICE:
+		snprintf(buf, len, "%s", r->devname);
+		break;
+	case COL_REGION:
+		snprintf(buf, len, "%s", r->region ? r->region : "-");
+		break;
+	case COL_NODE:
+		if (r->has_node)
+			snprintf(buf, len, "%d", r->node);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case COL_STATE:
+		snprintf(buf, len, "%s", sr->degraded ? "degraded" : state ? state : "-");
+		break;
+	case COL_MODE:
+		snprintf(buf, len, "%s", r->mode ? r->mode : "-");
+		break;
+	case COL_PHYS_TOTAL:
+		table_size(o, r->has_snap, r->snap.phys_capacity_bytes, buf, len);
+		break;
+	case COL_PHYS_USED:
+		table_size(o, r->has_snap, r->snap.phys_used_bytes, buf, len);
+		break;
+	case COL_LOGICAL:
+		table_size(o, r->has_snap, r->snap.logical_bytes, buf, len);
+		break;
+	case COL_HEADROOM:
+		table_size(o, r->has_snap, cram_snapshot_headroom(&r->snap), buf, len);
+		break;
+	case COL_RATIO:
+		q = r->has_snap ? cram_snapshot_ratio(&r->snap) : 0.0;
+		if (q > 0.0)
+			snprintf(buf, len, "%.2f", q);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case COL_GATE:
+		/* The kernel's value; "!" when cramd wrote the other one. */
+		snprintf(buf, len, "%s%s", !r->has_gate ? "-" : r->no_alloc ?
+			 CRAM_GATE_CLOSED : CRAM_GATE_OPEN, sr->drift ? "!" : "");
+		break;
+	case COL_MANAGED:
+		snprintf(buf, len, "%s", sr->managed ? sr->managed : "-");
+		break;
+	case COL_REASON:
+		snprintf(buf, len, "%s", sr->reason);
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+}
+
+static int table_row(struct libscols_table *tb, const struct status_opts *o,
+		     const struct status_row *r, const int *ids, size_t n)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char buf[sizeof(r->reason)];
+	size_t i;
+
+	if (!ln)
+		return -1;
+	for (i = 0; i < n; i++) {
+		cell(o, r, ids[i], buf, sizeof(buf));
+		if (scols_line_set_data(ln, i, buf) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /*
@@ -135,9 +283,110 @@ static bool wanted(struct cram_device *dev, int argc, char **argv, bool *seen)
 	return any;
 }
 
+/*
+ * The names of the command line, each argument a comma list as ndctl
+ * takes them ("dax0.0,dax1.0 region2"), into a NULL-ended array of
+ * copies; *@count set. NULL when out of memory.
+ */
+static char **split_names(int argc, char **argv, int *count)
+{
+	char **names = NULL, **grown;
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *p = argv[i];
+
+		do {
+			size_t len = strcspn(p, ",");
+
+			if (len) {
+				grown = realloc(names, (n + 2) * sizeof(*names));
+				if (!grown)
+					goto oom;
+				names = grown;
+				names[n] = strndup(p, len);
+				if (!names[n])
+					goto oom;
+				names[++n] = NULL;
+			}
+			p += len;
+		} while (*p++);
+	}
+	*count = n;
+	if (!names)
+		names = calloc(1, sizeof(*names));
+	return names;
+oom:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return NULL;
+}
+
+static void free_names(char **names)
+{
+	char **p;
+
+	for (p = names; p && *p; p++)
+		free(*p);
+	free(names);
+}
+
 static void status_usage(FILE *f)
 {
-	fprintf(f, "usage: cramctl status [-j|--json] [-u|--human] [-b|--bytes] [DEVICE|REGION...]\n");
+	fprintf(f, "usage: cramctl status [OPTIONS] [DEVICE|REGION[,...]...]\n\n"
+		"One row per cram device, read from sysfs (and cramd when it runs).\n\n"
+		"Options:\n"
+		"  -j, --json         JSON array, keys as 'cxl list' (sizes in bytes)\n"
+		"  -u, --human        with --json, sizes as \"1.00 GiB (1.07 GB)\"\n"
+		"  -b, --bytes        sizes in bytes in the table\n");
+	table_help_options(f);
+	fprintf(f, "  -h, --help         this help\n");
+	table_help(f, columns, NCOLUMNS);
+	fprintf(f, "\nSee cramctl(8).\n");
+}
+
+/*
+ * The devices cramd does not manage, as a second table (with the first
+ * one's -n and -r), printed when @print; the names found marked in @seen.
+ */
+static int unmanaged_table(struct json_object *daemon, struct cram_ctx *ctx,
+			   const struct status_opts *o, int argc, char **argv, bool *seen,
+			   bool print)
+{
+	static const struct table_column ucols[] = {
+		{ "NOT-MANAGED", 0, 0, true, "" },
+		{ "WHY", 0, 0, true, "" },
+		{ "REASON", 0.5, SCOLS_FL_TRUNC, true, "" },
+	};
+	static const int ids[] = { 0, 1, 2 };
+	struct json_object *arr = json_object_new_array();
+	struct libscols_table *tb;
+	size_t i, n;
+	int ret = 0;
+
+	if (!arr)
+		return -1;
+	unmanaged_emit(daemon, ctx, arr, argc, argv, seen, true);
+	n = json_object_array_length(arr);
+	if (print && n > 0) {
+		tb = table_new(ucols, ids, 3, &o->table);
+		for (i = 0; tb && i < n; i++) {
+			struct json_object *e = json_object_array_get_idx(arr, i);
+			struct libscols_line *ln = scols_table_new_line(tb, NULL);
+			static const char *const keys[] = { "device", "why", "reason" };
+			struct json_object *v;
+			size_t k;
+
+			for (k = 0; ln && k < 3; k++)
+				if (json_object_object_get_ex(e, keys[k], &v))
+					scols_line_set_data(ln, k, json_object_get_string(v));
+		}
+		printf("\n");
+		ret = tb ? table_print(tb) : -1;
+	}
+	json_object_put(arr);
+	return ret;
 }
 
 int cmd_status(int argc, char **argv)
@@ -147,17 +396,21 @@ int cmd_status(int argc, char **argv)
 		{ "human", no_argument, NULL, 'u' },
 		{ "bytes", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
+		TABLE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct status_opts o = { 0 };
-	struct json_object *arr = NULL, *daemon = NULL;
+	struct json_object *arr = NULL, *daemon = NULL, *dump = NULL;
+	struct libscols_table *tb = NULL;
+	int ids[TABLE_MAX_COLUMNS], nids = 0;
 	struct cram_device *dev;
 	struct cram_ctx *ctx;
+	char **names;
 	bool *seen = NULL;
-	int c, i, rc, ret = 0;
+	int c, i, rc, n, ret = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jubh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jubho:nr", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o.json = true;
@@ -172,72 +425,104 @@ int cmd_status(int argc, char **argv)
 			status_usage(stdout);
 			return 0;
 		default:
+			if (table_getopt(c, optarg, &o.table))
+				break;
 			status_usage(stderr);
 			return 2;
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	if (!o.json) {
+		nids = table_select("status", columns, NCOLUMNS, &o.table, ids);
+		if (nids < 0)
+			return 2;
+	}
+	names = split_names(argc - optind, argv + optind, &n);
+	if (!names) {
+		fprintf(stderr, "cramctl: out of memory\n");
+		return 1;
+	}
 
 	rc = cram_new(&ctx);
 	if (rc < 0) {
 		fprintf(stderr, "cramctl: cannot create libcram context: %s\n", strerror(-rc));
+		free_names(names);
 		return 1;
 	}
 	device_warn_no_provider(ctx);
-	seen = calloc(argc ? argc : 1, sizeof(*seen));
+	seen = calloc(n ? n : 1, sizeof(*seen));
 	if (o.json)
 		arr = json_object_new_array();
-	if (!seen || (o.json && !arr)) {
+	else
+		tb = table_new(columns, ids, nids, &o.table);
+	if (!seen || (o.json && !arr) || (!o.json && !tb)) {
 		fprintf(stderr, "cramctl: out of memory\n");
 		ret = 1;
 		goto out;
 	}
 	daemon = daemon_status();
-	if (!o.json)
-		table_header();
 	cram_device_foreach(ctx, dev) {
-		struct device_row row;
+		struct status_row row;
 		const char *wrote;
-		bool drift;
 
-		if (!wanted(dev, argc, argv, seen))
+		if (!wanted(dev, n, names, seen))
 			continue;
-		if (device_row_read(dev, &row) < 0)
+		if (device_row_read(dev, &row.dev) < 0)
 			ret = 1;
-		wrote = cramd_gate(daemon, row.devname);
-		drift = gate_drifted(&row, wrote);
-		if (drift)
+		status_row_explain(&row, daemon, &dump);
+		wrote = cramd_gate(daemon, row.dev.devname);
+		if (row.drift)
 			fprintf(stderr, "cramctl: %s: the kernel's gate is %s, but cramd wrote "
-				"%s: something else changed no_alloc (drift)\n", row.devname,
-				row.no_alloc ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN, wrote);
+				"%s: something else changed no_alloc (drift)\n", row.dev.devname,
+				row.dev.no_alloc ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN, wrote);
 		if (o.json) {
-			struct json_object *obj = device_row_json(&row, o.human);
+			struct json_object *obj = device_row_json(&row.dev, o.human);
 
 			if (obj && wrote)
 				json_object_object_add(obj, "cramd_gate",
 						       json_object_new_string(wrote));
-			unmanaged_annotate(obj, daemon, row.devname);
+			unmanaged_annotate(obj, daemon, row.dev.devname);
+			if (obj && row.managed && strcmp(row.managed, "yes") == 0) {
+				json_object_object_add(obj, "degraded",
+						       json_object_new_boolean(row.degraded));
+				if (row.degraded)
+					json_object_object_add(obj, "reason",
+							       json_object_new_string(row.reason));
+			}
 			json_object_array_add(arr, obj);
-		} else {
-			table_row(&o, &row, drift);
+		} else if (table_row(tb, &o, &row, ids, nids) < 0) {
+			fprintf(stderr, "cramctl: out of memory\n");
+			ret = 1;
 		}
 	}
-	unmanaged_emit(daemon, ctx, arr, argc, argv, seen);
-	if (o.json)
+	if (o.json) {
+		unmanaged_emit(daemon, ctx, arr, n, names, seen, false);
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
 							      JSON_C_TO_STRING_SPACED |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
-	for (i = 0; i < argc; i++) {
+	} else {
+		if (table_print(tb) < 0)
+			ret = 1;
+		tb = NULL;
+		/* -o chooses the columns of the one table: no second one then */
+		if (unmanaged_table(daemon, ctx, &o, n, names, seen,
+				    !o.table.output || o.table.output[0] == '+') < 0) {
+			fprintf(stderr, "cramctl: out of memory\n");
+			ret = 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
 		if (!seen[i]) {
-			fprintf(stderr, "cramctl: no cram device or region named '%s'\n", argv[i]);
+			fprintf(stderr, "cramctl: no cram device or region named '%s'\n", names[i]);
 			ret = 1;
 		}
 	}
 out:
+	scols_unref_table(tb);
+	json_object_put(dump);
 	json_object_put(daemon);
 	json_object_put(arr);
 	free(seen);
+	free_names(names);
 	cram_unref(ctx);
 	return ret;
 }

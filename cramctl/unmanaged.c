@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What cramd says of the devices it does not manage; see unmanaged.h. */
-#include <stdio.h>
 #include <string.h>
 
 #include "../shared/control-protocol.h"
@@ -65,10 +64,9 @@ static bool named(const char *name, int argc, char **argv, bool *seen)
 }
 
 void unmanaged_emit(struct json_object *daemon, struct cram_ctx *ctx, struct json_object *arr,
-		    int argc, char **argv, bool *seen)
+		    int argc, char **argv, bool *seen, bool with_devices)
 {
 	struct json_object *list;
-	bool header = false;
 	size_t i, n;
 
 	if (!daemon || !json_object_object_get_ex(daemon, CRAM_KEY_UNMANAGED, &list) ||
@@ -81,15 +79,7 @@ void unmanaged_emit(struct json_object *daemon, struct cram_ctx *ctx, struct jso
 
 		if (!named(name, argc, argv, seen))
 			continue;
-		if (!arr) {
-			if (!header)
-				printf("\n%-14s %-14s %s\n", "NOT-MANAGED", "WHY", "REASON");
-			header = true;
-			printf("%-14s %-14s %s\n", name, str(e, CRAM_KEY_WHY),
-			       str(e, CRAM_KEY_REASON));
-			continue;
-		}
-		if (cram_device_get_by_name(ctx, name))
+		if (!with_devices && cram_device_get_by_name(ctx, name))
 			continue;
 		obj = json_object_new_object();
 		if (!obj)

@@ -30,12 +30,11 @@ void unmanaged_annotate(struct json_object *obj, struct json_object *daemon,
 /*
  * unmanaged_emit - the devices cramd does not manage, those of the
  * @argc names in @argv (all when @argc is 0; a name found is marked in
- * @seen): with @arr, append an object {device, managed: false, why,
- * reason} for each that is not a cram device of @ctx (those are
- * annotated in their rows); without, print them all as a table after the
- * device table.
+ * @seen): append an object {device, managed: false, why, reason} to @arr
+ * for each, but for the cram devices of @ctx (annotated in their rows)
+ * unless @with_devices.
  */
 void unmanaged_emit(struct json_object *daemon, struct cram_ctx *ctx, struct json_object *arr,
-		    int argc, char **argv, bool *seen);
+		    int argc, char **argv, bool *seen, bool with_devices);
 
 #endif

@@ -5,7 +5,7 @@ set -e
 
 BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libnuma-dev libsystemd-dev libcxl-dev libdaxctl-dev libjson-c-dev
-	libudev-dev"
+	libudev-dev libsmartcols-dev"
 TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
 # Building the Debian packages (scripts/build-debs.sh, run by CI).
 PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot lintian"

@@ -26,9 +26,9 @@ if [ "${1:-}" = --inner ]; then
 	$CRAMCTL pause >/dev/null || cram_fail "pause failed"
 	echo 0 >$dev/dax0.0/cram/no_alloc
 	$CRAMCTL status >"$out" 2>"$out.err" || cram_fail "status failed"
-	cram_assert_grep '^DEVICE .* GATE$' "$out"
-	cram_assert_grep '^dax0\.0 .*  open!$' "$out"
-	cram_assert_grep '^dax1\.0 .*  open$' "$out"
+	cram_assert_grep '^DEVICE .* GATE  *REASON$' "$out"
+	cram_assert_grep '^dax0\.0 .* open!$' "$out"
+	cram_assert_grep '^dax1\.0 .* open$' "$out"
 	cram_assert_grep "dax0.0: the kernel's gate is open, but cramd wrote closed: something else changed no_alloc (drift)" "$out.err"
 	grep -q 'dax1.0.*drift' "$out.err" && cram_fail "dax1.0 reported as drifted"
 	$CRAMCTL status --json dax0.0 >"$out" || cram_fail "status --json failed"

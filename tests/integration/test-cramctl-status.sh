@@ -8,7 +8,15 @@ if [ "${1:-}" = --inner ]; then
 	out=$CRAM_TESTBED/out
 	dev=/sys/bus/dax/devices
 
+	# The default columns (LOGICAL and HEADROOM left to -o, REASON added:
+	# 80 columns); the columns of old with -o.
 	$CRAMCTL status >"$out" || cram_fail "status failed"
+	cram_assert_grep '^DEVICE  *REGION  *NODE  *STATE  *MODE  *PHYS-TOTAL  *PHYS-USED  *RATIO  *GATE  *REASON$' "$out"
+	cram_assert_grep '^dax0\.0  *region0  *1  *offline ' "$out"
+	cram_assert_grep '^dax1\.0  *region1  *2  *offline ' "$out"
+	cram_assert_eq "$(wc -l <"$out")" 3 "one header and two rows"
+	old=DEVICE,REGION,NODE,STATE,MODE,PHYS-TOTAL,PHYS-USED,LOGICAL,RATIO,HEADROOM,GATE
+	$CRAMCTL status -o $old >"$out" || cram_fail "status -o failed"
 	cram_assert_grep '^DEVICE  *REGION  *NODE  *STATE  *MODE  *PHYS-TOTAL  *PHYS-USED  *LOGICAL  *RATIO  *HEADROOM  *GATE$' "$out"
 	cram_assert_grep '^dax0\.0  *region0  *1  *offline ' "$out"
 	cram_assert_grep '^dax1\.0  *region1  *2  *offline ' "$out"
@@ -41,10 +49,13 @@ if [ "${1:-}" = --inner ]; then
 	echo "freeze dax1.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
 	sleep 0.3
 	echo "12 junk" >$dev/dax1.0/cram/stat
-	if $CRAMCTL status >"$out" 2>"$out.err"; then
+	if $CRAMCTL status -o $old >"$out" 2>"$out.err"; then
 		cram_fail "garbage telemetry gave exit status 0"
 	fi
 	cram_assert_grep '^dax1\.0  *region1  *2  *offline  *compressed  *-  *-  *-  *-  *-' "$out"
+	# By default the row says why its numbers are missing.
+	$CRAMCTL status >"$out" 2>/dev/null
+	cram_assert_grep '^dax1\.0  *region1  *2  *offline  *compressed  *-  *-  *-  *open  *cannot read cram/stat: ' "$out"
 	cram_assert_grep 'dax1.0.*cram/stat' "$out.err"
 
 	$CRAMCTL status --bogus >/dev/null 2>&1
