@@ -19,6 +19,8 @@ struct command {
 	const char *help;
 };
 
+static int cmd_help(int argc, char **argv);
+
 static const struct command commands[] = {
 	{ "status", cmd_status, "show every cram device: state, physical use, ratio, gate" },
 	{ "list", cmd_list, "list devices and nodes as JSON, with filters" },
@@ -29,6 +31,7 @@ static const struct command commands[] = {
 	{ "dump", cmd_dump, "recent decisions of cramd with their reasons" },
 	{ "monitor", cmd_monitor, "print device events as JSON lines until interrupted" },
 	{ "metrics", cmd_metrics, "Prometheus text exposition of every device" },
+	{ "help", cmd_help, "this list, or the full usage of one command: help COMMAND" },
 };
 
 static void usage(FILE *f)
@@ -38,7 +41,31 @@ static void usage(FILE *f)
 	fprintf(f, "usage: cramctl [--version] [--help] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\nSee cramctl(8).\n");
+	fprintf(f, "\n'cramctl COMMAND --help' or 'cramctl help COMMAND' gives its options. "
+		"See cramctl(8).\n");
+}
+
+/* help [COMMAND]: the list of commands, or the --help of one. */
+static int cmd_help(int argc, char **argv)
+{
+	char *args[] = { NULL, "--help", NULL };
+	size_t i;
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0 && commands[i].run != cmd_help) {
+			args[0] = argv[1];
+			return commands[i].run(2, args);
+		} else if (strcmp(argv[1], commands[i].name) == 0) {
+			usage(stdout);
+			return 0;
+		}
+	fprintf(stderr, "cramctl: help: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
 }
 
 /*

@@ -34,13 +34,28 @@ struct list_opts {
 	bool devices, nodes, human;
 };
 
-static int filter_add(struct filter *f, const char *opt, const char *val)
+/*
+ * Each value of @arg, a comma list as ndctl takes it ("dax0.0,dax1.0"),
+ * checked by @check when given, into @f. The commas of @arg become NULs:
+ * the values point into it.
+ */
+static int filter_add(struct filter *f, const char *opt, char *arg, int (*check)(const char *))
 {
-	if (f->n == MAX_FILTER) {
-		fprintf(stderr, "cramctl list: more than %d %s filters\n", MAX_FILTER, opt);
+	char *save = NULL, *v;
+
+	if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,")) {
+		fprintf(stderr, "cramctl list: %s '%s': an empty value\n", opt, arg);
 		return -1;
 	}
-	f->val[f->n++] = val;
+	for (v = strtok_r(arg, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+		if (check && check(v) < 0)
+			return -1;
+		if (f->n == MAX_FILTER) {
+			fprintf(stderr, "cramctl list: more than %d %s filters\n", MAX_FILTER, opt);
+			return -1;
+		}
+		f->val[f->n++] = v;
+	}
 	return 0;
 }
 
@@ -75,6 +90,24 @@ static int check_node_arg(const char *s)
 
 	if (util_parse_u64(s, &v) < 0 || v > 1023 || (s[0] == '0' && s[1])) {
 		fprintf(stderr, "cramctl list: --node '%s': not a node id 0-1023\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_state_arg(const char *s)
+{
+	if (strcmp(s, "online") && strcmp(s, "offline")) {
+		fprintf(stderr, "cramctl list: --state '%s': use online or offline\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_mode_arg(const char *s)
+{
+	if (strcmp(s, "compressed") && strcmp(s, "placement")) {
+		fprintf(stderr, "cramctl list: --mode '%s': use compressed or placement\n", s);
 		return -1;
 	}
 	return 0;
@@ -148,11 +181,29 @@ static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct js
 
 static void list_usage(FILE *f)
 {
-	fprintf(f, "usage: cramctl list [-D|--devices] [-N|--nodes] [-d|--device DEV]... "
-		"[-r|--region REGION]...\n"
-		"                    [-n|--node ID]... [-s|--state online|offline]... "
-		"[-m|--mode compressed|placement]...\n"
-		"                    [-u|--human] [-j|--json]\n");
+	fprintf(f, "usage: cramctl list [OPTIONS]\n\n"
+		"Devices and nodes as JSON, as 'cxl list'. A filter takes a comma list and\n"
+		"may be repeated: its values are ORed, different filters ANDed.\n\n"
+		"Options:\n"
+		"  -D, --devices          list devices (the default)\n"
+		"  -N, --nodes            list NUMA nodes (with -D: an object of both)\n"
+		"  -d, --device DEV       devices of these names (daxX.Y)\n"
+		"  -r, --region REGION    devices of these CXL regions\n"
+		"  -n, --node ID          devices and nodes of these node ids\n"
+		"  -s, --state STATE      devices online or offline\n"
+		"  -m, --mode MODE        compressed or placement devices and nodes\n"
+		"  -u, --human            sizes as \"1.00 GiB (1.07 GB)\"\n"
+		"  -j, --json             JSON (the only output; accepted for ndctl's habit)\n"
+		"  -h, --help             this help\n\n"
+		"A filter that matches nothing prints [] with a warning on stderr, and exit\n"
+		"status 0. See cramctl(8).\n");
+}
+
+/* A filter matched nothing: say so on stderr, as `cxl list` does, and print []. */
+static void warn_no_match(struct json_object *arr, const char *what, bool filtered)
+{
+	if (arr && filtered && json_object_array_length(arr) == 0)
+		fprintf(stderr, "cramctl: warning: no %s matches the filters\n", what);
 }
 
 int cmd_list(int argc, char **argv)
@@ -186,33 +237,19 @@ int cmd_list(int argc, char **argv)
 			o.nodes = true;
 			break;
 		case 'd':
-			rc = filter_add(&o.device, "--device", optarg);
+			rc = filter_add(&o.device, "--device", optarg, NULL);
 			break;
 		case 'r':
-			rc = filter_add(&o.region, "--region", optarg);
+			rc = filter_add(&o.region, "--region", optarg, NULL);
 			break;
 		case 'n':
-			rc = check_node_arg(optarg);
-			if (rc == 0)
-				rc = filter_add(&o.node, "--node", optarg);
+			rc = filter_add(&o.node, "--node", optarg, check_node_arg);
 			break;
 		case 's':
-			if (strcmp(optarg, "online") && strcmp(optarg, "offline")) {
-				fprintf(stderr, "cramctl list: --state '%s': use online or offline\n",
-					optarg);
-				rc = -1;
-			}
-			if (rc == 0)
-				rc = filter_add(&o.state, "--state", optarg);
+			rc = filter_add(&o.state, "--state", optarg, check_state_arg);
 			break;
 		case 'm':
-			if (strcmp(optarg, "compressed") && strcmp(optarg, "placement")) {
-				fprintf(stderr, "cramctl list: --mode '%s': use compressed or "
-					"placement\n", optarg);
-				rc = -1;
-			}
-			if (rc == 0)
-				rc = filter_add(&o.mode, "--mode", optarg);
+			rc = filter_add(&o.mode, "--mode", optarg, check_mode_arg);
 			break;
 		case 'u':
 			o.human = true;
@@ -260,6 +297,9 @@ int cmd_list(int argc, char **argv)
 		cram_unref(ctx);
 		return 1;
 	}
+	warn_no_match(devs, "device", o.device.n || o.region.n || o.node.n || o.state.n ||
+		      o.mode.n);
+	warn_no_match(nodes, "node", o.node.n || o.mode.n);
 	if (devs && nodes) {
 		out = json_object_new_object();
 		json_object_object_add(out, "devices", devs);

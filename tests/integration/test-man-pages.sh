@@ -11,6 +11,22 @@ for v in $verbs; do
 		cram_fail "cramctl verb '$v' is not described in man/cramctl.8"
 done
 
+# Every option and every table column of every verb's full usage
+# (cramctl help VERB) is in cramctl(8): an option as \-\-name, a column as
+# a .B NAME line.
+page=$(sed 's/\\-/-/g' "$top_srcdir/man/cramctl.8")
+for v in $verbs; do
+	h=$($CRAMCTL help "$v") || cram_fail "cramctl help $v failed"
+	for o in $(printf '%s\n' "$h" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		printf '%s\n' "$page" | grep -q -- "$o" ||
+			cram_fail "option $o of cramctl $v is not described in man/cramctl.8"
+	done
+	for c in $(printf '%s\n' "$h" | sed -n '/^Available output columns/,/^$/s/^ [* ]\([A-Z][A-Z-]*\) .*/\1/p'); do
+		printf '%s\n' "$page" | grep -qx "\.B $c" ||
+			cram_fail "column $c of cramctl $v is not described in man/cramctl.8"
+	done
+done
+
 keys=$(sed -n 's/^[#;]* *\([a-z_][a-z0-9_]*\) *=.*/\1/p' "$top_srcdir/conf/cramd.conf" | sort -u)
 [ -n "$keys" ] || cram_fail "conf/cramd.conf lists no keys"
 for k in $keys; do
