@@ -1,6 +1,7 @@
 #!/bin/sh
 # The bash completion offers cramctl's verbs, each verb's options, and the
-# cram devices and regions of the testbed, and list's --state and --mode values.
+# cram devices and regions of the testbed, list's --state and --mode values,
+# status's -o columns, and help's verbs.
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
 command -v bash >/dev/null 2>&1 || cram_skip "bash is not installed"
@@ -33,6 +34,11 @@ EOS
 	cram_assert_eq "$(c cramctl list --mode p)" placement "list --mode value completion"
 	cram_assert_eq "$(c cramctl list -m c)" compressed "list -m value completion"
 	cram_assert_eq "$(c cramctl list --state on)" online "list --state value completion"
+	c cramctl status -- | grep -qx -- --output || cram_fail "status options lack --output"
+	c cramctl status -- | grep -qx -- --noheadings || cram_fail "status options lack --noheadings"
+	cram_assert_eq "$(c cramctl status -o RE | tr '\n' ' ')" "REGION REASON " "-o column completion"
+	cram_assert_eq "$(c cramctl status --output DEVICE,ST)" "DEVICE,STATE" "column after a comma"
+	cram_assert_eq "$(c cramctl help sta)" status "help VERB completion"
 	exit 0
 fi
 
