@@ -15,6 +15,7 @@
 #include "../shared/control-protocol.h"
 #include "client.h"
 #include "daemon.h"
+#include "table.h"
 
 struct verb_opts {
 	bool json;
@@ -174,11 +175,21 @@ int cmd_offline(int argc, char **argv)
 	return device_verb(argc, argv, CRAM_CMD_OFFLINE, true);
 }
 
-static const char *field(struct json_object *obj, const char *key)
+/* The decisions as a table: the reason wraps on a terminal rather than being cut. */
+static int dump_table(struct json_object *list)
 {
-	struct json_object *v;
+	static const struct table_column cols[] = {
+		{ "TIME", 0, 0, true, "" },
+		{ "DEVICE", 0, 0, true, "" },
+		{ "ACTION", 0, 0, true, "" },
+		{ "REASON", 0.5, SCOLS_FL_WRAP, true, "" },
+	};
+	static const char *const keys[] = {
+		CRAM_KEY_TIME, CRAM_KEY_DEVICE, CRAM_KEY_ACTION, CRAM_KEY_REASON,
+	};
+	struct table_opts t = { 0 };
 
-	return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : "-";
+	return table_print_json(cols, 4, &t, list, keys) < 0 ? 1 : 0;
 }
 
 int cmd_dump(int argc, char **argv)
@@ -186,7 +197,6 @@ int cmd_dump(int argc, char **argv)
 	struct json_object *reply, *list;
 	struct verb_opts o = { 0 };
 	int i = verb_getopt(argc, argv, "dump [-j|--json]", &o), rc;
-	size_t k, n;
 
 	if (i < 0)
 		return i == -1 ? 0 : 2;
@@ -203,18 +213,10 @@ int cmd_dump(int argc, char **argv)
 		json_object_put(reply);
 		return 1;
 	}
-	if (o.json) {
+	if (o.json)
 		print_json(list);
-	} else {
-		n = json_object_array_length(list);
-		printf("%-20s %-8s %-12s %s\n", "TIME", "DEVICE", "ACTION", "REASON");
-		for (k = 0; k < n; k++) {
-			struct json_object *d = json_object_array_get_idx(list, k);
-
-			printf("%-20s %-8s %-12s %s\n", field(d, CRAM_KEY_TIME), field(d, CRAM_KEY_DEVICE),
-			       field(d, CRAM_KEY_ACTION), field(d, CRAM_KEY_REASON));
-		}
-	}
+	else
+		rc = dump_table(list);
 	json_object_put(reply);
-	return 0;
+	return rc;
 }

@@ -359,31 +359,18 @@ static int unmanaged_table(struct json_object *daemon, struct cram_ctx *ctx,
 		{ "WHY", 0, 0, true, "" },
 		{ "REASON", 0.5, SCOLS_FL_TRUNC, true, "" },
 	};
-	static const int ids[] = { 0, 1, 2 };
+	static const char *const keys[] = { CRAM_KEY_DEVICE, CRAM_KEY_WHY, CRAM_KEY_REASON };
 	struct json_object *arr = json_object_new_array();
-	struct libscols_table *tb;
-	size_t i, n;
 	int ret = 0;
 
-	if (!arr)
+	if (!arr) {
+		fprintf(stderr, "cramctl: out of memory\n");
 		return -1;
+	}
 	unmanaged_emit(daemon, ctx, arr, argc, argv, seen, true);
-	n = json_object_array_length(arr);
-	if (print && n > 0) {
-		tb = table_new(ucols, ids, 3, &o->table);
-		for (i = 0; tb && i < n; i++) {
-			struct json_object *e = json_object_array_get_idx(arr, i);
-			struct libscols_line *ln = scols_table_new_line(tb, NULL);
-			static const char *const keys[] = { "device", "why", "reason" };
-			struct json_object *v;
-			size_t k;
-
-			for (k = 0; ln && k < 3; k++)
-				if (json_object_object_get_ex(e, keys[k], &v))
-					scols_line_set_data(ln, k, json_object_get_string(v));
-		}
+	if (print && json_object_array_length(arr) > 0) {
 		printf("\n");
-		ret = tb ? table_print(tb) : -1;
+		ret = table_print_json(ucols, 3, &o->table, arr, keys);
 	}
 	json_object_put(arr);
 	return ret;
@@ -505,10 +492,8 @@ int cmd_status(int argc, char **argv)
 		tb = NULL;
 		/* -o chooses the columns of the one table: no second one then */
 		if (unmanaged_table(daemon, ctx, &o, n, names, seen,
-				    !o.table.output || o.table.output[0] == '+') < 0) {
-			fprintf(stderr, "cramctl: out of memory\n");
+				    !o.table.output || o.table.output[0] == '+') < 0)
 			ret = 1;
-		}
 	}
 	for (i = 0; i < n; i++) {
 		if (!seen[i]) {

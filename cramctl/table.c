@@ -189,3 +189,44 @@ void table_help_options(FILE *f)
 		"  -n, --noheadings   no header line\n"
 		"  -r, --raw          raw output: no alignment, special characters escaped\n");
 }
+
+/* A line of @tb for each object of @arr; see table_print_json. */
+static int add_json(struct libscols_table *tb, struct json_object *arr, const char *const *keys,
+		    size_t n)
+{
+	size_t i, k, len = json_object_array_length(arr);
+
+	for (i = 0; i < len; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i), *v;
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			return -1;
+		for (k = 0; k < n; k++) {
+			bool has = json_object_object_get_ex(e, keys[k], &v) &&
+				   json_object_is_type(v, json_type_string);
+
+			if (scols_line_set_data(ln, k, has ? json_object_get_string(v) : "-") < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int table_print_json(const struct table_column *cols, size_t n, const struct table_opts *o,
+		     struct json_object *arr, const char *const *keys)
+{
+	int ids[TABLE_MAX_COLUMNS];
+	struct libscols_table *tb;
+	size_t i;
+
+	for (i = 0; i < n && i < TABLE_MAX_COLUMNS; i++)
+		ids[i] = (int)i;
+	tb = table_new(cols, ids, i, o);
+	if (!tb || add_json(tb, arr, keys, i) < 0) {
+		scols_unref_table(tb);
+		fprintf(stderr, "cramctl: cannot print the table: out of memory\n");
+		return -1;
+	}
+	return table_print(tb);
+}

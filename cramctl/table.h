@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <json-c/json.h>
 #include <libsmartcols/libsmartcols.h>
 
 /* One column a verb can print. */
@@ -63,6 +64,15 @@ int table_select(const char *verb, const struct table_column *cols, size_t ncols
  */
 struct libscols_table *table_new(const struct table_column *cols, const int *ids, size_t n,
 				 const struct table_opts *o);
+
+/*
+ * table_print_json - print a table of the @n columns @cols (all of them,
+ * with -n and -r of @o): a line for each object of the JSON array @arr,
+ * whose cell i is its string @keys[i], or "-" when it has none. Returns
+ * 0, or -1 (said on stderr) when out of memory.
+ */
+int table_print_json(const struct table_column *cols, size_t n, const struct table_opts *o,
+		     struct json_object *arr, const char *const *keys);
 
 /*
  * table_print - print @tb and free it. Returns 0, or -1 (said on stderr)
