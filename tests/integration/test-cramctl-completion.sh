@@ -33,6 +33,11 @@ EOS
 	cram_assert_eq "$(c cramctl list --mode p)" placement "list --mode value completion"
 	cram_assert_eq "$(c cramctl list -m c)" compressed "list -m value completion"
 	cram_assert_eq "$(c cramctl list --state on)" online "list --state value completion"
+	c cramctl metrics -- | grep -qx -- --textfile || cram_fail "metrics options lack --textfile"
+	mkdir "$CRAM_TESTBED/promdir"
+	: >"$CRAM_TESTBED/promfile"
+	cram_assert_eq "$(c cramctl metrics --textfile "$CRAM_TESTBED/prom")" "$CRAM_TESTBED/promdir" \
+		"metrics --textfile completes directories only"
 	exit 0
 fi
 
