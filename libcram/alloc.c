@@ -29,15 +29,10 @@ static long fail(long rc)
 	return rc;
 }
 
-static size_t page_size(void)
-{
-	return (size_t)sysconf(_SC_PAGESIZE);
-}
-
 /* Rounds @len up to whole pages; false on overflow. */
 static bool page_round(size_t len, size_t *out)
 {
-	size_t page = page_size();
+	size_t page = cram_page_size();
 
 	if (len > SIZE_MAX - (page - 1))
 		return false;
@@ -47,7 +42,7 @@ static bool page_round(size_t len, size_t *out)
 
 static bool page_aligned(const void *addr)
 {
-	return ((uintptr_t)addr & (page_size() - 1)) == 0;
+	return ((uintptr_t)addr & (cram_page_size() - 1)) == 0;
 }
 
 /* A page aligned range [addr, addr + len) that neither is empty nor wraps. */
@@ -213,7 +208,7 @@ long cram_migrate_range(void *addr, size_t len, int node)
 {
 	void *pages[MOVE_CHUNK];
 	int status[MOVE_CHUNK];
-	size_t rounded, npages, done, i, n, page = page_size();
+	size_t rounded, npages, done, i, n, page = cram_page_size();
 	long rc, missed = 0;
 
 	rc = check_range(addr, len, &rounded);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/clock.h"
 
@@ -71,6 +72,11 @@ double cram_snapshot_ratio(const struct cram_snapshot *snap)
 	if (!snap || !SNAP_HAS(snap, logical_bytes) || snap->phys_used_bytes == 0)
 		return 0.0;
 	return (double)snap->logical_bytes / (double)snap->phys_used_bytes;
+}
+
+size_t cram_page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
 uint64_t cram_snapshot_headroom(const struct cram_snapshot *snap)

@@ -7,6 +7,9 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libnuma-dev libsystemd-dev libcxl-dev libdaxctl-dev libjson-c-dev
 	libudev-dev libsmartcols-dev"
 TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
+# cramctl metrics: promtool and the Python parser check the exposition
+# (tests/integration/test-cramctl-metrics.sh; it skips without them).
+TEST_DEPS="$TEST_DEPS prometheus python3-prometheus-client"
 # Building the Debian packages (scripts/build-debs.sh, run by CI).
 PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot lintian"
 # libFuzzer targets (scripts/fuzz.sh, run by CI).

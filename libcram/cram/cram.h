@@ -30,6 +30,9 @@ extern "C" {
 	(((major) << 16) | ((minor) << 8) | (micro))
 #define CRAM_VERSION \
 	CRAM_VERSION_NUMBER(CRAM_VERSION_MAJOR, CRAM_VERSION_MINOR, CRAM_VERSION_MICRO)
+/* True when this header is version major.minor.micro or later. */
+#define CRAM_CHECK_VERSION(major, minor, micro) \
+	(CRAM_VERSION >= CRAM_VERSION_NUMBER(major, minor, micro))
 
 struct cram_ctx;
 struct cram_node;
@@ -360,6 +363,14 @@ double cram_snapshot_ratio(const struct cram_snapshot *snap);
  * Returns phys_capacity - phys_used, or 0 when the device is over full.
  */
 uint64_t cram_snapshot_headroom(const struct cram_snapshot *snap);
+
+/**
+ * cram_page_size - the size in bytes of the pages that the page counters
+ * of struct cram_snapshot (demoted_pages, promoted_pages, evicted_pages,
+ * ballooned_pages) and the *_pages attributes count: the kernel's base
+ * page size
+ */
+size_t cram_page_size(void);
 
 /**
  * CRAM_TIME_NEVER - cram_snapshot_time_to_full() result when the device

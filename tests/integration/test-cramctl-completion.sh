@@ -39,6 +39,11 @@ EOS
 	cram_assert_eq "$(c cramctl status -o RE | tr '\n' ' ')" "REGION REASON " "-o column completion"
 	cram_assert_eq "$(c cramctl status --output DEVICE,ST)" "DEVICE,STATE" "column after a comma"
 	cram_assert_eq "$(c cramctl help sta)" status "help VERB completion"
+	c cramctl metrics -- | grep -qx -- --textfile || cram_fail "metrics options lack --textfile"
+	mkdir "$CRAM_TESTBED/promdir"
+	: >"$CRAM_TESTBED/promfile"
+	cram_assert_eq "$(c cramctl metrics --textfile "$CRAM_TESTBED/prom")" "$CRAM_TESTBED/promdir" \
+		"metrics --textfile completes directories only"
 	exit 0
 fi
 

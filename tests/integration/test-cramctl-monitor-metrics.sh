@@ -27,7 +27,7 @@ if [ "${1:-}" = --inner ]; then
 	cram_wait_for 5 grep -qx 2 /sys/devices/system/node/has_private_memory
 	$CRAMCTL metrics >"$out" || cram_fail "metrics failed"
 	cram_assert_grep '^# TYPE cram_device_phys_used_bytes gauge$' "$out"
-	cram_assert_grep '^# TYPE cram_device_demoted_pages_total counter$' "$out"
+	cram_assert_grep '^# TYPE cram_device_demoted_bytes_total counter$' "$out"
 	cram_assert_grep '^cram_device_online{device="dax1.0",region="region1",node="2",mode="compressed"} 1$' "$out"
 	cram_assert_grep '^cram_device_online{device="dax0.0",region="region0",node="1",mode="compressed"} 0$' "$out"
 	cram_assert_grep '^cram_device_phys_capacity_bytes{device="dax1.0",region="region1",node="2",mode="compressed"} 134217728$' "$out"
