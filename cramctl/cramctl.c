@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "monitor.h"
 #include "status.h"
+#include "top.h"
 
 struct command {
 	const char *name;
@@ -29,6 +30,7 @@ static const struct command commands[] = {
 	{ "dump", cmd_dump, "recent decisions of cramd with their reasons" },
 	{ "monitor", cmd_monitor, "print device events as JSON lines until interrupted" },
 	{ "metrics", cmd_metrics, "Prometheus text exposition of every device" },
+	{ "top", cmd_top, "live view of every device, refreshed in place" },
 };
 
 static void usage(FILE *f)

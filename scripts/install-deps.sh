@@ -7,6 +7,9 @@ BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libnuma-dev libsystemd-dev libcxl-dev libdaxctl-dev libjson-c-dev
 	libudev-dev"
 TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
+# cramctl top: its screen, and tmux that drives it in the tests.
+BUILD_DEPS="$BUILD_DEPS libncurses-dev"
+TEST_DEPS="$TEST_DEPS tmux"
 # Building the Debian packages (scripts/build-debs.sh, run by CI).
 PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot lintian"
 # libFuzzer targets (scripts/fuzz.sh, run by CI).
