@@ -214,7 +214,8 @@ static void knob_line(struct out *o, const struct top_view *v, const struct top_
 
 static void decision_line(struct out *o, const struct top_view *v, const struct top_device *d)
 {
-	const char *t = strchr(d->last_time, 'T');
+	const char *t = strchr(d->last_time, 'T'), *why = d->last_reason;
+	size_t n = strlen(d->devname);
 
 	if (v->cramd != TOP_CRAMD_UP || !d->managed || v->dump_failed)
 		return;
@@ -222,8 +223,10 @@ static void decision_line(struct out *o, const struct top_view *v, const struct 
 		line(o, TOP_STYLE_PLAIN, "  last decision: none yet");
 		return;
 	}
-	line(o, TOP_STYLE_PLAIN, "  last %s %s: %s", t ? t + 1 : d->last_time, d->last_action,
-	     d->last_reason);
+	/* the reason names the device, which the lines above name already */
+	if (strncmp(why, d->devname, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+		why += n + 2;
+	line(o, TOP_STYLE_PLAIN, "  last %s %s: %s", t ? t + 1 : d->last_time, d->last_action, why);
 }
 
 int top_render(const struct top_view *v, int width, unsigned int delay_ms,
