@@ -33,6 +33,8 @@ EOS
 	cram_assert_eq "$(c cramctl list --mode p)" placement "list --mode value completion"
 	cram_assert_eq "$(c cramctl list -m c)" compressed "list -m value completion"
 	cram_assert_eq "$(c cramctl list --state on)" online "list --state value completion"
+	cram_assert_eq "$(c cramctl top -- | tr '\n' ' ')" "--batch --delay --iterations " "top options"
+	cram_assert_eq "$(c cramctl top -d da)" "" "top takes no device"
 	exit 0
 fi
 
