@@ -68,10 +68,11 @@ static void cramd_line(struct out *o, const struct top_view *v)
 	switch (v->cramd) {
 	case TOP_CRAMD_UP:
 		if (v->paused)
-			line(o, TOP_STYLE_ALERT, "cramd %s: manages %zu; PAUSED (dry-run): it decides "
-			     "but writes no knob", v->version, v->managed);
+			line(o, TOP_STYLE_ALERT, "cramd%s%s: manages %zu; PAUSED (dry-run): it decides "
+			     "but writes no knob", *v->version ? " " : "", v->version, v->managed);
 		else
-			line(o, TOP_STYLE_PLAIN, "cramd %s: manages %zu%s", v->version, v->managed,
+			line(o, TOP_STYLE_PLAIN, "cramd%s%s: manages %zu%s", *v->version ? " " : "",
+			     v->version, v->managed,
 			     v->dump_failed ? "; no decisions (dump failed)" : "");
 		break;
 	case TOP_CRAMD_DOWN:

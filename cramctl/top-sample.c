@@ -43,7 +43,7 @@ static bool json_true(struct json_object *obj, const char *key)
 	       json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
 }
 
-static const struct top_device *find(const struct top_view *v, const char *devname)
+static struct top_device *find(const struct top_view *v, const char *devname)
 {
 	size_t i;
 
@@ -136,7 +136,7 @@ static void read_dump(struct json_object *dump, struct top_view *v)
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(list, i);
 		const char *name = json_str(e, CRAM_KEY_DEVICE);
-		struct top_device *d = name ? (struct top_device *)find(v, name) : NULL;
+		struct top_device *d = name ? find(v, name) : NULL;
 
 		if (!d)
 			continue;

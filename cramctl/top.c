@@ -295,6 +295,7 @@ static int loop(struct cram_ctx *ctx, int sfd, const struct top_opts *o)
 
 static int run(struct cram_ctx *ctx, const struct top_opts *o)
 {
+	struct signalfd_siginfo si;
 	sigset_t mask, old;
 	SCREEN *screen = NULL;
 	int sfd, rc;
@@ -307,7 +308,7 @@ static int run(struct cram_ctx *ctx, const struct top_opts *o)
 	sigaddset(&mask, SIGWINCH);
 	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0)
 		return -errno;
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		rc = -errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -333,6 +334,9 @@ static int run(struct cram_ctx *ctx, const struct top_opts *o)
 		endwin();
 		delscreen(screen);
 	}
+	/* a SIGINT that came after the last wait must not kill us when unblocked */
+	while (read(sfd, &si, sizeof(si)) == sizeof(si))
+		;
 	close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;

@@ -5,7 +5,7 @@
 # refreshes when the fake kernel's physical use changes, survives a resize
 # down to a narrow terminal, says when cramd is not running or not
 # answering (stopped), shows what cramd says when it runs (managed, the
-# last decision, paused), and q and SIGINT exit with status 0 and the
+# last decision, paused), and q, SIGINT and SIGTERM exit with status 0 and the
 # terminal restored (alternate screen left, cursor shown).
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
@@ -40,6 +40,16 @@ if [ "${1:-}" = --inner ]; then
 		grep -q '^cramctl top - ' "$screen" && cram_fail "top's screen is still there"
 		cram_assert_eq "$(tm display -p -t "$S" '#{alternate_on}')" 0 "alternate screen after exit"
 		cram_assert_eq "$(tm display -p -t "$S" '#{cursor_flag}')" 1 "cursor shown after exit"
+	}
+	# term: SIGTERM to what the pane's shell runs (top)
+	term() {
+		for _p in $(ps -o pid= --ppid "$(tm display -p -t "$S" '#{pane_pid}')"); do
+			kill -TERM "$_p"
+		done
+	}
+	# backlog_full: cramd's listening socket holds as many connections as it takes
+	backlog_full() {
+		ss -xlH | awk -v p="$CRAMD_SOCKET" '$5 == p && $4 > 0 && $3 > $4 { ok = 1 } END { exit !ok }'
 	}
 	# used_line: dax0.0's bar line; used_differs LINE: it is no longer LINE
 	used_line() { capture && grep -A1 '^dax0\.0 ' "$screen" | sed -n 2p; }
@@ -106,7 +116,7 @@ if [ "${1:-}" = --inner ]; then
 	# with cramd: managed, its last decision, paused, and stopped
 	cram_start_cramd '[global]\npoll_interval_ms = 100\n[device dax1.0]\nmode = placement\n'
 	cram_wait_for 10 grep -q 'ready: managing 2 device' "$CRAMD_LOG"
-	start_top cramd 100 30 -d 0.2
+	start_top cramd 100 30 -d 0.5
 	wait_shows '^cramd [^ ]*: manages 2$'
 	wait_shows '^dax0\.0  region0  node 1  online  compressed  managed$'
 	wait_shows '^dax1\.0  region1  node 2  online  placement  managed$'
@@ -125,7 +135,15 @@ if [ "${1:-}" = --inner ]; then
 	kill -STOP "$CRAMD_PID"
 	wait_shows '^cramd is not answering (stopped?)'
 	refreshes 16777216
-	tm send-keys -t "$S" q
+	# its listen backlog full: top's connect must fail at once, not block
+	if command -v ss >/dev/null 2>&1; then
+		"$top_builddir/tests/harness/helpers/hold-connections" "$CRAMD_SOCKET" 80 60 >/dev/null &
+		hold=$!
+		cram_wait_for 10 backlog_full
+		refreshes 25165824
+		kill "$hold"
+	fi
+	term
 	restored
 	kill -CONT "$CRAMD_PID"
 	cram_stop_cramd
