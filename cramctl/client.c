@@ -2,6 +2,7 @@
 /* cramctl's side of cramd's control socket. */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,13 +32,21 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	return rc == 0 ? -ETIMEDOUT : 0;
 }
 
-static int send_all(int fd, const char *buf, size_t len)
+/* Sends all of @buf, waiting at most @timeout_ms whenever a non-blocking @fd is full. */
+static int send_all(int fd, const char *buf, size_t len, int timeout_ms)
 {
 	while (len) {
 		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		int rc;
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			rc = wait_fd(fd, POLLOUT, timeout_ms);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if (n < 0)
 			return -errno;
 		buf += n;
@@ -77,7 +86,7 @@ static char *recv_line(int fd, int timeout_ms)
 			return NULL;
 		}
 		n = recv(fd, buf + len, cap - 1 - len, 0);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			free(buf);
@@ -92,8 +101,13 @@ static char *recv_line(int fd, int timeout_ms)
 	return buf;
 }
 
-/* Sends the request line of @request and reads the reply line; see client_call(). */
-static int exchange(struct json_object *request, int timeout_ms, struct json_object **reply)
+/*
+ * Sends the request line of @request and reads the reply line; see
+ * client_call(). With @nonblock, a full listen backlog (a stopped cramd)
+ * fails at once with -EAGAIN instead of blocking in connect().
+ */
+static int exchange(struct json_object *request, int timeout_ms, bool nonblock,
+		    struct json_object **reply)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = client_socket_path();
@@ -104,7 +118,7 @@ static int exchange(struct json_object *request, int timeout_ms, struct json_obj
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -113,9 +127,9 @@ static int exchange(struct json_object *request, int timeout_ms, struct json_obj
 		return rc;
 	}
 	req = json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN);
-	rc = send_all(fd, req, strlen(req));
+	rc = send_all(fd, req, strlen(req), timeout_ms);
 	if (rc == 0)
-		rc = send_all(fd, "\n", 1);
+		rc = send_all(fd, "\n", 1, timeout_ms);
 	/*
 	 * cramd may have refused the request before reading all of it (busy,
 	 * too long): its reply says why, so read it even when the send failed.
@@ -143,7 +157,9 @@ static int exchange(struct json_object *request, int timeout_ms, struct json_obj
 	return 0;
 }
 
-int client_call(const char *command, const char *device, struct json_object **reply)
+/* {"command": @command[, "device": @device]} sent through exchange(). */
+static int call(const char *command, const char *device, int timeout_ms, bool nonblock,
+		struct json_object **reply)
 {
 	struct json_object *req = json_object_new_object();
 	int rc;
@@ -154,9 +170,20 @@ int client_call(const char *command, const char *device, struct json_object **re
 	json_object_object_add(req, CRAM_KEY_COMMAND, json_object_new_string(command));
 	if (device)
 		json_object_object_add(req, CRAM_KEY_DEVICE, json_object_new_string(device));
-	rc = exchange(req, strcmp(command, CRAM_CMD_ONLINE) && strcmp(command, CRAM_CMD_OFFLINE) &&
-			   strcmp(command, CRAM_CMD_RELEASE) ?
-			   CRAM_CONTROL_REPLY_TIMEOUT_MS : CRAM_CONTROL_KERNEL_REPLY_TIMEOUT_MS, reply);
+	rc = exchange(req, timeout_ms, nonblock, reply);
 	json_object_put(req);
 	return rc;
+}
+
+int client_call(const char *command, const char *device, struct json_object **reply)
+{
+	return call(command, device, strcmp(command, CRAM_CMD_ONLINE) &&
+		    strcmp(command, CRAM_CMD_OFFLINE) && strcmp(command, CRAM_CMD_RELEASE) ?
+		    CRAM_CONTROL_REPLY_TIMEOUT_MS : CRAM_CONTROL_KERNEL_REPLY_TIMEOUT_MS, false,
+		    reply);
+}
+
+int client_call_quick(const char *command, int timeout_ms, struct json_object **reply)
+{
+	return call(command, NULL, timeout_ms, true, reply);
 }

@@ -21,4 +21,13 @@ const char *client_socket_path(void);
  */
 int client_call(const char *command, const char *device, struct json_object **reply);
 
+/*
+ * client_call_quick - client_call() of a read-only @command (status, dump)
+ * for a caller that must not wait long: the reply within @timeout_ms, and
+ * -EAGAIN at once when cramd's listen backlog is full (cramd stopped),
+ * where client_call() would block in connect(). Other results as
+ * client_call().
+ */
+int client_call_quick(const char *command, int timeout_ms, struct json_object **reply);
+
 #endif

@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "monitor.h"
 #include "status.h"
+#include "top.h"
 
 struct command {
 	const char *name;
@@ -32,6 +33,7 @@ static const struct command commands[] = {
 	{ "monitor", cmd_monitor, "print device events as JSON lines until interrupted" },
 	{ "metrics", cmd_metrics, "Prometheus text exposition of every device" },
 	{ "help", cmd_help, "this list, or the full usage of one command: help COMMAND" },
+	{ "top", cmd_top, "live view of every device, refreshed in place" },
 };
 
 static void usage(FILE *f)

@@ -10,6 +10,9 @@ TEST_DEPS="libcmocka-dev umockdev libumockdev-dev valgrind"
 # cramctl metrics: promtool and the Python parser check the exposition
 # (tests/integration/test-cramctl-metrics.sh; it skips without them).
 TEST_DEPS="$TEST_DEPS prometheus python3-prometheus-client"
+# cramctl top: its screen, and tmux that drives it in the tests.
+BUILD_DEPS="$BUILD_DEPS libncurses-dev"
+TEST_DEPS="$TEST_DEPS tmux"
 # Building the Debian packages (scripts/build-debs.sh, run by CI).
 PACKAGING_DEPS="debhelper dh-autoreconf dpkg-dev fakeroot lintian"
 # libFuzzer targets (scripts/fuzz.sh, run by CI).

@@ -44,6 +44,8 @@ EOS
 	: >"$CRAM_TESTBED/promfile"
 	cram_assert_eq "$(c cramctl metrics --textfile "$CRAM_TESTBED/prom")" "$CRAM_TESTBED/promdir" \
 		"metrics --textfile completes directories only"
+	cram_assert_eq "$(c cramctl top -- | tr '\n' ' ')" "--batch --delay --iterations " "top options"
+	cram_assert_eq "$(c cramctl top -d da)" "" "top takes no device"
 	exit 0
 fi
 
