@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "history.h"
 #include "list.h"
 #include "metrics.h"
 #include "monitor.h"
+#include "plot-svg.h"
 #include "status.h"
 
 struct command {
@@ -29,6 +31,8 @@ static const struct command commands[] = {
 	{ "dump", cmd_dump, "recent decisions of cramd with their reasons" },
 	{ "monitor", cmd_monitor, "print device events as JSON lines until interrupted" },
 	{ "metrics", cmd_metrics, "Prometheus text exposition of every device" },
+	{ "history", cmd_history, "a device's telemetry and decisions over the last hour" },
+	{ "plot", cmd_plot, "draw a device's history as SVG" },
 };
 
 static void usage(FILE *f)
