@@ -206,23 +206,30 @@ static bool gate_closed(struct json_object *p)
 	       strcmp(json_object_get_string(g), CRAM_GATE_CLOSED) == 0;
 }
 
-/* Spans where the gate was closed: from a closed point to the next point. */
+/* Spans where the gate was closed: from a closed point to the next open one (or the end). */
 static void closed_spans(FILE *f, const struct scale *s, struct json_object *points)
 {
 	size_t k, n = json_object_array_length(points);
-	uint64_t t, next;
+	uint64_t t, from = 0;
+	bool in = false;
 
 	fprintf(f, "<g class=\"gate-closed\" fill=\"#d62728\" fill-opacity=\"0.12\">\n");
-	for (k = 0; k + 1 < n; k++) {
+	for (k = 0; k < n; k++) {
 		struct json_object *p = json_object_array_get_idx(points, k);
+		bool closed = gate_closed(p);
 
-		if (!gate_closed(p) || !history_u64(p, CRAM_KEY_TIME_MS, &t) ||
-		    !history_u64(json_object_array_get_idx(points, k + 1), CRAM_KEY_TIME_MS, &next) ||
-		    next < t)
+		if (!history_u64(p, CRAM_KEY_TIME_MS, &t) || closed == in)
 			continue;
-		fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n",
-			x_of(s, t), TOP, x_of(s, next) - x_of(s, t), PLOT_H);
+		if (closed)
+			from = t;
+		else
+			fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\"/>\n",
+				x_of(s, from), TOP, x_of(s, t) - x_of(s, from), PLOT_H);
+		in = closed;
 	}
+	if (in)
+		fprintf(f, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\"/>\n",
+			x_of(s, from), TOP, x_of(s, s->t1) - x_of(s, from), PLOT_H);
 	fprintf(f, "</g>\n");
 }
 

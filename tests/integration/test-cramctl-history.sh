@@ -94,6 +94,8 @@ assert used[ys.index(min(ys))] == max(used) and used[ys.index(max(ys))] == min(u
 assert max(used) <= ymax and max(p["phys_capacity_bytes"] for p in pts) <= ymax
 changes = g.findall(".//s:line[@class='gate-change']", ns)
 assert len(changes) == sum(1 for p in pts if p.get("gate_changed")), len(changes)
+spans = g.findall(".//s:g[@class='gate-closed']/s:rect", ns)
+assert spans and abs(float(spans[0].get("x")) - float(changes[0].get("x1"))) < 0.02, "no closed span"
 evicts = g.findall(".//s:path[@class='evict']", ns)
 assert len(evicts) == sum(1 for p in pts if "evict_bytes" in p), len(evicts)
 legend = " ".join(t.text for t in root.iter("{http://www.w3.org/2000/svg}text"))
