@@ -15,7 +15,9 @@
 #  - cramd's CPU share of one core (/proc/PID/schedstat), the floor's, and
 #    their difference, i.e. cramd's own work, with its cost per device-tick;
 #  - the wakeups per second of each (context switches, /proc/PID/status);
-#  - cramd's VmRSS, VmHWM, RssAnon, RssFile, Pss and its largest mappings.
+#  - cramd's VmRSS, VmHWM, RssAnon, RssFile, Pss and its largest mappings,
+#    and its VmRSS against the floor's (both map libsystemd and libc, so
+#    the ratio is steadier across runs than the kB).
 # Targets: RSS <= 4 MiB, CPU <= 0.1%.
 #
 # The testbed models sysfs: as root the script puts it on a private tmpfs
@@ -64,6 +66,7 @@ if [ "${1:-}" = --inner ]; then
 	f0=$(now); g0=$(cpu_ns $fpid); v0=$(switches $fpid)
 	sleep "$duration"
 	g1=$(cpu_ns $fpid); f1=$(now); v1=$(switches $fpid)
+	frss=$(awk '$1 == "VmRSS:" { print $2 }' /proc/$fpid/status)
 	kill $fpid
 	wait $fpid
 
@@ -85,6 +88,8 @@ if [ "${1:-}" = --inner ]; then
 		printf "wakeups per second: cramd %.1f, floor %.1f\n", w / t, v / f }'
 	echo "VmRSS $(status VmRSS) kB, VmHWM $(status VmHWM) kB," \
 		"RssAnon $(status RssAnon) kB, RssFile $(status RssFile) kB"
+	awk -v c="$(status VmRSS)" -v f="$frss" 'BEGIN {
+		printf "floor VmRSS %d kB: cramd / floor = %.3f\n", f, (f > 0 ? c / f : 0) }'
 	echo "Pss $(awk '$1 == "Pss:" { print $2 }' /proc/$pid/smaps_rollup) kB" \
 		"(shared library pages divided among the processes mapping them)"
 	if [ -n "${PERF:-}" ]; then

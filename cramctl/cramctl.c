@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "history.h"
 #include "list.h"
 #include "metrics.h"
 #include "monitor.h"
+#include "plot-svg.h"
 #include "status.h"
 #include "top.h"
 
@@ -34,6 +36,8 @@ static const struct command commands[] = {
 	{ "metrics", cmd_metrics, "Prometheus text exposition of every device" },
 	{ "help", cmd_help, "this list, or the full usage of one command: help COMMAND" },
 	{ "top", cmd_top, "live view of every device, refreshed in place" },
+	{ "history", cmd_history, "a device's telemetry and decisions over the last hour" },
+	{ "plot", cmd_plot, "draw a device's history as SVG" },
 };
 
 static void usage(FILE *f)

@@ -220,3 +220,13 @@ int cmd_dump(int argc, char **argv)
 	json_object_put(reply);
 	return rc;
 }
+
+int daemon_call(const char *command, const char *device, struct json_object **reply)
+{
+	return call(command, device, reply);
+}
+
+void daemon_print_json(struct json_object *obj)
+{
+	print_json(obj);
+}

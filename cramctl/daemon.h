@@ -12,4 +12,16 @@ int cmd_online(int argc, char **argv);
 int cmd_offline(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 
+#include <json-c/json.h>
+
+/*
+ * daemon_call - send {"command": @command[, "device": @device]} to cramd;
+ * returns 0 with *@reply (put it) when cramd said ok, or the exit status
+ * above (the message printed).
+ */
+int daemon_call(const char *command, const char *device, struct json_object **reply);
+
+/* @obj as cramctl prints JSON: pretty, spaced, on stdout. */
+void daemon_print_json(struct json_object *obj);
+
 #endif

@@ -2,9 +2,20 @@
 /* What each control-socket command does; see control-commands.h. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "control-commands.h"
+#include "telemetry-history.h"
+
+/*
+ * The longest a history point is written out (keys, punctuation, 20
+ * digits per number), with the reply's frame: a full history fits.
+ */
+#define HISTORY_POINT_JSON_MAX 512
+_Static_assert(CRAMD_TH_POINTS_MAX <= CRAM_HISTORY_POINTS_MAX, "the protocol's bound");
+_Static_assert((CRAM_HISTORY_POINTS_MAX + 1) * HISTORY_POINT_JSON_MAX < CRAM_CONTROL_REPLY_MAX,
+	       "a full history fits in a reply");
 
 static void add_unmanaged(void *userdata, const char *device, const char *why,
 			  const char *reason)
@@ -87,6 +98,70 @@ static void add_dump(struct cramd_commands *c, struct json_object *reply)
 	json_object_object_add(reply, CRAM_KEY_DECISIONS, list);
 }
 
+static void add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static struct json_object *history_point(const struct cramd_th_sample *s)
+{
+	struct json_object *p = json_object_new_object();
+
+	if (!p)
+		return NULL;
+	add_u64(p, CRAM_KEY_TIME_MS, s->realtime_ms);
+	if (!(s->flags & CRAMD_TH_NO_DATA)) {
+		add_u64(p, CRAM_KEY_PHYS_USED, s->phys_used);
+		add_u64(p, CRAM_KEY_PHYS_CAPACITY, s->phys_capacity);
+		add_u64(p, CRAM_KEY_RESERVE, s->phys_capacity / 1000 * s->reserve_permille +
+			s->phys_capacity % 1000 * s->reserve_permille / 1000);
+		add_u64(p, CRAM_KEY_LOGICAL, s->logical);
+	}
+	json_object_object_add(p, CRAM_KEY_GATE, json_object_new_string(
+		s->flags & CRAMD_TH_GATE_CLOSED ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN));
+	if (s->rate_limit)
+		add_u64(p, CRAM_KEY_RATE_LIMIT, s->rate_limit);
+	if (s->capacity_target)
+		add_u64(p, CRAM_KEY_CAPACITY_TARGET, s->capacity_target);
+	if (s->flags & CRAMD_TH_GATE_CHANGED)
+		json_object_object_add(p, CRAM_KEY_GATE_CHANGED, json_object_new_boolean(true));
+	if (s->flags & CRAMD_TH_EVICT)
+		add_u64(p, CRAM_KEY_EVICT, s->evict_bytes);
+	if (s->flags & CRAMD_TH_DEGRADED)
+		json_object_object_add(p, CRAM_KEY_DEGRADED, json_object_new_boolean(true));
+	if (s->flags & CRAMD_TH_DRY_RUN)
+		json_object_object_add(p, CRAM_KEY_DRY_RUN, json_object_new_boolean(true));
+	return p;
+}
+
+/* Returns 0, or -ENOENT when cramd manages no device of that name. */
+static int add_history(struct cramd_commands *c, const char *device, struct json_object *reply)
+{
+	const struct cramd_telemetry_history *h =
+		cramd_manager_device_telemetry(c->manager, device);
+	struct json_object *list;
+	size_t i, n;
+
+	if (!h)
+		return -ENOENT;
+	list = json_object_new_array();
+	n = cramd_th_count(h);
+	json_object_object_add(reply, CRAM_KEY_DEVICE, json_object_new_string(device));
+	add_u64(reply, CRAM_KEY_COARSE_INTERVAL_MS, CRAMD_TH_COARSE_MS);
+	for (i = 0; list && i < n; i++) {
+		struct cramd_th_sample s;
+		struct json_object *p;
+
+		cramd_th_get(h, i, &s);
+		p = history_point(&s);
+		if (!p)
+			break;
+		json_object_array_add(list, p);
+	}
+	json_object_object_add(reply, CRAM_KEY_POINTS, list);
+	return 0;
+}
+
 /* The manager's completion of an online, offline or release: the deferred reply. */
 static void op_done(void *reply, int rc, const char *err)
 {
@@ -109,6 +184,15 @@ void cramd_commands_handle(void *userdata, const struct cramd_request *req,
 		break;
 	case CRAMD_CMD_DUMP:
 		add_dump(c, reply);
+		break;
+	case CRAMD_CMD_HISTORY:
+		if (add_history(c, req->device, reply) < 0) {
+			char err[CRAMD_REQUEST_DEVNAME_MAX + 64];
+
+			snprintf(err, sizeof(err), "%s: cramd manages no such device", req->device);
+			cramd_control_reply_done(r, -ENOENT, err);
+			return;
+		}
 		break;
 	case CRAMD_CMD_PAUSE:
 	case CRAMD_CMD_RESUME:

@@ -25,6 +25,9 @@ struct cramd_commands {
  *            node, gate, degraded}], and "unmanaged": [{device, why, reason}]
  *   dump:    "decisions": [{time (UTC, ISO 8601), device, action, reason}],
  *            oldest first
+ *   history: device, coarse_interval_ms, "points": [{time_ms, phys_used_bytes,
+ *            ...}] (control-protocol.h); an error for a device cramd does
+ *            not manage
  *   pause, resume: paused
  *   online, offline, release: device
  */

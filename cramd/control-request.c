@@ -28,6 +28,7 @@ static const struct {
 	[CRAMD_CMD_ONLINE] = { CRAM_CMD_ONLINE, true, true },
 	[CRAMD_CMD_OFFLINE] = { CRAM_CMD_OFFLINE, true, true },
 	[CRAMD_CMD_RELEASE] = { CRAM_CMD_RELEASE, true, true },
+	[CRAMD_CMD_HISTORY] = { CRAM_CMD_HISTORY, true, false },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

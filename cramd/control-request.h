@@ -24,6 +24,7 @@ enum cramd_command {
 	CRAMD_CMD_ONLINE,	/* online one device (needs "device") */
 	CRAMD_CMD_OFFLINE,	/* offline one device (needs "device") */
 	CRAMD_CMD_RELEASE,	/* offline it, give it back to device_dax ("device") */
+	CRAMD_CMD_HISTORY,	/* a device's telemetry history ("device") */
 };
 
 struct cramd_request {

@@ -8,6 +8,7 @@
 #define CRAMD_DEVICE_PRIVATE_H
 
 #include "device.h"
+#include "telemetry-history.h"
 
 struct cramd_device {
 	char devname[CRAMD_DEVNAME_MAX];
@@ -35,6 +36,7 @@ struct cramd_device {
 	uint64_t thresholds_capacity;
 	uint64_t armed_high, armed_low;	/* the policy's, as written; 0: the watermarks */
 	uint64_t due_ns;		/* the next pass, at the latest (CLOCK_MONOTONIC) */
+	struct cramd_telemetry_history th;	/* what its passes sampled and decided */
 };
 
 /*

@@ -295,6 +295,51 @@ static int check_identity(struct cramd_device *d, enum cramd_attr *attr)
 	return 0;
 }
 
+/* The level the policy acts at, in permille of the physical capacity. */
+static unsigned int reserve_permille(const struct cramd_policy_params *p)
+{
+	if (p->kind == CRAMD_POLICY_STATIC)
+		return p->high_watermark_percent * 10;
+	return 1000 - p->adaptive.reserve_permille;
+}
+
+/* What the pass sampled and decided, into the device's history. */
+static void keep_sample(struct cramd_device *d, const struct cramd_telemetry *t,
+			const struct cramd_actions *a, bool dry_run, uint64_t now_ns)
+{
+	const struct cramd_policy_state *st = &d->pol;
+	struct cramd_th_sample s = {
+		.mono_ms = now_ns / 1000000,
+		.reserve_permille = reserve_permille(&d->params),
+		.rate_limit = st->rate_limit == UINT64_MAX ? 0 : st->rate_limit,
+		.capacity_target = st->capacity_pages * t->page_size,
+	};
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s.realtime_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	if (t->snap) {
+		s.phys_used = t->snap->phys_used_bytes;
+		s.phys_capacity = t->snap->phys_capacity_bytes;
+		s.logical = t->snap->logical_bytes;
+	} else {
+		s.flags |= CRAMD_TH_NO_DATA;
+	}
+	if (a->gate_closed)
+		s.flags |= CRAMD_TH_GATE_CLOSED;
+	if (a->gate_changed)
+		s.flags |= CRAMD_TH_GATE_CHANGED;
+	if (a->degraded)
+		s.flags |= CRAMD_TH_DEGRADED;
+	if (dry_run)
+		s.flags |= CRAMD_TH_DRY_RUN;
+	if (a->evict) {
+		s.flags |= CRAMD_TH_EVICT;
+		s.evict_bytes = a->evict_bytes;
+	}
+	cramd_th_add(&d->th, &s);
+}
+
 void cramd_device_pass(struct cramd_device *d, bool dry_run)
 {
 	struct cram_snapshot snap = { .size = sizeof(snap) };
@@ -321,6 +366,7 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 	track_degraded(d, &a);
 	check_overfull(d, t.snap);
 	record_decision(d, &a, dry_run);
+	keep_sample(d, &t, &a, dry_run, now);
 	if (dry_run)
 		return;
 	apply_gate(d, &a);
@@ -358,6 +404,7 @@ int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 	d->params = *params;
 	d->setup = *setup;
 	d->history = history;
+	cramd_th_init(&d->th);
 	rc = cramd_device_bring_up(d);
 	if (rc < 0) {
 		cramd_device_free(d);
@@ -423,6 +470,11 @@ void cramd_device_rewrite(struct cramd_device *d)
 	cramd_policy_forget_knobs(&d->pol);
 	d->thresholds_set = false;
 	d->armed_high = 0;
+}
+
+const struct cramd_telemetry_history *cramd_device_telemetry(const struct cramd_device *d)
+{
+	return &d->th;
 }
 
 void cramd_device_get_info(const struct cramd_device *d, struct cramd_device_info *info)

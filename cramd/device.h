@@ -100,6 +100,10 @@ void cramd_device_rewrite(struct cramd_device *d);
 
 void cramd_device_get_info(const struct cramd_device *d, struct cramd_device_info *info);
 
+/* What its passes sampled and decided (telemetry-history.h): the device's own. */
+struct cramd_telemetry_history;
+const struct cramd_telemetry_history *cramd_device_telemetry(const struct cramd_device *d);
+
 /* A record of something that happened to the device: @action with words. */
 #define cramd_device_event(d, priority, action, ...) \
 	cramd_device_event_at(__FILE__, __LINE__, __func__, (d), (priority), (action), \

@@ -139,6 +139,14 @@ void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
 	cramd_device_get_info(m->devs[i], info);
 }
 
+const struct cramd_telemetry_history *cramd_manager_device_telemetry(struct cramd_manager *m,
+								      const char *name)
+{
+	struct cramd_device *d = cramd_manager_find(m, name);
+
+	return d ? cramd_device_telemetry(d) : NULL;
+}
+
 void cramd_manager_online(struct cramd_manager *m, const char *name,
 			  cramd_manager_done_fn done, void *userdata)
 {

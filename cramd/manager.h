@@ -63,6 +63,14 @@ void cramd_manager_device_info(const struct cramd_manager *m, size_t i,
 			       struct cramd_device_info *info);
 
 /*
+ * cramd_manager_device_telemetry - the telemetry history of the managed
+ * device @name (telemetry-history.h), or NULL when cramd manages none of
+ * that name
+ */
+const struct cramd_telemetry_history *cramd_manager_device_telemetry(struct cramd_manager *m,
+								      const char *name);
+
+/*
  * What cramd knows of a device it does not manage: @device as it knows it
  * (daxX.Y, or a configured name), @why one of CRAM_WHY_*
  * (control-protocol.h), @reason one line for people; both valid only

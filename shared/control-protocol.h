@@ -29,7 +29,7 @@
 /* Longest "device" value, NUL included. */
 #define CRAM_CONTROL_DEVICE_MAX 32
 
-/* Requests: the keys, and the commands ("device" only with online/offline/release). */
+/* Requests: the keys, and the commands ("device" only with online/offline/release/history). */
 #define CRAM_KEY_COMMAND "command"
 #define CRAM_KEY_DEVICE "device"
 #define CRAM_CMD_STATUS "status"	/* daemon state and every managed device */
@@ -43,6 +43,8 @@
  * cramd claims it again only on "online" (root, needs "device")
  */
 #define CRAM_CMD_RELEASE "release"
+/* one managed device's telemetry and decisions over time (needs "device") */
+#define CRAM_CMD_HISTORY "history"
 
 /* Reply keys. Every reply: ok, and error when ok is false. */
 #define CRAM_KEY_OK "ok"
@@ -87,6 +89,30 @@
 #define CRAM_KEY_ACTION "action"
 #define CRAM_KEY_REASON "reason"
 /* pause, resume: paused. online, offline, release: device. */
+/*
+ * history: device, coarse_interval_ms, points: [{time_ms, gate, ...}],
+ * oldest first: the last samples of the device's passes as they were
+ * taken, preceded by older ones downsampled to one per coarse_interval_ms
+ * (the last sample of each interval, with the events of all of them).
+ * At most CRAM_HISTORY_POINTS_MAX points. Bytes are exact to 4 KiB. A
+ * key is left out when it does not apply: the byte counts when the
+ * telemetry could not be read, rate_limit_bytes and capacity_target_bytes
+ * when none is set, evict_bytes when no eviction was requested, and the
+ * flags (degraded, dry_run, gate_changed) when false.
+ */
+#define CRAM_HISTORY_POINTS_MAX 660
+#define CRAM_KEY_COARSE_INTERVAL_MS "coarse_interval_ms"
+#define CRAM_KEY_POINTS "points"
+#define CRAM_KEY_TIME_MS "time_ms"		/* CLOCK_REALTIME, ms since the epoch */
+#define CRAM_KEY_PHYS_USED "phys_used_bytes"
+#define CRAM_KEY_PHYS_CAPACITY "phys_capacity_bytes"
+#define CRAM_KEY_RESERVE "reserve_bytes"	/* physical use at which the policy acts */
+#define CRAM_KEY_LOGICAL "logical_bytes"	/* resident data, uncompressed */
+#define CRAM_KEY_RATE_LIMIT "rate_limit_bytes"	/* demotion limit, bytes/s */
+#define CRAM_KEY_CAPACITY_TARGET "capacity_target_bytes"
+#define CRAM_KEY_GATE_CHANGED "gate_changed"	/* true: the gate changed to "gate" */
+#define CRAM_KEY_EVICT "evict_bytes"		/* eviction requested */
+#define CRAM_KEY_DRY_RUN "dry_run"		/* decided while paused, not applied */
 
 /* Timeouts. cramd drops a client that sends no full request within this. */
 #define CRAM_CONTROL_REQUEST_TIMEOUT_MS 2000

@@ -63,6 +63,9 @@ if [ "${1:-}" = --inner ]; then
 	"$send" --uid 65534 "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out" ||
 		cram_fail "nobody cannot read status"
 	cram_assert_grep '"ok":true' "$out"
+	"$send" --uid 65534 "$CRAMD_SOCKET" '{"command":"history","device":"dax0.0"}\n' >"$out" ||
+		cram_fail "nobody cannot read a history"
+	cram_assert_grep '"points":\[{"time_ms":[0-9].*"ok":true' "$out"
 	"$send" --uid 65534 "$CRAMD_SOCKET" '{"command":"pause"}\n' >"$out"
 	cram_assert_grep '"ok":false.*permission denied' "$out"
 	"$send" --uid 65534 "$CRAMD_SOCKET" '{"command":"offline","device":"dax0.0"}\n' >"$out"

@@ -46,6 +46,15 @@ static void test_good(void **state)
 	assert_int_equal(parse("{\"command\":\"release\"}", &req, err, sizeof(err)), -EINVAL);
 	assert_int_equal(parse("{\"command\":\"release\",\"device\":\"region0\"}", &req, err,
 			       sizeof(err)), -EINVAL);
+	/* history reads: any peer may ask, for one device */
+	assert_int_equal(parse("{\"command\":\"history\",\"device\":\"dax0.0\"}", &req, err,
+			       sizeof(err)), 0);
+	assert_int_equal(req.command, CRAMD_CMD_HISTORY);
+	assert_string_equal(req.device, "dax0.0");
+	assert_false(cramd_request_mutates(req.command));
+	assert_int_equal(parse("{\"command\":\"history\"}", &req, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse("{\"command\":\"history\",\"device\":\"../x\"}", &req, err,
+			       sizeof(err)), -EINVAL);
 	assert_int_equal(parse("{\"command\":\"pause\"}", &req, err, sizeof(err)), 0);
 	assert_true(cramd_request_mutates(req.command));
 	assert_int_equal(parse("{\"command\":\"resume\"}", &req, err, sizeof(err)), 0);
