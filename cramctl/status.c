@@ -299,16 +299,15 @@ static char **split_names(int argc, char **argv, int *count)
 		do {
 			size_t len = strcspn(p, ",");
 
-			if (len) {
-				grown = realloc(names, (n + 2) * sizeof(*names));
-				if (!grown)
-					goto oom;
-				names = grown;
-				names[n] = strndup(p, len);
-				if (!names[n])
-					goto oom;
-				names[++n] = NULL;
-			}
+			/* an empty name is kept: it names no device, an error */
+			grown = realloc(names, (n + 2) * sizeof(*names));
+			if (!grown)
+				goto oom;
+			names = grown;
+			names[n] = strndup(p, len);
+			if (!names[n])
+				goto oom;
+			names[++n] = NULL;
 			p += len;
 		} while (*p++);
 	}

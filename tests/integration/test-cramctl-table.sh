@@ -63,6 +63,8 @@ if [ "${1:-}" = --inner ]; then
 	cram_assert_eq "$(wc -l <"$out")" 2 "status with a device and a region"
 	$CRAMCTL status dax0.0,dax9.0 >"$out" 2>"$out.err" && cram_fail "status dax9.0 accepted"
 	cram_assert_grep "no cram device or region named 'dax9.0'" "$out.err"
+	$CRAMCTL status dax0.0, >"$out" 2>"$out.err" && cram_fail "status 'dax0.0,' accepted"
+	cram_assert_grep "no cram device or region named ''" "$out.err"
 	count() {
 		$CRAMCTL list "$@" >"$out" 2>"$out.err" || cram_fail "cramctl list $* failed"
 		grep -c '"device":' "$out"
