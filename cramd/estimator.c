@@ -127,15 +127,26 @@ static void update_rates(struct cramd_estimator *e, const struct cramd_est_param
 		e->evict_bps = ewma(e->evict_bps, (double)d[2] * page / secs, w);
 }
 
-/* Gate closed, demotion seen to stop: that took the dead time. */
+/*
+ * Gate closed, demotion seen to stop: that took the dead time. Samples
+ * far apart (the wakeup schedule) bound it only to the interval in which
+ * it stopped: an interval in which demotion ran for less than a quarter of
+ * it at the rate before the close holds the stop, which came about when
+ * that demotion had run.
+ */
 static void watch_dead_time(struct cramd_estimator *e, const struct cram_snapshot *s,
-			    uint64_t demoted)
+			    uint64_t demoted, double page, double rate)
 {
 	uint64_t took = s->timestamp_ns - e->close_ns;
+	double span = (double)(s->timestamp_ns - e->last.timestamp_ns);
+	double ran = rate > 0 ? (double)demoted * page / rate * NS_PER_S : span;
+	double stop = (double)e->last.timestamp_ns - (double)e->close_ns + ran;
 
 	if (!e->watching)
 		return;
-	if (demoted && took < DEAD_MAX_NS)
+	if (demoted && ran < span / 4)
+		took = stop > 0 ? (uint64_t)stop : 0;
+	else if (demoted && took < DEAD_MAX_NS)
 		return;
 	e->watching = false;
 	if (took > DEAD_MAX_NS)
@@ -224,7 +235,7 @@ enum cramd_est_verdict cramd_estimator_update(struct cramd_estimator *e,
 {
 	enum cramd_est_verdict v;
 	uint64_t d[3], dt;
-	double secs;
+	double secs, rate;
 
 	if (s->timestamp_ns > now_ns)
 		return CRAMD_EST_FUTURE;
@@ -250,8 +261,9 @@ enum cramd_est_verdict cramd_estimator_update(struct cramd_estimator *e,
 		e->watching = false;
 		return CRAMD_EST_STALL;
 	}
+	rate = e->in_bps;
 	update_rates(e, p, d, secs);
-	watch_dead_time(e, s, d[0]);
+	watch_dead_time(e, s, d[0], (double)p->page_size, rate);
 	v = filter(e, p, s, d);
 	e->samples++;
 	return v;

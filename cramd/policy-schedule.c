@@ -9,8 +9,13 @@
  * below the limit, so that a faster fill wakes cramd in time, and just
  * above the use of an idle device, so that it wakes when the device gets
  * busy; a closed gate arms the low threshold where it could reopen.
+ * Where one reading says too little (noise near the limit, a reopening
+ * point the lagging reading may already have passed) it polls.
  */
 #include "policy-private.h"
+
+/* an open gate polls while the budget is within this many noise margins */
+#define NOISE_POLL 8
 
 /* Seconds until a closed gate's hold and the flap budget let it reopen. */
 static double reopen_wait(const struct cramd_policy_params *prm,
@@ -25,6 +30,34 @@ static double reopen_wait(const struct cramd_policy_params *prm,
 	return at > now ? (double)(at - now) / NS_PER_S : 0;
 }
 
+/*
+ * A closed gate that waits for room: the low threshold is armed where it
+ * could reopen. A threshold fires only when use crosses it, and the
+ * reading lags the device (its age, the filter): when the estimate's
+ * lower bound is already at that point, the device may be past it, and
+ * no crossing is left to wake cramd; it polls. While data leaves the
+ * device, it sleeps no longer than the outflow takes to make the room.
+ */
+static double closed_sleep(const struct cramd_policy_params *prm,
+			   const struct cramd_policy_state *st,
+			   const struct cramd_telemetry *t, const struct plan *p,
+			   double sleep, uint64_t *arm_low)
+{
+	double poll = prm->poll_interval_ms / 1000.0, low = p->limit - p->reopen;
+	double doubt = sigmas(&prm->adaptive) *
+		       (cramd_estimator_used_sd(&st->est) + cramd_root(p->noise_var));
+	double freed = p->out;	/* physical bytes/s leaving the device */
+
+	*arm_low = (uint64_t)low;
+	/* what may have left since the reading, and what the filter holds back */
+	doubt += freed * p->react_s + (st->est.used - (double)t->snap->phys_used_bytes);
+	if (st->est.used - doubt - p->page <= low)
+		return poll;
+	if (freed > 0 && (p->reopen - p->budget) / freed < sleep)
+		sleep = (p->reopen - p->budget) / freed;
+	return sleep;
+}
+
 void cramd_policy_schedule(const struct cramd_policy_params *prm,
 			   const struct cramd_policy_state *st,
 			   const struct cramd_telemetry *t, const struct plan *p,
@@ -37,7 +70,6 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	/* never armed where a reading's noise or the estimate's doubt already is */
 	double floor = p->used + sigmas(&prm->adaptive) * cramd_root(p->noise_var) + p->page;
 
-	(void)t;
 	if (st->rate_limit == 0 || st->rate_limit == UINT64_MAX)
 		inflow = -1;		/* unlimited */
 	if (inflow == 0) {
@@ -64,6 +96,14 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	}
 	if (out->evict)		/* eviction under way: watched */
 		sleep = poll;
+	/*
+	 * Open and near the limit, one noisy reading says little: the filter
+	 * needs one every poll to average the noise out
+	 */
+	if ((!out->gate_closed || p->budget > 0) &&
+	    p->budget - (out->gate_closed ? p->reopen : 0) <
+	    NOISE_POLL * sigmas(&prm->adaptive) * cramd_root(p->noise_var))
+		sleep = poll;
 	if (sleep > most)
 		sleep = most;
 	if (sleep < poll)
@@ -72,7 +112,7 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	if (out->gate_closed && p->budget >= p->reopen)
 		sleep = reopen_wait(prm, st, now) > poll ? reopen_wait(prm, st, now) : poll;
 	else if (out->gate_closed && p->limit - p->reopen > 0)
-		out->arm_low = (uint64_t)(p->limit - p->reopen);
+		sleep = closed_sleep(prm, st, t, p, sleep, &out->arm_low);
 	if (sleep > most)
 		sleep = most;
 	out->sleep_ns = (uint64_t)(sleep * NS_PER_S);

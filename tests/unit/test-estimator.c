@@ -268,6 +268,33 @@ static void test_dead_time(void **state)
 	assert_false(f.e.watching);
 }
 
+/*
+ * The wakeup schedule samples a closed device 10 s later: demotion ran
+ * 200 ms of that interval, and the dead time is that, not the interval.
+ */
+static void test_dead_time_sparse(void **state)
+{
+	struct feed f;
+	int i, k;
+
+	feed_init(&f);
+	f.p.stall_ns = 30000 * MS;
+	tick(&f, 0, 1, 0, 1, 0);
+	for (i = 0; i < 10; i++)
+		tick(&f, 10 * (uint64_t)MIB, 2, 0, 1, 0);
+	cramd_estimator_gate(&f.e, true, f.s.timestamp_ns);
+	for (k = 0; k < 2; k++) {	/* 20 MiB in the first 10 s, nothing in the next */
+		f.s.timestamp_ns += 10000 * MS;
+		f.s.demoted_pages += k ? 0 : 20 * MIB / PAGE;
+		f.s.logical_bytes += k ? 0 : 20 * MIB;
+		f.phys += k ? 0 : 10.0 * MIB;
+		f.s.phys_used_bytes = (uint64_t)f.phys;
+		cramd_estimator_update(&f.e, &f.p, &f.s, f.s.timestamp_ns);
+	}
+	assert_false(f.e.watching);
+	assert_true(f.e.dead_ns >= 150 * MS && f.e.dead_ns <= 250 * MS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_stall),
 		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_dead_time),
+		cmocka_unit_test(test_dead_time_sparse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -822,6 +822,71 @@ static void test_schedule_closed(void **state)
 	assert_true(d.sleep_ns <= 1000 * MS);
 }
 
+/*
+ * Closed, and woken as use falls (promotions): the reading lags and the
+ * filter lags it, so the pass may still see too little room while the
+ * device is already below where the low threshold is armed. A threshold
+ * fires only on a crossing: with none left, the gate is left closed
+ * with no wakeup unless cramd polls.
+ */
+static void test_schedule_closed_falling(void **state)
+{
+	uint64_t limit = GIB - GIB / 1000 * 20, used;
+	unsigned int checked = 0;
+
+	for (used = limit - 40 * MIB; used < limit; used += MIB) {
+		struct rig r;
+
+		rig_init(&r);
+		r.cfg.adaptive.max_sleep_ms = 10000;
+		r.s.snap.logical_bytes = 2 * GIB;
+		rig_set_used(&r, GIB - GIB / 1000 * 15);
+		rig_set_used(&r, GIB - GIB / 1000 * 15);
+		assert_true(d.gate_closed);
+		r.s.snap.promoted_pages += (GIB - GIB / 1000 * 15 - used) / PAGE;
+		rig_set_used(&r, used);
+		if (!d.gate_closed)
+			continue;
+		checked++;
+		/* a long sleep only while a crossing of the low threshold is left */
+		assert_true(d.sleep_ns <= 100 * MS || used > d.arm_low);
+	}
+	assert_true(checked > 5);
+}
+
+/*
+ * Open and near the limit with noisy readings (+-2%): one reading says
+ * little, so the filter gets one every poll; no long sleep there (a
+ * sleep on one reading closed gates and evicted on noise in cram-bench).
+ */
+static void test_schedule_noisy_near_limit(void **state)
+{
+	struct rig r;
+	uint64_t base = GIB / 100 * 80;
+	unsigned int polled = 0, open = 0;
+	int i;
+
+	rig_init(&r);
+	r.cfg.adaptive.max_sleep_ms = 10000;
+	r.s.snap.logical_bytes = 2 * GIB;
+	for (i = 0; i < 200; i++) {
+		int64_t noise = (i * 7919 % 41 - 20) * (int64_t)(GIB / 1000);
+
+		/* 3 MiB of 3:1 data per poll, read with the noise */
+		base += MIB;
+		r.s.snap.phys_used_bytes = base + (uint64_t)noise;
+		rig_tick(&r, 3 * MIB, 3);
+		r.s.snap.phys_used_bytes = base;
+		/* within a tenth of the capacity of the limit, noise of 2% */
+		if (i < 50 || d.gate_closed || base < GIB - GIB / 1000 * 20 - GIB / 10)
+			continue;
+		open++;
+		polled += d.sleep_ns == 100 * MS;
+	}
+	assert_true(open > 20);
+	assert_int_equal(polled, open);
+}
+
 /* max_sleep_ms 0 (the default): a pass every poll interval, the watermarks armed. */
 static void test_schedule_off(void **state)
 {
@@ -867,6 +932,8 @@ int main(void)
 		cmocka_unit_test(test_schedule_never_past_danger),
 		cmocka_unit_test(test_schedule_idle),
 		cmocka_unit_test(test_schedule_closed),
+		cmocka_unit_test(test_schedule_closed_falling),
+		cmocka_unit_test(test_schedule_noisy_near_limit),
 		cmocka_unit_test(test_schedule_off),
 	};
 
