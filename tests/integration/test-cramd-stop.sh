@@ -8,6 +8,12 @@ cram_require_umockdev
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 	ctl=$CRAM_TESTBED/fake-kernel.ctl
+	# The kernel refuses an offline in the write itself; the testbed's
+	# state file is answered that way only for a synced writer. Without
+	# it, cramd's read-back can overtake the fake kernel's refusal on a
+	# loaded machine and take a refused offline for done.
+	LD_PRELOAD="$CRAM_SYNC_SYSFS${LD_PRELOAD:+ $LD_PRELOAD}"
+	export LD_PRELOAD
 
 	# Two refusals, then success: both devices end offline, exit 0.
 	cram_start_cramd '[global]\npoll_interval_ms = 100\noffline_on_stop = yes\n'

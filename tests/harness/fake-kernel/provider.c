@@ -59,7 +59,7 @@ struct attr_desc {
 
 static const struct attr_desc attrs[A_COUNT] = {
 	[A_ABI_VERSION]		= { "abi_version", false, false, false },
-	[A_STATE]		= { "state", false, true, false },
+	[A_STATE]		= { "state", false, true, false, false, true },
 	[A_NODE]		= { "node", false, false, false },
 	[A_TOTAL_PAGES]		= { "total_pages", false, false, false },
 	[A_PHYS_CAPACITY]	= { "phys_capacity_bytes", false, false, false },

@@ -8,8 +8,8 @@
  * tells it of the close (tests/harness/fake-kernel/binding.h): it puts the errno
  * name into ".fk-answer-FILE" and then replaces FILE. So a write() to
  * /sys/bus/dax/drivers/DRIVER/{new_id,remove_id,bind,unbind} or
- * /sys/devices/system/memory/memoryN/state (and, on an ABI v2 testbed, to a
- * cram device's cram/mode or cram/user_migrate) hands the fake kernel the data
+ * /sys/devices/system/memory/memoryN/state, a cram device's cram/state (and,
+ * on an ABI v2 testbed, its cram/mode or cram/user_migrate) hands the fake kernel the data
  * at once (opening and closing FILE once more makes inotify report the
  * write), waits (at most 10 s) until FILE was replaced, and fails with the
  * answer's errno. The writer's own close() comes later and finds FILE
@@ -48,7 +48,8 @@ static bool answered(const char *path)
 		if (ends_with(path, files[i]))
 			return true;
 	if (strstr(path, "/sys/devices/") &&
-	    (ends_with(path, "/cram/mode") || ends_with(path, "/cram/user_migrate")))
+	    (ends_with(path, "/cram/state") || ends_with(path, "/cram/mode") ||
+	     ends_with(path, "/cram/user_migrate")))
 		return true;
 	return strstr(path, "/sys/devices/system/memory/memory") && ends_with(path, "/state");
 }
