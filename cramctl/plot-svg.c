@@ -176,6 +176,8 @@ static void axes(FILE *f, const struct scale *s)
 		if ((s->t1 - s->t0) / tstep < 8)
 			break;
 	}
+	while ((s->t1 - s->t0) / tstep >= 8)	/* days: the clock was set far off */
+		tstep *= 2;
 	for (t = (s->t0 + tstep - 1) / tstep * tstep; t <= s->t1; t += tstep)
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x_of(s, t),
 			TOP, x_of(s, t), TOP + PLOT_H);

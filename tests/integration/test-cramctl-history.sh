@@ -1,6 +1,6 @@
 #!/bin/sh
-# cramd's telemetry history: it fills as cramd polls a device whose data
-# stops compressing (its gate closes), `cramctl history` shows it as a
+# cramd's telemetry history: it fills as cramd polls a device that fills
+# up to its high watermark (its gate closes), `cramctl history` shows it as a
 # table and as JSON, an unknown device is refused, and `cramctl plot`
 # draws it as well-formed SVG whose data points are the history's.
 . "$top_srcdir/tests/integration/lib.sh"
@@ -11,12 +11,12 @@ if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 	out=$CRAM_TESTBED/out
 
-	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\npolicy = static\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n'
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\npolicy = static\nhigh_watermark_percent = 30\nlow_watermark_percent = 20\n'
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
 	# a history of at least 10 samples, the gate still open
 	cram_wait_for 10 sh -c "$CRAMCTL history --json dax0.0 | python3 -c 'import json,sys; sys.exit(len(json.load(sys.stdin)) < 10)'"
-	echo 1050 >$dev/dax0.0/cram/sim/compress_ratio
-	cram_wait_for 15 grep -qx 1 $dev/dax0.0/cram/no_alloc
+	# generous: the fake kernel fills in its ticks, slower on a loaded machine
+	cram_wait_for 40 grep -qx 1 $dev/dax0.0/cram/no_alloc
 	cram_wait_for 5 sh -c "$CRAMCTL history --json dax0.0 | grep -q '\"gate_changed\": true'"
 
 	# JSON: oldest first, use growing up to the gate change, sane levels
@@ -30,12 +30,12 @@ assert t == sorted(t), "not oldest first"
 cap = 134217728
 for p in pts:
     assert p["phys_capacity_bytes"] == cap, p
-    assert p["reserve_bytes"] == cap * 90 // 100, p
+    assert p["reserve_bytes"] == cap * 30 // 100, p
     assert 0 <= p["phys_used_bytes"] <= cap and p["logical_bytes"] >= 0, p
     assert p["gate"] in ("open", "closed"), p
 changes = [p for p in pts if p.get("gate_changed")]
 assert changes and changes[0]["gate"] == "closed", changes
-assert changes[0]["phys_used_bytes"] >= cap * 90 // 100, changes[0]
+assert changes[0]["phys_used_bytes"] >= cap * 30 // 100, changes[0]
 assert pts[0]["gate"] == "open" and pts[0]["phys_used_bytes"] < changes[0]["phys_used_bytes"]
 assert pts[-1]["logical_bytes"] > 0
 PY
@@ -43,7 +43,7 @@ PY
 	# the table: a header, then one row per point (the history keeps growing)
 	$CRAMCTL history dax0.0 >"$out" || cram_fail "history failed"
 	cram_assert_grep '^TIME  *USED  *CAP  *RESERVE  *LOGICAL  *GATE  *RATE  *TARGET  *EVENTS$' "$out"
-	cram_assert_grep '^20[0-9-]*T[0-9:.]*Z  *[0-9.]*[KM]  *128M  *115M  *[0-9.]*[KM]  *closed .* gate-closed$' "$out"
+	cram_assert_grep '^20[0-9-]*T[0-9:.]*Z  *[0-9.]*[KM]  *128M  *38M  *[0-9.]*[KM]  *closed .* gate-closed$' "$out"
 	[ "$(($(wc -l <"$out") - 1))" -ge "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$out.json")" ] ||
 		cram_fail "the table has fewer rows than the history had points"
 
@@ -57,8 +57,13 @@ PY
 	$CRAMCTL history >/dev/null 2>&1
 	cram_assert_eq $? 2 "history without a device is a usage error"
 
-	# plot: the data points are the history's (taken before and after it)
-	$CRAMCTL history --json dax0.0 >"$out.before" || cram_fail "history --json failed"
+	# plot: the data points are the history's. A poll interval of a minute
+	# holds the history still (the gate is closed: no threshold wakes cramd).
+	printf '[global]\npoll_interval_ms = 60000\n[policy]\npolicy = static\nhigh_watermark_percent = 30\nlow_watermark_percent = 20\n' >"$CRAMD_CONF"
+	kill -HUP "$CRAMD_PID"
+	cram_wait_for 5 grep -q 'reloaded .*poll 60000 ms' "$CRAMD_LOG"
+	cram_wait_for 5 sh -c "$CRAMCTL history --json dax0.0 >'$out.before' && sleep 0.5 &&
+		$CRAMCTL history --json dax0.0 | cmp -s - '$out.before'"
 	$CRAMCTL plot dax0.0 --svg "$CRAM_TESTBED/h.svg" || cram_fail "plot failed"
 	$CRAMCTL history --json dax0.0 >"$out.after" || cram_fail "history --json failed"
 	if command -v xmllint >/dev/null 2>&1; then
@@ -78,9 +83,9 @@ left, top, w, h = (int(g.get(k)) for k in ("data-left", "data-top", "data-width"
 lines = {p.get("data-key"): [tuple(map(float, xy.split(","))) for xy in p.get("points").split()]
          for p in g.iter("{http://www.w3.org/2000/svg}polyline")}
 assert set(lines) == {"phys_used_bytes", "phys_capacity_bytes", "reserve_bytes", "logical_bytes"}, lines.keys()
-n = len(lines["phys_used_bytes"])
-assert len(before) <= n <= len(after), (len(before), n, len(after))
-pts = after[:n]
+assert before == after, "the history changed while it was drawn"
+pts = after
+n = len(pts)
 assert t0 == pts[0]["time_ms"] and t1 == pts[-1]["time_ms"], (t0, t1)
 for key, xy in lines.items():
     assert len(xy) == n, key
