@@ -92,3 +92,24 @@ setup() {
 	result setup PASS "dax=$dax size=$size target_node=$tnode uptime=$(cut -d' ' -f1 /proc/uptime)"
 }
 
+
+# ---- cramd in the guest ---------------------------------------------------------
+# cramd_start CONF SOCK LOG: cramd -v in the background (cramd_pid), then
+# wait up to 30 s until $C is online and SOCK exists.
+cramd_start() {
+	cramd -v -c "$1" -s "$2" >"$3" 2>&1 &
+	cramd_pid=$!
+	i=0
+	while { [ "$(rd $C/state)" != online ] || [ ! -S "$2" ]; } && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+# cramd_stop: SIGTERM, wait up to 10 s for the exit; sets rc (its status)
+cramd_stop() {
+	kill -TERM $cramd_pid
+	i=0
+	while kill -0 $cramd_pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	wait $cramd_pid
+	rc=$?
+}

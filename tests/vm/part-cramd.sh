@@ -57,13 +57,7 @@ test_cramd() {
 	check cramd:check-config "$msg" eval 'echo "$msg" | grep -q ": ok"'
 
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	cramd -v -c /tmp/cramd.conf -s $sock >$log 2>&1 &
-	cramd_pid=$!
-	i=0
-	while { [ "$(rd $C/state)" != online ] || [ ! -S $sock ]; } && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	cramd_start /tmp/cramd.conf $sock $log
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	pc=$(rd $C/phys_capacity_bytes)
 	hi=$(rd $C/high_threshold_bytes) lo=$(rd $C/low_threshold_bytes)
@@ -146,11 +140,7 @@ test_cramd() {
 
 	# SIGTERM: a clean exit, the device left online
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	kill -TERM $cramd_pid
-	i=0
-	while kill -0 $cramd_pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	wait $cramd_pid
-	rc=$?
+	cramd_stop
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	check cramd:sigterm "exit=$rc in ${t0}..${t1} state=$(rd $C/state) socket=$([ -e $sock ] && echo left || echo removed) last='$(tail -n 1 $log)'" \
 		eval '[ $rc = 0 ] && [ "$(rd $C/state)" = online ]'

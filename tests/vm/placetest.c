@@ -14,7 +14,9 @@
  *                                      node list "a,b"; the errno of each
  *   placetest move NODE MB anon|shmem [UID]
  *                                      move_pages() of MB onto NODE (after
- *                                      dropping to UID): per-page statuses,
+ *                                      dropping to UID) in order-0 pages:
+ *                                      per-page statuses (counted by class,
+ *                                      the odd ones by index, and as runs),
  *                                      then a write to every page and where
  *                                      the pages are after it
  *   placetest mpages NODE MB anon|shmem [UID]
@@ -36,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <grp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -249,7 +252,17 @@ static char *make_range(unsigned long n, const char *kind)
 
 	if (p == MAP_FAILED)
 		return NULL;
-	madvise(p, n * pagesz, MADV_NOHUGEPAGE);
+	/*
+	 * Order-0 pages only, so that each status is about one page: in a
+	 * transparent huge page, the page after the head gets -EBUSY (its
+	 * folio is already isolated, queued with the head) and yet moves.
+	 * Not madvise(MADV_NOHUGEPAGE): the test kernel has no
+	 * CONFIG_ADVISE_SYSCALLS, so it fails there with ENOSYS.
+	 */
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
+		printf("error=prctl(PR_SET_THP_DISABLE) errno=%s\n", ename(errno));
+		return NULL;
+	}
 	for (i = 0; i < n; i++)
 		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
 	return p;
@@ -289,6 +302,50 @@ static void after_write(char *p, unsigned long n)
 	print_census("written", counts, absent);
 }
 
+/*
+ * The statuses that are neither NODE, -EPERM nor -ENOSPC, each as
+ * " st_at_INDEX=VALUE" (at most 16 of them; 12345 is "never written"),
+ * with the node the census finds that page on: "@NODE", or "@absent".
+ */
+/*
+ * The statuses in order, as runs "VALUExCOUNT" joined by commas (at most
+ * 32 runs, then "..."): " st_runs=2x1,-16x1,2x510,...".
+ */
+static void print_status_runs(const int *status, unsigned long n)
+{
+	unsigned long i, len, runs = 0;
+
+	printf(" st_runs=");
+	for (i = 0; i < n; i += len) {
+		for (len = 1; i + len < n && status[i + len] == status[i]; len++)
+			;
+		if (runs++ == 32) {
+			printf("...");
+			break;
+		}
+		printf("%s%dx%lu", runs > 1 ? "," : "", status[i], len);
+	}
+}
+
+static void print_other_statuses(void **pages, const int *status, unsigned long n, int node)
+{
+	unsigned long i, shown = 0;
+	int where;
+
+	for (i = 0; i < n && shown < 16; i++) {
+		if (status[i] == node || status[i] == -EPERM || status[i] == -ENOSPC)
+			continue;
+		if (move_pages(1, &pages[i], NULL, &where) < 0)
+			where = -errno;
+		printf(" st_at_%lu=%d", i, status[i]);
+		if (where >= 0)
+			printf("@%d", where);
+		else
+			printf("@absent");
+		shown++;
+	}
+}
+
 static int cmd_move(int node, unsigned long mb, const char *kind, const char *uid)
 {
 	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i;
@@ -319,8 +376,11 @@ static int cmd_move(int node, unsigned long mb, const char *kind, const char *ui
 		else
 			other++;
 	}
-	printf("pages=%lu st_node=%lu st_eperm=%lu st_enospc=%lu st_other=%lu\n",
+	printf("pages=%lu st_node=%lu st_eperm=%lu st_enospc=%lu st_other=%lu",
 	       n, moved, eperm, enospc, other);
+	print_other_statuses(pages, status, n, node);
+	print_status_runs(status, n);
+	printf("\n");
 	census(p, n, counts, &absent);
 	printf("data_bad=%lu ", bad_pages(p, n, 0));
 	print_census("moved", counts, absent);

@@ -5,7 +5,8 @@
 # device on device_dax, the region named in /etc/cramd.conf, `systemctl
 # enable --now cramd` (cramd claims, onlines and manages it with no manual
 # sysfs write), `cramctl status`, then reload, the journal and its alert
-# MESSAGE_IDs, a region created at run time and released, the watchdog,
+# MESSAGE_IDs, a region created at run time and released, that region's
+# device in placement mode, the watchdog,
 # a stop that cannot offline (pinned pages) and stop. Results are VMTEST lines, as
 # in guest-tests.sh.
 . /vmtests/guest-lib.sh
@@ -220,6 +221,43 @@ test_runtime_claim() {
 	systemctl reload cramd.service
 }
 
+# Placement mode under systemd (issue 10): region1's device, which
+# test_runtime_claim gave back to device_dax, is taken again by `cramctl
+# online` with "mode = placement" in its section; cramd onlines it in that
+# mode and writes none of its knobs, numactl --membind places pages on its
+# node, and `cramctl offline --release` gives it back.
+test_placement() {
+	if [ -z "${dax2:-}" ]; then
+		result placement-online FAIL "no second device (test_runtime_claim)"
+		return
+	fi
+	P=$DAXBUS/devices/$dax2/cram
+	printf '[device region0]\nclaim = yes\n[device region1]\nclaim = yes\nmode = placement\n' >/etc/cramd.conf
+	systemctl reload cramd.service
+	out=$(cramctl online $dax2 2>&1)
+	rc=$?
+	wait_for 30 eval '[ "$(rd $P/state)" = online ]'
+	n2=$(rd $DAXBUS/devices/$dax2/target_node)
+	pl=$(rd $NODES/has_placement_memory)
+	row=$(cramctl status 2>/dev/null | grep "^$dax2 ")
+	check placement-online "rc=$rc '$out' driver=$(drv $dax2) mode=$(rd $P/mode) state=$(rd $P/state) has_placement_memory=[$pl] node=$n2 status='$(echo $row | cut -c1-100)'" \
+		eval '[ $rc = 0 ] && [ "$(rd $P/mode)" = placement ] && [ "$(rd $P/state)" = online ] &&
+		in_list "$pl" $n2 && echo "$row" | grep -qE "^$dax2 +[^ ]+ +$n2 +online +placement "'
+	out=$(numactl --membind=$n2 /vmtests/placetest where 16 2>&1)
+	sleep 1
+	ke=$(journalctl -u cramd.service --no-pager | grep -c "$dax2: cannot write")
+	check placement-numactl "numactl --membind=$n2: $(echo $out); no_alloc=$(rd $P/no_alloc) high_threshold_bytes=$(rd $P/high_threshold_bytes) knob write errors in the journal=$ke" \
+		eval 'echo "$out" | grep -qw "where_N$n2=4096" && [ "$(rd $P/no_alloc)" = 0 ] &&
+		[ "$(rd $P/high_threshold_bytes)" = 0 ] && [ "$ke" = 0 ]'
+	out=$(cramctl offline --release $dax2 2>&1)
+	rc=$?
+	pl=$(rd $NODES/has_placement_memory)
+	check placement-release "rc=$rc '$out' driver=$(drv $dax2) has_placement_memory=[$pl]" \
+		eval '[ $rc = 0 ] && [ "$(drv $dax2)" = device_dax ] && ! in_list "$pl" $n2'
+	printf '[device region0]\nclaim = yes\n' >/etc/cramd.conf
+	systemctl reload cramd.service
+}
+
 test_watchdog() {
 	mkdir -p /etc/systemd/system/cramd.service.d
 	# the shipped 30 s, shortened so that the test takes seconds
@@ -314,6 +352,7 @@ if setup_device; then
 		test_journal
 		test_alert_ids
 		test_runtime_claim
+		test_placement
 		test_watchdog
 		test_stop_pinned
 		test_stop
