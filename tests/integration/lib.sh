@@ -25,6 +25,8 @@
 #                               (1, or 5 under $CRAM_TEST_WRAPPER: valgrind
 #                               runs cramd 20-50 times slower, and CI runs two
 #                               such tests at once)
+#   cram_read FILE              print an attribute that cramd may be writing
+#                               (see below)
 #   cram_fail MSG               print "FAIL: MSG" and exit 1
 #   cram_skip MSG               print "SKIP: MSG" and exit 77
 #   cram_assert_eq ACTUAL EXPECTED MSG
@@ -135,6 +137,23 @@ cram_wait_for() {
 		sleep 0.1
 	done
 	cram_fail "timed out after $((_timeout * CRAM_WAIT_SCALE))s waiting for: $*"
+}
+
+# cram_read FILE: print the attribute FILE. A kernel attribute is never
+# empty, but a testbed file is while a writer (cramd, with O_TRUNC) is
+# between its open() and its write(): an empty read is retried for up to
+# a second.
+cram_read() {
+	_n=0
+	while :; do
+		_v=$(cat "$1") || return 1
+		if [ -n "$_v" ] || [ $_n -ge 100 ]; then
+			printf '%s\n' "$_v"
+			return 0
+		fi
+		_n=$((_n + 1))
+		sleep 0.01
+	done
 }
 
 # cram_assert_eq ACTUAL EXPECTED MSG

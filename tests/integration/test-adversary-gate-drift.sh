@@ -35,7 +35,7 @@ if [ "${1:-}" = --inner ]; then
 	grep -q 'drift' "$CRAM_TESTBED/out" && cram_fail "status still shows drift: $(cat "$CRAM_TESTBED/out")"
 
 	# the capacity target too
-	want=$(cat $c/capacity_pages)
+	want=$(cram_read $c/capacity_pages)
 	total=$(cat $c/total_pages)
 	[ "$want" -lt "$total" ] || cram_fail "no capacity target under the static policy ($want of $total)"
 	echo "$total" >$c/capacity_pages

@@ -77,7 +77,7 @@ EOF
 	cram_assert_eq "$(value cram_device_ballooned_bytes "$dax0" "$out")" \
 		"$(($7 * page))" "ballooned pages in bytes"
 	cram_assert_eq "$(value cram_device_capacity_limit_bytes "$dax1" "$out")" \
-		"$(($(cat $dev/dax1.0/cram/capacity_pages) * page))" "capacity_pages in bytes"
+		"$(($(cram_read $dev/dax1.0/cram/capacity_pages) * page))" "capacity_pages in bytes"
 	cram_assert_eq "$(value cram_device_demote_rate_limit_bytes_per_second "$dax1" "$out")" \
 		0 "no rate limit at online"
 	cram_assert_grep "^cram_build_info{version=\"$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h")\"} 1$" "$out"

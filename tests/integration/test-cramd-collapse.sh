@@ -31,10 +31,10 @@ if [ "${1:-}" = --inner ]; then
 	# Nearly full, but within the capacity, and demotion throttled by the
 	# rate limit and the capacity target (the gate may or may not close).
 	[ "$used" -ge $((cap * 90 / 100)) ] || cram_fail "capacity left unused: $used of $cap"
-	rate=$(cat $c/demote_rate_limit_bytes)
+	rate=$(cram_read $c/demote_rate_limit_bytes)
 	[ "$rate" -gt 0 ] && [ "$rate" -lt 134217728 ] ||
 		cram_fail "demotion not throttled: rate limit $rate"
-	[ "$(cat $c/capacity_pages)" -lt "$(cat $c/total_pages)" ] || cram_fail "no capacity target"
+	[ "$(cram_read $c/capacity_pages)" -lt "$(cat $c/total_pages)" ] || cram_fail "no capacity target"
 	cram_assert_grep 'dax0.0: budget .* KiB.*: gate stays open' "$log"
 	cram_stop_cramd
 	exit 0

@@ -41,8 +41,8 @@ if [ "${1:-}" = --inner ]; then
 	echo 1050 >$dev/dax0.0/cram/sim/compress_ratio
 	echo "inflow dax0.0 33554432" >>"$CRAM_TESTBED/fake-kernel.ctl"
 	cram_wait_for 20 grep -q 'dax0.0: dry-run, not applied: .*closing gate' "$CRAMD_LOG"
-	cram_assert_eq "$(cat $dev/dax0.0/cram/no_alloc)" 0 "no knob written while paused"
-	cram_assert_eq "$(cat $dev/dax0.0/cram/capacity_pages)" "$(cat $dev/dax0.0/cram/total_pages)" \
+	cram_assert_eq "$(cram_read $dev/dax0.0/cram/no_alloc)" 0 "no knob written while paused"
+	cram_assert_eq "$(cram_read $dev/dax0.0/cram/capacity_pages)" "$(cat $dev/dax0.0/cram/total_pages)" \
 		"capacity target not rewritten while paused"
 	$CRAMCTL resume >"$out" || cram_fail "resume failed"
 	cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc

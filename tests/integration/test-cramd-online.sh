@@ -16,7 +16,7 @@ if [ "${1:-}" = --inner ]; then
 	cram_assert_eq "$(cat $dev/dax0.0/cram/state)" offline "unconfigured device left alone"
 	# 90% and 80% of 128 MiB.
 	cram_wait_for 5 grep -qx 120795955 $dev/dax1.0/cram/high_threshold_bytes
-	cram_assert_eq "$(cat $dev/dax1.0/cram/low_threshold_bytes)" 107374182 "low threshold"
+	cram_assert_eq "$(cram_read $dev/dax1.0/cram/low_threshold_bytes)" 107374182 "low threshold"
 	cram_stop_cramd
 	cram_assert_eq "$(cat $dev/dax1.0/cram/state)" online "node stays online after stop"
 
@@ -32,8 +32,8 @@ if [ "${1:-}" = --inner ]; then
 	# that device only: dax1.0's thresholds move to 50%/40%.
 	cram_start_cramd '[global]\npoll_interval_ms = 100\n[device region1]\nhigh_watermark_percent = 50\nlow_watermark_percent = 40\n'
 	cram_wait_for 5 grep -qx 67108864 $dev/dax1.0/cram/high_threshold_bytes
-	cram_assert_eq "$(cat $dev/dax1.0/cram/low_threshold_bytes)" 53687091 "dax1.0 low threshold"
-	cram_assert_eq "$(cat $dev/dax0.0/cram/high_threshold_bytes)" 120795955 "dax0.0 keeps 90%"
+	cram_assert_eq "$(cram_read $dev/dax1.0/cram/low_threshold_bytes)" 53687091 "dax1.0 low threshold"
+	cram_assert_eq "$(cram_read $dev/dax0.0/cram/high_threshold_bytes)" 120795955 "dax0.0 keeps 90%"
 	cram_wait_for 5 grep -q 'dax1.0: \[device\] sections apply' "$CRAMD_LOG"
 	cram_stop_cramd
 	exit 0

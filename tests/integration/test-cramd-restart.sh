@@ -24,8 +24,8 @@ if [ "${1:-}" = --inner ]; then
 	sleep 1
 	cram_assert_eq "$(cat $dev/dax0.0/cram/state)" online "dax0.0 kept online"
 	cram_assert_eq "$(cat $dev/dax1.0/cram/state)" online "dax1.0 kept online"
-	cram_assert_eq "$(cat $dev/dax0.0/cram/no_alloc)" 1 "closed gate stays closed"
-	cram_assert_eq "$(cat $dev/dax1.0/cram/no_alloc)" 0 "open gate stays open"
+	cram_assert_eq "$(cram_read $dev/dax0.0/cram/no_alloc)" 1 "closed gate stays closed"
+	cram_assert_eq "$(cram_read $dev/dax1.0/cram/no_alloc)" 0 "open gate stays open"
 	grep -q 'dax0.0: gate opened' "$CRAMD_LOG" && cram_fail "gate was opened after restart"
 	cram_assert_eq "$(cat /sys/devices/system/node/has_private_memory)" 1-2 "private nodes"
 	cram_stop_cramd

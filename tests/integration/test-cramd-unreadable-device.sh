@@ -14,7 +14,7 @@ if [ "${1:-}" = --inner ]; then
 	out=$CRAM_TESTBED/out
 	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\npolicy = static\n'
 	cram_wait_for 10 grep -q 'ready: managing 2 devices' "$CRAMD_LOG"
-	cram_assert_eq "$(cat $c/no_alloc)" 0 "gate open at start"
+	cram_assert_eq "$(cram_read $c/no_alloc)" 0 "gate open at start"
 
 	for attr in abi_version state; do
 		keep=$(cat "$tb/$attr")
@@ -33,7 +33,7 @@ if [ "${1:-}" = --inner ]; then
 		cram_assert_grep '"managed":2' "$out"
 		cram_assert_grep '"degraded":1' "$out"
 		cram_assert_grep '"device":"dax0.0","node":1,"gate":"closed","degraded":true' "$out"
-		cram_assert_eq "$(cat $c/no_alloc)" 1 "$attr: gate of the unreadable device"
+		cram_assert_eq "$(cram_read $c/no_alloc)" 1 "$attr: gate of the unreadable device"
 		# readable again: it recovers and the gate reopens (usage is low)
 		rmdir "$tb/$attr"
 		printf '%s\n' "$keep" >"$tb/$attr"

@@ -17,7 +17,7 @@ if [ "${1:-}" = --inner ]; then
 
 	cram_wait_for 15 grep -qx 1 $dev/dax0.0/cram/no_alloc
 	cram_wait_for 5 grep -q 'dax0.0.*gate closed' "$log"
-	cram_assert_eq "$(cat $dev/dax1.0/cram/no_alloc)" 0 "healthy device keeps its gate open"
+	cram_assert_eq "$(cram_read $dev/dax1.0/cram/no_alloc)" 0 "healthy device keeps its gate open"
 	used=$(cat $dev/dax0.0/cram/phys_used_bytes)
 	cap=$(cat $dev/dax0.0/cram/phys_capacity_bytes)
 	[ "$used" -le "$cap" ] || cram_fail "overflow: phys used $used > capacity $cap"

@@ -87,7 +87,7 @@ inner_v2() {
 	echo 1 >$C/no_alloc
 	echo 0 >$C/capacity_pages
 	sleep 0.3
-	cram_assert_eq "$(cat $C/no_alloc) $(cat $C/capacity_pages)" "0 262144" \
+	cram_assert_eq "$(cram_read $C/no_alloc) $(cram_read $C/capacity_pages)" "0 262144" \
 		"placement mode took a compressed-mode knob"
 	# no demotion reaches a placement node
 	[ "$(cat $C/logical_bytes)" = 0 ] || cram_fail "data demoted into a placement node"
