@@ -196,6 +196,17 @@ static int cmd_fill(int node, unsigned long mb)
 	printf("pages=%lu touched=%lu sigbus=%d code=%s\n", n, touched,
 	       sigbus_code != 0, sigbus_code == BUS_ADRERR ? "BUS_ADRERR" : "none");
 	census(p, touched, counts, &absent);
+	/*
+	 * A page under migration (kcompactd compacting the full node) has no
+	 * node for move_pages(2) until the move ends: count those again once,
+	 * a second later, and say so. A page that fell back or is gone stays
+	 * counted where it is.
+	 */
+	if (absent) {
+		printf("fill_absent_first=%lu\n", absent);
+		sleep(1);
+		census(p, touched, counts, &absent);
+	}
 	print_census("fill", counts, absent);
 	/* the node is full: one more fault naming it fails the same way */
 	if (touched < n) {
