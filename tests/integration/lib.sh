@@ -136,6 +136,11 @@ cram_wait_for() {
 		[ "$(date +%s)" -le $_end ] || break
 		sleep 0.1
 	done
+	# What cramd said is what tells a hang from a slow start.
+	if [ -n "${CRAMD_LOG:-}" ] && [ -f "$CRAMD_LOG" ]; then
+		echo "--- last lines of $CRAMD_LOG:" >&2
+		tail -n 20 "$CRAMD_LOG" >&2
+	fi
 	cram_fail "timed out after $((_timeout * CRAM_WAIT_SCALE))s waiting for: $*"
 }
 
