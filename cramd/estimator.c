@@ -61,6 +61,11 @@ double cramd_estimator_growth(const struct cramd_estimator *e)
 	return e->in_bps * e->size_in - e->out_bps * cramd_estimator_size_avg(e);
 }
 
+bool cramd_estimator_noise_learned(const struct cramd_estimator *e)
+{
+	return e->samples >= 1 / NOISE_WEIGHT;
+}
+
 double cramd_estimator_used_sd(const struct cramd_estimator *e)
 {
 	return cramd_root(e->p_uu);
@@ -93,6 +98,7 @@ static void restart(struct cramd_estimator *e, const struct cramd_est_params *p,
 	e->p_ss = 0.25;
 	e->last = *s;
 	e->have = true;
+	e->step = 0;
 }
 
 /* The counters' increase; false when one went back or leapt. */
@@ -162,7 +168,7 @@ static void watch_dead_time(struct cramd_estimator *e, const struct cram_snapsho
  * the running mean takes out, so only the scatter is counted as noise.
  */
 static void learn_noise(struct cramd_estimator *e, const struct cramd_est_params *p,
-			const struct cram_snapshot *s, double explained)
+			const struct cram_snapshot *s, double explained, double model_var)
 {
 	double page = (double)p->page_size, u = (double)s->phys_used_bytes;
 	double scale = u > page ? u : page;
@@ -170,6 +176,9 @@ static void learn_noise(struct cramd_estimator *e, const struct cramd_est_params
 		    explained) / scale;
 	double dev;
 
+	model_var /= scale * scale;
+	if (model_var > 4 * (e->noise_rel2 + NOISE_SEED))
+		return;
 	e->bias_rel = ewma(e->bias_rel, d, NOISE_WEIGHT);
 	dev = (d - e->bias_rel) * (d - e->bias_rel) / 2;
 	/*
@@ -181,6 +190,31 @@ static void learn_noise(struct cramd_estimator *e, const struct cramd_est_params
 	e->noise_rel2 = ewma(e->noise_rel2, dev, NOISE_WEIGHT);
 }
 
+/*
+ * The sample before stepped the use: a step that is real stays, a spike
+ * of the noise (taken for a step while the noise is not learned yet, or
+ * from samples far apart) does not. When this reading is nearer the track
+ * from before the step than the stepped one, the step is taken back: the
+ * use, the size of incoming data and their doubt from before it return.
+ */
+static void judge_step(struct cramd_estimator *e, const struct cram_snapshot *s,
+		       double in, double out)
+{
+	double avg = cramd_estimator_size_avg(e), z = (double)s->phys_used_bytes;
+	double stepped = z - (e->used + in * e->size_in - out * avg);
+	double before = z - (e->used - e->step + in * e->step_size - out * avg);
+
+	if (before * before < stepped * stepped) {
+		e->used -= e->step;
+		e->size_in = e->step_size;
+		e->p_ss = e->step_pss;
+		/* the track is no surer than a spike that far off says the readings are */
+		e->p_uu = e->step_puu > e->step * e->step / 36 ? e->step_puu : e->step * e->step / 36;
+		e->p_us = 0;
+	}
+	e->step = 0;
+}
+
 /* The Kalman step: predict from the counters, correct with the reading. */
 static enum cramd_est_verdict filter(struct cramd_estimator *e,
 				     const struct cramd_est_params *p,
@@ -188,17 +222,21 @@ static enum cramd_est_verdict filter(struct cramd_estimator *e,
 {
 	double page = (double)p->page_size;
 	double in = (double)d[0] * page, out = (double)(d[1] + d[2]) * page;
-	double avg = cramd_estimator_size_avg(e);
-	double u = e->used + in * e->size_in - out * avg;
-	double z = (double)s->phys_used_bytes, r, sres, nu, ku, ks;
-	double puu = e->p_uu + 2 * in * e->p_us + in * in * e->p_ss +
-		     (out * avg * OUT_SD) * (out * avg * OUT_SD) + page * page;
-	double pus = e->p_us + in * e->p_ss;
-	double pss = e->p_ss + Q_SIZE * in / (e->last.phys_capacity_bytes ?
-					      (double)e->last.phys_capacity_bytes : 1);
+	double avg, u, z = (double)s->phys_used_bytes, r, sres, nu, ku, ks;
+	double puu, pus, pss, size_was;
 
+	if (e->step != 0)
+		judge_step(e, s, in, out);
+	size_was = e->size_in;
+	avg = cramd_estimator_size_avg(e);
+	u = e->used + in * e->size_in - out * avg;
+	puu = e->p_uu + 2 * in * e->p_us + in * in * e->p_ss +
+	      (out * avg * OUT_SD) * (out * avg * OUT_SD) + page * page;
+	pus = e->p_us + in * e->p_ss;
+	pss = e->p_ss + Q_SIZE * in / (e->last.phys_capacity_bytes ?
+				       (double)e->last.phys_capacity_bytes : 1);
 	u = u > 0 ? u : 0;
-	learn_noise(e, p, s, in * e->size_in - out * avg);
+	learn_noise(e, p, s, in * e->size_in - out * avg, puu - e->p_uu);
 	r = noise_var(e, p, u);
 	nu = z - u;
 	sres = puu + r;
@@ -207,6 +245,10 @@ static enum cramd_est_verdict filter(struct cramd_estimator *e,
 		if (in > 0)
 			e->size_in = clampd(e->size_in + nu / in, SIZE_MIN, 1);
 		restart(e, p, s);
+		e->step = e->used - u;
+		e->step_size = size_was;
+		e->step_pss = pss;
+		e->step_puu = puu;
 		return CRAMD_EST_STEP;
 	}
 	if (nu * nu > FADE_SIGMAS * FADE_SIGMAS * sres) {

@@ -84,6 +84,12 @@ struct cramd_estimator {
 	/* a dead-time measurement under way: the gate closed at @close_ns */
 	bool watching;
 	uint64_t close_ns;
+	/*
+	 * The last sample stepped the use by @step bytes (0: it did not);
+	 * the next one judges it, against the track from before it, which
+	 * @step_size, @step_pss and @step_puu keep
+	 */
+	double step, step_size, step_pss, step_puu;
 };
 
 void cramd_estimator_init(struct cramd_estimator *e);
@@ -104,6 +110,13 @@ enum cramd_est_verdict cramd_estimator_update(struct cramd_estimator *e,
  * @now_ns: a close starts a dead-time measurement when demotion was running
  */
 void cramd_estimator_gate(struct cramd_estimator *e, bool closed, uint64_t now_ns);
+
+/*
+ * The noise of the readings is learned (from samples close together:
+ * far apart, what changed between two readings is mostly the model's
+ * doubt, not their noise).
+ */
+bool cramd_estimator_noise_learned(const struct cramd_estimator *e);
 
 /* Square root, without libm. */
 double cramd_root(double x);

@@ -97,6 +97,14 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	if (out->evict)		/* eviction under way: watched */
 		sleep = poll;
 	/*
+	 * Open on a busy device (or one sample so far, which shows no rates):
+	 * until the noise is learned from samples close together, one reading
+	 * says too little, and samples far apart would not teach it
+	 */
+	if (!cramd_estimator_noise_learned(&st->est) && inflow != 0 &&
+	    (st->est.in_bps > 0 || st->est.samples < 2))
+		sleep = poll;
+	/*
 	 * Open and near the limit, one noisy reading says little: the filter
 	 * needs one every poll to average the noise out
 	 */
@@ -113,6 +121,13 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 		sleep = reopen_wait(prm, st, now) > poll ? reopen_wait(prm, st, now) : poll;
 	else if (out->gate_closed && p->limit - p->reopen > 0)
 		sleep = closed_sleep(prm, st, t, p, sleep, &out->arm_low);
+	/*
+	 * Closed on a device that was demoting: the dead time is measured
+	 * while demotion stops (estimator.h); a reading long after cannot say
+	 * when it stopped, so it is watched every poll until then
+	 */
+	if (out->gate_closed && (st->est.watching || (!st->gate_closed && st->est.in_bps > 0)))
+		sleep = poll;
 	if (sleep > most)
 		sleep = most;
 	out->sleep_ns = (uint64_t)(sleep * NS_PER_S);

@@ -745,7 +745,9 @@ static void test_schedule_never_past_danger(void **state)
 		rig_init(&r);
 		r.cfg.adaptive.max_sleep_ms = 60000;
 		r.s.snap.logical_bytes = 2 * used;
-		rig_set_used(&r, used);
+		/* a busy device polls until the noise is learned: learned idle first */
+		for (i = 0; i < 64; i++)
+			rig_set_used(&r, used);
 		for (i = 0; i < 30 && !d.gate_closed; i++) {
 			double react = 0.1 + 0.2, rate = (double)r.st.rate_limit;
 			double sleep = (double)d.sleep_ns / 1e9;
@@ -887,6 +889,65 @@ static void test_schedule_noisy_near_limit(void **state)
 	assert_int_equal(polled, open);
 }
 
+/*
+ * A device that starts filling: the noise of its readings is not known
+ * yet, and samples far apart would not teach it (what changed between
+ * them is mostly growth); it polls until the estimator has learned it
+ * from samples close together, then sleeps as the risk allows. Slept on
+ * from the start, noisy traces closed gates and evicted on single
+ * readings in cram-bench.
+ */
+static void test_schedule_learns_noise_first(void **state)
+{
+	struct rig r;
+	unsigned int i, first_sleep = 0;
+
+	rig_init(&r);
+	r.cfg.adaptive.max_sleep_ms = 10000;
+	r.s.snap.logical_bytes = 64 * MIB;
+	rig_set_used(&r, 32 * MIB);
+	for (i = 1; i < 200 && !first_sleep; i++) {
+		rig_tick(&r, 4 * MIB, 2);
+		assert_false(d.gate_closed);
+		if (d.sleep_ns > 100 * MS)
+			first_sleep = i;
+	}
+	assert_true(first_sleep >= 63);
+	assert_true(cramd_estimator_noise_learned(&r.st.est));
+}
+
+/*
+ * The gate closes on a device that was demoting: the dead time (close to
+ * demotion stopping) is measured from the next samples, so they come a
+ * poll apart; one 10 s later could only say that it stopped within 10 s,
+ * and a dead time measured that long starved the device of its rate.
+ */
+static void test_schedule_watch_close(void **state)
+{
+	struct rig r;
+	int i;
+
+	rig_init(&r);
+	r.cfg.adaptive.max_sleep_ms = 10000;
+	r.s.snap.logical_bytes = 2 * GIB;
+	for (i = 0; i < 70; i++)
+		rig_tick(&r, 4 * MIB, 2);
+	assert_false(d.gate_closed);
+	r.s.snap.phys_used_bytes = GIB - GIB / 1000 * 15;
+	rig_tick(&r, 4 * MIB, 2);
+	assert_true(d.gate_closed);
+	assert_true(r.st.est.in_bps > 0);
+	assert_int_equal(d.sleep_ns, 100 * MS);
+	/* demotion goes on for the dead time, then stops: watched till then */
+	rig_tick(&r, 4 * MIB, 2);
+	assert_true(r.st.est.watching);
+	assert_int_equal(d.sleep_ns, 100 * MS);
+	rig_tick(&r, 0, 1);
+	assert_false(r.st.est.watching);
+	assert_true(r.st.est.dead_ns <= 200 * MS);
+	assert_int_equal(d.sleep_ns, 10000 * MS);
+}
+
 /* max_sleep_ms 0 (the default): a pass every poll interval, the watermarks armed. */
 static void test_schedule_off(void **state)
 {
@@ -935,6 +996,8 @@ int main(void)
 		cmocka_unit_test(test_schedule_closed_falling),
 		cmocka_unit_test(test_schedule_noisy_near_limit),
 		cmocka_unit_test(test_schedule_off),
+		cmocka_unit_test(test_schedule_learns_noise_first),
+		cmocka_unit_test(test_schedule_watch_close),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
