@@ -226,6 +226,64 @@ test_placement_offline() {
 	expect_wr place:ok:mode:compressed $C/mode compressed OK
 }
 
+# move_pages(2) of transparent huge pages into the compressed node, with a
+# budget of one page: 40960 B/s holds 4096 bytes, so the first folio (a
+# 2 MiB THP) passes and overdraws it for 51 s, and every later folio gets
+# -ENOSPC. Each page of the moved THP moves with its head and must say so
+# (the node, charged once), each refused page must stay off the node, and
+# migrated_pages must agree. Before, the page after the head was charged
+# again, got -ENOSPC, and moved with its folio anyway.
+test_user_migrate_thp() {
+	thp=/sys/kernel/mm/transparent_hugepage/enabled
+	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp 2>/dev/null)
+	echo always >$thp
+	expect_wr umig:thp:rate $C/demote_rate_limit_bytes 40960 OK
+	settle
+	m5=$(rd $C/migrated_pages) a5=$(node_kb $n AnonHugePages)
+	out=$($PT thpmove $n 8 2>&1)
+	[ -n "$thp0" ] && echo "$thp0" >$thp
+	mv=$(kv st_node "$out")
+	# migrated_pages is published by the next refresh (100 ms): wait for
+	# the pages the statuses name, then one more refresh for any others
+	i=0
+	while [ $(($(rd $C/migrated_pages) - m5)) -lt "${mv:-0}" ] && [ $i -lt 40 ]; do
+		sleep 0.25
+		i=$((i + 1))
+	done
+	sleep 0.25
+	m6=$(rd $C/migrated_pages) a6=$(node_kb $n AnonHugePages)
+	check umig:thp:move_pages "$(echo $out) migrated_pages ${m5}->${m6} node${n}_AnonHugePages ${a5}->${a6}kB" \
+		eval '[ "$(kv rc "$out")" -ge 0 ] && [ "$(kv thp_kb "$out")" -ge 2048 ] &&
+		[ "$mv" -ge 1 ] && [ "$(kv st_enospc "$out")" -ge 1 ] &&
+		[ "$(kv st_other "$out")" = 0 ] && [ "$(kv st_node_off "$out")" = 0 ] &&
+		[ "$(kv st_enospc_on "$out")" = 0 ] && [ "$(kv on_node "$out")" = "$mv" ] &&
+		[ "$(kv data_bad "$out")" = 0 ] && [ $((m6 - m5)) = "$mv" ]'
+}
+
+# The same without a budget (rate 0), the request alternating between the
+# pages of the two halves, so that a page of a queued huge page comes after
+# a page of another folio queued later: all 2048 pages move and each status
+# says so. Before, such a page got -EBUSY and moved anyway.
+test_user_migrate_thp_interleaved() {
+	echo always >$thp
+	settle
+	m7=$(rd $C/migrated_pages)
+	out=$($PT thpmove $n 8 interleave 2>&1)
+	[ -n "$thp0" ] && echo "$thp0" >$thp
+	i=0
+	while [ $(($(rd $C/migrated_pages) - m7)) -lt 2048 ] && [ $i -lt 40 ]; do
+		sleep 0.25
+		i=$((i + 1))
+	done
+	sleep 0.25
+	m8=$(rd $C/migrated_pages)
+	check umig:thp:interleaved "$(echo $out) migrated_pages ${m7}->${m8}" \
+		eval '[ "$(kv rc "$out")" = 0 ] && [ "$(kv thp_kb "$out")" -ge 2048 ] &&
+		[ "$(kv st_node "$out")" = 2048 ] && [ "$(kv st_other "$out")" = 0 ] &&
+		[ "$(kv st_node_off "$out")" = 0 ] && [ "$(kv on_node "$out")" = 2048 ] &&
+		[ "$(kv data_bad "$out")" = 0 ] && [ $((m8 - m7)) = 2048 ]'
+}
+
 # test 4: explicit migration into the compressed node, gate open and closed
 test_user_migrate() {
 	n=$tnode
@@ -310,7 +368,10 @@ test_user_migrate() {
 		eval '[ "$mv" -ge 1 ] && [ "$(kv st_enospc "$out")" = $((2048 - mv)) ] &&
 		[ "$(kv st_enospc "$out")" -ge 1024 ] && [ "$(kv st_other "$out")" = 0 ] &&
 		[ "$(kv moved_N$n "$out")" = "$mv" ] && [ $((m4 - m3)) = "$mv" ]'
+	test_user_migrate_thp
 	expect_wr umig:rate0 $C/demote_rate_limit_bytes 0 OK
+	test_user_migrate_thp_interleaved
+	m4=$m8
 	# opted out again, online: closed at once
 	expect_wr umig:ok:off $C/user_migrate 0 OK
 	out=$($PT move $n 4 anon 2>&1)

@@ -26,6 +26,13 @@
  *   placetest off NODE DST MB          fault MB bound to NODE, then move the
  *                                      first half to DST with move_pages()
  *                                      and the rest with migrate_pages()
+ *   placetest thpmove NODE MB [interleave]
+ *                                      move_pages() of MB onto NODE, 2 MiB
+ *                                      aligned and THP left on (the system
+ *                                      setting): per-page statuses against
+ *                                      where each page is afterwards; with
+ *                                      "interleave" the pages of the two
+ *                                      halves alternate in the request
  *
  * Nodes are counted with move_pages(2) given no target (the query form).
  */
@@ -265,8 +272,10 @@ static char *make_range(unsigned long n, const char *kind)
 		return NULL;
 	/*
 	 * Order-0 pages only, so that each status is about one page: in a
-	 * transparent huge page, the page after the head gets -EBUSY (its
-	 * folio is already isolated, queued with the head) and yet moves.
+	 * transparent huge page moved to a node that is not private, the
+	 * page after the head gets -EBUSY (its folio is already isolated,
+	 * queued with the head) and yet moves; "thpmove" covers huge pages
+	 * moved to a private node.
 	 * Not madvise(MADV_NOHUGEPAGE): the test kernel has no
 	 * CONFIG_ADVISE_SYSCALLS, so it fails there with ENOSYS.
 	 */
@@ -477,6 +486,83 @@ static int cmd_off(int node, int dst, unsigned long mb)
 	return 0;
 }
 
+/* The process's AnonHugePages in kB (its smaps), -1 when unreadable. */
+static long thp_kb(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[256];
+	long kb, sum = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			sum += kb;
+	fclose(f);
+	return sum;
+}
+
+/*
+ * move_pages() of transparent huge pages: every page of a folio queued for
+ * the move must get the node as its status (it moves with the folio), and
+ * a page that gets -ENOSPC must stay where it was. Counts each status
+ * class against where the census finds the page afterwards:
+ * st_node_off (status NODE, not on NODE) and st_enospc_on (status -ENOSPC,
+ * on NODE) are the mismatches. Interleaved, a page of a queued huge page
+ * follows a page of another folio queued after it.
+ */
+static int cmd_thpmove(int node, unsigned long mb, int interleave)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, huge = 2UL << 20, i;
+	unsigned long st_node = 0, st_enospc = 0, st_other = 0, node_off = 0, enospc_on = 0;
+	unsigned long on_node = 0, absent = 0;
+	void **pages = calloc(n, sizeof(*pages));
+	int *nodes = calloc(n, sizeof(*nodes)), *status = calloc(n, sizeof(*status));
+	int *where = calloc(n, sizeof(*where));
+	char *m, *p;
+	long rc, thp;
+
+	m = mmap(NULL, n * pagesz + huge, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED || !pages || !nodes || !status || !where)
+		return die("alloc");
+	p = (char *)(((uintptr_t)m + huge - 1) & ~(huge - 1));
+	for (i = 0; i < n; i++)
+		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	thp = thp_kb();
+	for (i = 0; i < n; i++) {
+		pages[i] = p + (interleave ? (i % 2) * (n / 2) + i / 2 : i) * pagesz;
+		nodes[i] = node;
+		status[i] = 12345;
+	}
+	rc = move_pages(n, pages, nodes, status);
+	printf("rc=%ld errno=%s pages=%lu interleave=%d thp_kb=%ld", rc,
+	       rc < 0 ? ename(errno) : "OK", n, interleave, thp);
+	print_status_runs(status, n);
+	printf("\n");
+	if (move_pages(n, pages, NULL, where) < 0)
+		return die("move_pages query");
+	for (i = 0; i < n; i++) {
+		if (where[i] == node)
+			on_node++;
+		else if (where[i] < 0)
+			absent++;
+		if (status[i] == node) {
+			st_node++;
+			node_off += where[i] != node;
+		} else if (status[i] == -ENOSPC) {
+			st_enospc++;
+			enospc_on += where[i] == node;
+		} else {
+			st_other++;
+		}
+	}
+	printf("st_node=%lu st_enospc=%lu st_other=%lu st_node_off=%lu st_enospc_on=%lu on_node=%lu absent=%lu data_bad=%lu\n",
+	       st_node, st_enospc, st_other, node_off, enospc_on, on_node, absent,
+	       bad_pages(p, n, 0));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	pagesz = sysconf(_SC_PAGESIZE);
@@ -495,6 +581,9 @@ int main(int argc, char **argv)
 				  argc > 5 ? argv[5] : NULL);
 	if (argc >= 5 && !strcmp(argv[1], "off"))
 		return cmd_off(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10));
+	if (argc >= 4 && !strcmp(argv[1], "thpmove"))
+		return cmd_thpmove(atoi(argv[2]), strtoul(argv[3], NULL, 10),
+				   argc > 4 && !strcmp(argv[4], "interleave"));
 	if (argc >= 4 && !strcmp(argv[1], "fault"))
 		return cmd_fault(atoi(argv[2]), strtoul(argv[3], NULL, 10));
 	fprintf(stderr, "usage: see the comment at the top of placetest.c\n");
