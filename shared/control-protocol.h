@@ -51,8 +51,10 @@
 #define CRAM_KEY_ERROR "error"
 /*
  * status: version, paused, managed, gates_closed, degraded,
- *         devices: [{device, node, gate, degraded, mode}]
- * (gate is left out for a device in placement mode: cramd drives none)
+ *         devices: [{device, node, gate, degraded, mode, reserve_bytes}]
+ * (gate is left out for a device in placement mode: cramd drives none;
+ * reserve_bytes, CRAM_KEY_RESERVE below, is the newest history point's,
+ * left out before the first sample and when its telemetry was unreadable)
  */
 #define CRAM_KEY_VERSION "version"
 #define CRAM_KEY_PAUSED "paused"
