@@ -4,9 +4,11 @@
 # --output-all, --noheadings, --raw, --bytes, the node table of -N, the
 # filters as in JSON, a filter that matches nothing (a warning, exit 0),
 # and the usage errors (a table with --json, with -D and -N, a bad
-# column). The JSON output is unchanged: test-cramctl-list.sh.
+# column). The JSON output is unchanged (test-cramctl-list.sh), and keeps
+# one shape per query where cxl list varies.
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
+command -v python3 >/dev/null 2>&1 || cram_skip "needs python3 to check the JSON"
 
 if [ "${1:-}" = --inner ]; then
 	out=$CRAM_TESTBED/out
@@ -58,10 +60,27 @@ dax1.0 region1 2 offline" "--raw with -n 2"
 	cram_assert_grep '^ *0  *no  *ordinary  *[0-9.]*[KMGT]  *[0-9.]*[KMGT]$' "$out"
 	cram_assert_fits 80 "$out"
 	$CRAMCTL list -N --raw --noheadings --bytes -o node,size >"$out" || cram_fail "node --raw failed"
-	size=$($CRAMCTL list -N | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["size"])' 2>/dev/null) &&
-		cram_assert_eq "$(cat "$out")" "0 $size" "node size in bytes, as in JSON"
+	size=$($CRAMCTL list -N | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["size"])')
+	cram_assert_eq "$(cat "$out")" "0 $size" "node size in bytes, as in JSON"
 	$CRAMCTL list -N -n 7 --noheadings >"$out" 2>"$out.err" || cram_fail "no node: exit status $?"
 	cram_assert_grep 'no node matches' "$out.err"
+
+	# JSON keeps one shape per query (cramctl(8), JSON and cxl list): an
+	# array even for one object with -u, both arrays of -D -N even when one
+	# is empty, and small sizes as strings with -u
+	$CRAMCTL list -u -d dax0.0 >"$out" || cram_fail "list -u -d dax0.0 failed"
+	python3 - "$out" <<'PY' || cram_fail "list -u of one device: $(cat "$out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d, list) and len(d) == 1 and d[0]["device"] == "dax0.0", d
+assert d[0]["phys_used"] == "0 B" and d[0]["phys_capacity"].startswith("128.00 MiB ("), d
+PY
+	$CRAMCTL list -D -N -d dax9.0 >"$out" 2>"$out.err" || cram_fail "list -D -N -d dax9.0 failed"
+	python3 - "$out" <<'PY' || cram_fail "list -D -N with no device: $(cat "$out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert set(d) == {"devices", "nodes"} and d["devices"] == [] and len(d["nodes"]) >= 1, d
+PY
 
 	# usage errors: exit 2, a message, no table
 	for bad in "-t -j" "-o DEVICE --json" "-t -D -N" "-o bogus" "-N -o DEVICE" \
