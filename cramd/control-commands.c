@@ -85,7 +85,6 @@ static void add_status(struct cramd_commands *c, struct json_object *reply)
 		cramd_manager_device_info(c->manager, i, &info);
 		json_object_object_add(d, CRAM_KEY_DEVICE, json_object_new_string(info.devname));
 		json_object_object_add(d, CRAM_KEY_NODE, json_object_new_int(info.node));
-		add_reserve(c, info.devname, d);
 		if (info.mode != CRAMD_MODE_PLACEMENT)
 			json_object_object_add(d, CRAM_KEY_GATE,
 					       json_object_new_string(info.gate_closed ?
@@ -94,6 +93,8 @@ static void add_status(struct cramd_commands *c, struct json_object *reply)
 		json_object_object_add(d, CRAM_KEY_DEGRADED, json_object_new_boolean(info.degraded));
 		json_object_object_add(d, CRAM_KEY_MODE,
 				       json_object_new_string(cramd_device_mode_name(info.mode)));
+		/* last: clients read the keys before it in this order */
+		add_reserve(c, info.devname, d);
 		json_object_array_add(devs, d);
 	}
 	json_object_object_add(reply, CRAM_KEY_DEVICES, devs);
