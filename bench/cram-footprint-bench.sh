@@ -17,7 +17,9 @@
 #  - the wakeups per second of each (context switches, /proc/PID/status);
 #  - cramd's VmRSS, VmHWM, RssAnon, RssFile, Pss and its largest mappings,
 #    and its VmRSS against the floor's (both map libsystemd and libc, so
-#    the ratio is steadier across runs than the kB).
+#    the ratio is steadier across runs than the kB);
+#  - what the telemetry histories take of that RSS: HISTORY_BYTES per
+#    device (600 points as sampled, 360 of 10 s), resident from the start.
 # Targets: RSS <= 4 MiB, CPU <= 0.1%.
 #
 # The testbed models sysfs: as root the script puts it on a private tmpfs
@@ -32,6 +34,9 @@ set -u
 DEVICES=${DEVICES:-16}
 INFLOW=${INFLOW:-4194304}
 MAX_SLEEP_MS=${MAX_SLEEP_MS:-0}
+# sizeof(struct cramd_telemetry_history) on 64-bit, as cramd(8) states it
+# (tests/unit/test-telemetry-history.c checks the number)
+HISTORY_BYTES=32208
 
 # cpu_ns PID: on-CPU time in ns, the first field of /proc/PID/schedstat
 cpu_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }
@@ -90,6 +95,9 @@ if [ "${1:-}" = --inner ]; then
 		"RssAnon $(status RssAnon) kB, RssFile $(status RssFile) kB"
 	awk -v c="$(status VmRSS)" -v f="$frss" 'BEGIN {
 		printf "floor VmRSS %d kB: cramd / floor = %.3f\n", f, (f > 0 ? c / f : 0) }'
+	awk -v c="$(status VmRSS)" -v b="$HISTORY_BYTES" -v n="$DEVICES" 'BEGIN {
+		printf "telemetry histories: %d B per device, %.0f kB for %d devices:" \
+			" %.1f%% of VmRSS\n", b, b * n / 1024, n, (c > 0 ? 100 * b * n / 1024 / c : 0) }'
 	echo "Pss $(awk '$1 == "Pss:" { print $2 }' /proc/$pid/smaps_rollup) kB" \
 		"(shared library pages divided among the processes mapping them)"
 	if [ -n "${PERF:-}" ]; then

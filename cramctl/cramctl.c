@@ -26,7 +26,7 @@ static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "status", cmd_status, "show every cram device: state, physical use, ratio, gate" },
-	{ "list", cmd_list, "list devices and nodes as JSON, with filters" },
+	{ "list", cmd_list, "list devices and nodes as JSON or a table, with filters" },
 	{ "online", cmd_online, "online a device as a private node (asks cramd)" },
 	{ "offline", cmd_offline, "offline a device (asks cramd)" },
 	{ "pause", cmd_pause, "dry-run: cramd decides and logs but writes no knob" },

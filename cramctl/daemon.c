@@ -175,34 +175,79 @@ int cmd_offline(int argc, char **argv)
 	return device_verb(argc, argv, CRAM_CMD_OFFLINE, true);
 }
 
-/* The decisions as a table: the reason wraps on a terminal rather than being cut. */
-static int dump_table(struct json_object *list)
-{
-	static const struct table_column cols[] = {
-		{ "TIME", 0, 0, true, "" },
-		{ "DEVICE", 0, 0, true, "" },
-		{ "ACTION", 0, 0, true, "" },
-		{ "REASON", 0.5, SCOLS_FL_WRAP, true, "" },
-	};
-	static const char *const keys[] = {
-		CRAM_KEY_TIME, CRAM_KEY_DEVICE, CRAM_KEY_ACTION, CRAM_KEY_REASON,
-	};
-	struct table_opts t = { 0 };
+/* The columns of dump's table: the reason wraps on a terminal rather than being cut. */
+static const struct table_column dump_columns[] = {
+	{ "TIME", 0, 0, true, "when cramd decided (UTC, ISO 8601)" },
+	{ "DEVICE", 0, 0, true, "the device it decided for" },
+	{ "ACTION", 0, 0, true, "what cramd did or saw, as its journal names it" },
+	{ "REASON", 0.5, SCOLS_FL_WRAP, true, "why, with the numbers it used" },
+};
 
-	return table_print_json(cols, 4, &t, list, keys) < 0 ? 1 : 0;
+#define DUMP_NCOLUMNS (sizeof(dump_columns) / sizeof(dump_columns[0]))
+
+#define DUMP_USAGE "dump [-j|--json] [-o|--output LIST] [--output-all] [-n|--noheadings] " \
+		   "[-r|--raw]"
+
+static void dump_usage(FILE *f)
+{
+	fprintf(f, "usage: cramctl " DUMP_USAGE "\n\n"
+		"cramd's recent decisions, oldest first, as a table or as JSON.\n\n"
+		"Options:\n"
+		"  -j, --json         JSON array of objects (time, device, action, reason)\n");
+	table_help_options(f);
+	fprintf(f, "  -h, --help         this help\n");
+	table_help(f, dump_columns, DUMP_NCOLUMNS);
+	fprintf(f, "\nSee cramctl(8).\n");
 }
 
 int cmd_dump(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "human", no_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		TABLE_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const keys[] = {
+		CRAM_KEY_TIME, CRAM_KEY_DEVICE, CRAM_KEY_ACTION, CRAM_KEY_REASON,
+	};
 	struct json_object *reply, *list;
-	struct verb_opts o = { 0 };
-	int i = verb_getopt(argc, argv, "dump [-j|--json]", &o), rc;
+	struct table_opts t = { 0 };
+	int ids[TABLE_MAX_COLUMNS], nids = 0;
+	bool json = false;
+	int c, rc;
 
-	if (i < 0)
-		return i == -1 ? 0 : 2;
-	if (i < argc) {
-		fprintf(stderr, "cramctl dump: unexpected argument '%s'\n", argv[i]);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "juho:nr", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'u':
+			break;
+		case 'h':
+			dump_usage(stdout);
+			return 0;
+		default:
+			if (table_getopt(c, optarg, &t))
+				break;
+			dump_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cramctl dump: unexpected argument '%s'\n", argv[optind]);
 		return 2;
+	}
+	if (json && (t.output || t.output_all || t.noheadings || t.raw)) {
+		fprintf(stderr, "cramctl dump: --json and the table options exclude each other\n");
+		return 2;
+	}
+	if (!json) {
+		nids = table_select("dump", dump_columns, DUMP_NCOLUMNS, &t, ids);
+		if (nids < 0)
+			return 2;
 	}
 	rc = call(CRAM_CMD_DUMP, NULL, &reply);
 	if (rc)
@@ -213,10 +258,10 @@ int cmd_dump(int argc, char **argv)
 		json_object_put(reply);
 		return 1;
 	}
-	if (o.json)
+	if (json)
 		print_json(list);
-	else
-		rc = dump_table(list);
+	else if (table_print_json_ids(dump_columns, ids, nids, &t, list, keys) < 0)
+		rc = 1;
 	json_object_put(reply);
 	return rc;
 }

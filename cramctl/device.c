@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* What cramctl knows of one cram device, and its JSON form. */
+/* What cramctl knows of one cram device, its JSON form and its table cells. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,6 +107,75 @@ struct json_object *device_row_json(const struct device_row *r, bool human)
 		json_object_object_add(obj, "gate",
 				       json_object_new_string(r->no_alloc ? "closed" : "open"));
 	return obj;
+}
+
+/* The default columns of status and list fit 80 columns: test-cramctl-table.sh checks it. */
+const struct table_column device_columns[DEVICE_NCOLS] = {
+	[DEVICE_COL_DEVICE] = { "DEVICE", 0, 0, true, "device name (daxX.Y)" },
+	[DEVICE_COL_REGION] = { "REGION", 0, 0, true, "CXL region of the device" },
+	[DEVICE_COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, true, "private NUMA node" },
+	[DEVICE_COL_STATE] = { "STATE", 0, 0, true, "online or offline" },
+	[DEVICE_COL_MODE] = { "MODE", 0, 0, true, "compressed or placement" },
+	[DEVICE_COL_PHYS_TOTAL] = { "PHYS-TOTAL", 0, SCOLS_FL_RIGHT, true, "physical capacity" },
+	[DEVICE_COL_PHYS_USED] = { "PHYS-USED", 0, SCOLS_FL_RIGHT, true, "physical memory in use" },
+	[DEVICE_COL_LOGICAL] = { "LOGICAL", 0, SCOLS_FL_RIGHT, false, "data stored, uncompressed" },
+	[DEVICE_COL_RATIO] = { "RATIO", 0, SCOLS_FL_RIGHT, true,
+			       "compression ratio, logical/physical" },
+	[DEVICE_COL_HEADROOM] = { "HEADROOM", 0, SCOLS_FL_RIGHT, false, "physical capacity left" },
+	[DEVICE_COL_GATE] = { "GATE", 0, 0, true, "allocation gate (no_alloc): open or closed" },
+};
+
+void device_row_cell(const struct device_row *r, int col, bool bytes, char *buf, size_t len)
+{
+	const char *state = device_state_name(r->state);
+	double q;
+
+	switch (col) {
+	case DEVICE_COL_DEVICE:
+		snprintf(buf, len, "%s", r->devname);
+		break;
+	case DEVICE_COL_REGION:
+		snprintf(buf, len, "%s", r->region ? r->region : "-");
+		break;
+	case DEVICE_COL_NODE:
+		if (r->has_node)
+			snprintf(buf, len, "%d", r->node);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case DEVICE_COL_STATE:
+		snprintf(buf, len, "%s", state ? state : "-");
+		break;
+	case DEVICE_COL_MODE:
+		snprintf(buf, len, "%s", r->mode ? r->mode : "-");
+		break;
+	case DEVICE_COL_PHYS_TOTAL:
+		units_cell(r->has_snap, bytes, r->snap.phys_capacity_bytes, buf, len);
+		break;
+	case DEVICE_COL_PHYS_USED:
+		units_cell(r->has_snap, bytes, r->snap.phys_used_bytes, buf, len);
+		break;
+	case DEVICE_COL_LOGICAL:
+		units_cell(r->has_snap, bytes, r->snap.logical_bytes, buf, len);
+		break;
+	case DEVICE_COL_HEADROOM:
+		units_cell(r->has_snap, bytes, cram_snapshot_headroom(&r->snap), buf, len);
+		break;
+	case DEVICE_COL_RATIO:
+		q = r->has_snap ? cram_snapshot_ratio(&r->snap) : 0.0;
+		if (q > 0.0)
+			snprintf(buf, len, "%.2f", q);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case DEVICE_COL_GATE:
+		snprintf(buf, len, "%s", !r->has_gate ? "-" : r->no_alloc ?
+			 CRAM_GATE_CLOSED : CRAM_GATE_OPEN);
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
 }
 
 void device_warn_no_provider(struct cram_ctx *ctx)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What cramctl knows of one cram device: everything read from sysfs
- * through libcram at one moment, and its JSON form (shared by the verbs).
+ * through libcram at one moment, its JSON form and its table columns
+ * (shared by the verbs).
  */
 #ifndef CRAMCTL_DEVICE_H
 #define CRAMCTL_DEVICE_H
@@ -10,6 +11,8 @@
 
 #include <cram/cram.h>
 #include <json-c/json.h>
+
+#include "table.h"
 
 /* One device; a field is valid only when its has_ flag is set. */
 struct device_row {
@@ -42,6 +45,25 @@ int device_row_read(struct cram_device *dev, struct device_row *row);
  * left out. NULL when out of memory.
  */
 struct json_object *device_row_json(const struct device_row *row, bool human);
+
+/*
+ * The table columns of what sysfs says of a device, as status and list
+ * print them; a verb's own columns follow these.
+ */
+enum device_col {
+	DEVICE_COL_DEVICE, DEVICE_COL_REGION, DEVICE_COL_NODE, DEVICE_COL_STATE, DEVICE_COL_MODE,
+	DEVICE_COL_PHYS_TOTAL, DEVICE_COL_PHYS_USED, DEVICE_COL_LOGICAL, DEVICE_COL_RATIO,
+	DEVICE_COL_HEADROOM, DEVICE_COL_GATE,
+	DEVICE_NCOLS
+};
+
+extern const struct table_column device_columns[DEVICE_NCOLS];
+
+/*
+ * The cell of column @col of @row into @buf: "-" for what cannot be read,
+ * sizes in short IEC units, or in bytes with @bytes.
+ */
+void device_row_cell(const struct device_row *row, int col, bool bytes, char *buf, size_t len);
 
 /* A size in bytes, or in human units (a string) with @human. */
 struct json_object *device_json_size(bool human, uint64_t v);

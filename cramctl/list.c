@@ -4,7 +4,10 @@
  * convention: values of one option are ORed (-d dax0.0 -d dax1.0), and
  * different options are ANDed (-d dax0.0 -s online). One object type
  * prints a flat array; devices and nodes together print an object with a
- * "devices" and a "nodes" array.
+ * "devices" and a "nodes" array. With -t (or -o, --output-all,
+ * --noheadings, --raw) the same objects as a libsmartcols table instead,
+ * as lsmem prints them: -n and -r stay ndctl's --node and --region, so
+ * the table's --noheadings and --raw have no short letter here.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +23,8 @@
 
 #include "device.h"
 #include "list.h"
+#include "table.h"
+#include "units.h"
 
 #define MAX_FILTER 64
 
@@ -31,7 +36,32 @@ struct filter {
 
 struct list_opts {
 	struct filter device, region, node, state, mode;
-	bool devices, nodes, human;
+	bool devices, nodes, human, json, bytes;
+	bool table;			/* -t, or any table option */
+	struct table_opts tbl;
+};
+
+/* The long options of the table that have no short letter in list. */
+enum { LIST_OPT_NOHEADINGS = 0x200, LIST_OPT_RAW };
+
+/* What sysfs says of one NUMA node; a field is valid only when its has_ flag is set. */
+struct node_row {
+	int id;
+	bool private;
+	const char *kind;	/* "ordinary", "compressed", "placement"; NULL when unknown */
+	bool has_size, has_free;
+	uint64_t size, free;
+};
+
+enum { NODE_COL_NODE, NODE_COL_PRIVATE, NODE_COL_KIND, NODE_COL_SIZE, NODE_COL_FREE, NODE_NCOLS };
+
+/* The default columns of the node table fit 80 columns. */
+static const struct table_column node_columns[NODE_NCOLS] = {
+	[NODE_COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, true, "NUMA node id" },
+	[NODE_COL_PRIVATE] = { "PRIVATE", 0, 0, true, "yes for a private node (a cram device's)" },
+	[NODE_COL_KIND] = { "KIND", 0, 0, true, "ordinary, compressed or placement" },
+	[NODE_COL_SIZE] = { "SIZE", 0, SCOLS_FL_RIGHT, true, "memory of the node (meminfo)" },
+	[NODE_COL_FREE] = { "FREE", 0, SCOLS_FL_RIGHT, true, "free memory of the node (meminfo)" },
 };
 
 /*
@@ -113,8 +143,32 @@ static int check_mode_arg(const char *s)
 	return 0;
 }
 
-static int list_devices(struct cram_ctx *ctx, const struct list_opts *o,
-			struct json_object *arr)
+/* One line of @tb: the cells of columns @ids (@n of them) by @cell, or -1 when out of memory. */
+static int table_line(struct libscols_table *tb, const int *ids, int n, const void *row,
+		      bool bytes, void (*cell)(const void *, int, bool, char *, size_t))
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char buf[128];
+	int i;
+
+	if (!ln)
+		return -1;
+	for (i = 0; i < n; i++) {
+		cell(row, ids[i], bytes, buf, sizeof(buf));
+		if (scols_line_set_data(ln, i, buf) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void device_cell(const void *row, int col, bool bytes, char *buf, size_t len)
+{
+	device_row_cell(row, col, bytes, buf, len);
+}
+
+/* Each device that passes the filters into @arr or, when @arr is NULL, into @tb. */
+static int list_devices(struct cram_ctx *ctx, const struct list_opts *o, struct json_object *arr,
+			struct libscols_table *tb, const int *ids, int nids, size_t *count)
 {
 	struct cram_device *dev;
 	int ret = 0;
@@ -131,50 +185,117 @@ static int list_devices(struct cram_ctx *ctx, const struct list_opts *o,
 		    !filter_match(&o->state, device_state_name(row.state)) ||
 		    !filter_match(&o->mode, row.mode))
 			continue;
-		json_object_array_add(arr, device_row_json(&row, o->human));
+		(*count)++;
+		if (arr) {
+			json_object_array_add(arr, device_row_json(&row, o->human));
+		} else if (table_line(tb, ids, nids, &row, o->bytes, device_cell) < 0) {
+			fprintf(stderr, "cramctl: out of memory\n");
+			return 1;
+		}
 	}
 	return ret;
 }
 
-static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct json_object *arr)
+/* The kind of @node: "ordinary", "compressed", "placement", or NULL when unknown. */
+static const char *node_kind(struct cram_node *node)
 {
-	struct cram_node *node;
-	int ret = 0;
-
 	static const char *const kinds[] = {
 		[CRAM_NODE_ORDINARY] = "ordinary", [CRAM_NODE_COMPRESSED] = "compressed",
 		[CRAM_NODE_PLACEMENT] = "placement",
 	};
+	int kind = cram_node_get_kind(node);
+
+	return kind >= 0 && kind <= CRAM_NODE_PLACEMENT ? kinds[kind] : NULL;
+}
+
+/* @node into @r; says on stderr what cannot be read. Returns 0, or -1 then. */
+static int node_row_read(struct cram_node *node, struct node_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = cram_node_get_id(node);
+	r->private = cram_node_is_private(node);
+	r->kind = node_kind(node);
+	r->has_size = cram_node_get_total_bytes(node, &r->size) == 0;
+	if (!r->has_size) {
+		fprintf(stderr, "cramctl: node%d: cannot read its meminfo\n", r->id);
+		return -1;
+	}
+	/* libcram says on stderr why a free size is missing */
+	r->has_free = cram_node_get_free_bytes(node, &r->free) == 0;
+	return 0;
+}
+
+static struct json_object *node_row_json(const struct node_row *r, bool human)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "node", json_object_new_int(r->id));
+	json_object_object_add(obj, "private", json_object_new_boolean(r->private));
+	if (r->kind)
+		json_object_object_add(obj, "kind", json_object_new_string(r->kind));
+	if (r->has_size)
+		json_object_object_add(obj, "size", device_json_size(human, r->size));
+	if (r->has_free)
+		json_object_object_add(obj, "free", device_json_size(human, r->free));
+	return obj;
+}
+
+static void node_cell(const void *row, int col, bool bytes, char *buf, size_t len)
+{
+	const struct node_row *r = row;
+	bool has = col == NODE_COL_SIZE ? r->has_size : r->has_free;
+	uint64_t v = col == NODE_COL_SIZE ? r->size : r->free;
+
+	switch (col) {
+	case NODE_COL_NODE:
+		snprintf(buf, len, "%d", r->id);
+		break;
+	case NODE_COL_PRIVATE:
+		snprintf(buf, len, "%s", r->private ? "yes" : "no");
+		break;
+	case NODE_COL_KIND:
+		snprintf(buf, len, "%s", r->kind ? r->kind : "-");
+		break;
+	case NODE_COL_SIZE:
+	case NODE_COL_FREE:
+		units_cell(has, bytes, v, buf, len);
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+}
+
+/* Each node that passes the filters into @arr or, when @arr is NULL, into @tb. */
+static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct json_object *arr,
+		      struct libscols_table *tb, const int *ids, int nids, size_t *count)
+{
+	struct cram_node *node;
+	int ret = 0;
 
 	cram_node_foreach(ctx, node) {
-		int id = cram_node_get_id(node), kind = cram_node_get_kind(node);
-		struct json_object *obj;
-		uint64_t total, free_bytes;
+		const char *kind = node_kind(node);
+		struct node_row row;
 
 		/* --mode keeps the private nodes of that kind */
-		if (!filter_match_node(&o->node, true, id) ||
-		    !filter_match(&o->mode, kind >= 0 && kind <= CRAM_NODE_PLACEMENT &&
-					    kind != CRAM_NODE_ORDINARY ? kinds[kind] : NULL))
+		if (!filter_match_node(&o->node, true, cram_node_get_id(node)) ||
+		    !filter_match(&o->mode, kind && strcmp(kind, "ordinary") ? kind : NULL))
 			continue;
-		obj = json_object_new_object();
-		if (!obj)
-			return 1;
-		json_object_object_add(obj, "node", json_object_new_int(id));
-		json_object_object_add(obj, "private",
-				       json_object_new_boolean(cram_node_is_private(node)));
-		if (kind >= 0 && kind <= CRAM_NODE_PLACEMENT)
-			json_object_object_add(obj, "kind", json_object_new_string(kinds[kind]));
-		if (cram_node_get_total_bytes(node, &total) == 0) {
-			json_object_object_add(obj, "size", device_json_size(o->human, total));
-			/* libcram says on stderr why a free size is missing */
-			if (cram_node_get_free_bytes(node, &free_bytes) == 0)
-				json_object_object_add(obj, "free",
-						       device_json_size(o->human, free_bytes));
-		} else {
-			fprintf(stderr, "cramctl: node%d: cannot read its meminfo\n", id);
+		if (node_row_read(node, &row) < 0)
 			ret = 1;
+		(*count)++;
+		if (arr) {
+			struct json_object *obj = node_row_json(&row, o->human);
+
+			if (!obj)
+				return 1;
+			json_object_array_add(arr, obj);
+		} else if (table_line(tb, ids, nids, &row, o->bytes, node_cell) < 0) {
+			fprintf(stderr, "cramctl: out of memory\n");
+			return 1;
 		}
-		json_object_array_add(arr, obj);
 	}
 	return ret;
 }
@@ -182,8 +303,8 @@ static int list_nodes(struct cram_ctx *ctx, const struct list_opts *o, struct js
 static void list_usage(FILE *f)
 {
 	fprintf(f, "usage: cramctl list [OPTIONS]\n\n"
-		"Devices and nodes as JSON, as 'cxl list'. A filter takes a comma list and\n"
-		"may be repeated: its values are ORed, different filters ANDed.\n\n"
+		"Devices and nodes as JSON, as 'cxl list', or as a table. A filter takes a\n"
+		"comma list and may be repeated: its values are ORed, different filters ANDed.\n\n"
 		"Options:\n"
 		"  -D, --devices          list devices (the default)\n"
 		"  -N, --nodes            list NUMA nodes (with -D: an object of both)\n"
@@ -192,18 +313,75 @@ static void list_usage(FILE *f)
 		"  -n, --node ID          devices and nodes of these node ids\n"
 		"  -s, --state STATE      devices online or offline\n"
 		"  -m, --mode MODE        compressed or placement devices and nodes\n"
-		"  -u, --human            sizes as \"1.00 GiB (1.07 GB)\"\n"
-		"  -j, --json             JSON (the only output; accepted for ndctl's habit)\n"
+		"  -u, --human            sizes in JSON as \"1.00 GiB (1.07 GB)\"\n"
+		"  -j, --json             JSON (the default; accepted for ndctl's habit)\n"
+		"  -t, --table            a table instead of JSON (of -D or of -N)\n"
+		"  -o, --output LIST      the table's columns (comma list; +LIST adds to the\n"
+		"                         defaults); implies --table\n"
+		"      --output-all       every column; implies --table\n"
+		"      --noheadings       no header line; implies --table\n"
+		"      --raw              raw table: no alignment, special characters escaped;\n"
+		"                         implies --table\n"
+		"  -b, --bytes            sizes in the table in bytes\n"
 		"  -h, --help             this help\n\n"
-		"A filter that matches nothing prints [] with a warning on stderr, and exit\n"
-		"status 0. See cramctl(8).\n");
+		"A filter that matches nothing prints [] (or an empty table) with a warning\n"
+		"on stderr, and exit status 0.\n");
+	table_help(f, device_columns, DEVICE_NCOLS);
+	table_help_of(f, " with -N", node_columns, NODE_NCOLS);
+	fprintf(f, "\nSee cramctl(8).\n");
 }
 
-/* A filter matched nothing: say so on stderr, as `cxl list` does, and print []. */
-static void warn_no_match(struct json_object *arr, const char *what, bool filtered)
+/* A filter matched nothing: say so on stderr, as `cxl list` does. */
+static void warn_no_match(size_t count, const char *what, bool filtered)
 {
-	if (arr && filtered && json_object_array_length(arr) == 0)
+	if (filtered && count == 0)
 		fprintf(stderr, "cramctl: warning: no %s matches the filters\n", what);
+}
+
+/* Checks the options for a table; the column ids into @ids, their count into *@nids. */
+static int list_table_select(const struct list_opts *o, int *ids, int *nids)
+{
+	if (o->json) {
+		fprintf(stderr, "cramctl list: --json and a table exclude each other\n");
+		return -1;
+	}
+	if (o->devices && o->nodes) {
+		fprintf(stderr, "cramctl list: a table shows devices or nodes: give -D or -N\n");
+		return -1;
+	}
+	if (o->devices)
+		*nids = table_select("list", device_columns, DEVICE_NCOLS, &o->tbl, ids);
+	else
+		*nids = table_select("list", node_columns, NODE_NCOLS, &o->tbl, ids);
+	return *nids < 0 ? -1 : 0;
+}
+
+/* Prints the table of -D or -N; the exit status. */
+static int list_table(struct cram_ctx *ctx, const struct list_opts *o, const int *ids, int nids)
+{
+	struct libscols_table *tb;
+	size_t count = 0;
+	int ret;
+
+	if (o->devices)
+		tb = table_new(device_columns, ids, nids, &o->tbl);
+	else
+		tb = table_new(node_columns, ids, nids, &o->tbl);
+	if (!tb) {
+		fprintf(stderr, "cramctl: out of memory\n");
+		return 1;
+	}
+	if (o->devices) {
+		ret = list_devices(ctx, o, NULL, tb, ids, nids, &count);
+		warn_no_match(count, "device", o->device.n || o->region.n || o->node.n ||
+			      o->state.n || o->mode.n);
+	} else {
+		ret = list_nodes(ctx, o, NULL, tb, ids, nids, &count);
+		warn_no_match(count, "node", o->node.n || o->mode.n);
+	}
+	if (table_print(tb) < 0)
+		ret = 1;
+	return ret;
 }
 
 int cmd_list(int argc, char **argv)
@@ -218,16 +396,24 @@ int cmd_list(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "human", no_argument, NULL, 'u' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "table", no_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, TABLE_OPT_OUTPUT_ALL },
+		{ "noheadings", no_argument, NULL, LIST_OPT_NOHEADINGS },
+		{ "raw", no_argument, NULL, LIST_OPT_RAW },
+		{ "bytes", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct json_object *devs = NULL, *nodes = NULL, *out;
 	struct list_opts o = { 0 };
+	int ids[TABLE_MAX_COLUMNS], nids = 0;
+	size_t ndevs = 0, nnodes = 0;
 	struct cram_ctx *ctx;
 	int c, rc, ret = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "DNd:r:n:s:m:ujh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "DNd:r:n:s:m:ujto:bh", longopts, NULL)) != -1) {
 		rc = 0;
 		switch (c) {
 		case 'D':
@@ -255,6 +441,23 @@ int cmd_list(int argc, char **argv)
 			o.human = true;
 			break;
 		case 'j':
+			o.json = true;
+			break;
+		case 'b':
+			o.bytes = true;
+			break;
+		case 't':
+			o.table = true;
+			break;
+		case 'o':
+		case TABLE_OPT_OUTPUT_ALL:
+			o.table = table_getopt(c, optarg, &o.tbl);
+			break;
+		case LIST_OPT_NOHEADINGS:
+			o.table = o.tbl.noheadings = true;
+			break;
+		case LIST_OPT_RAW:
+			o.table = o.tbl.raw = true;
 			break;
 		case 'h':
 			list_usage(stdout);
@@ -273,6 +476,8 @@ int cmd_list(int argc, char **argv)
 	}
 	if (!o.devices && !o.nodes)
 		o.devices = true;
+	if (o.table && list_table_select(&o, ids, &nids) < 0)
+		return 2;
 
 	rc = cram_new(&ctx);
 	if (rc < 0) {
@@ -280,15 +485,20 @@ int cmd_list(int argc, char **argv)
 		return 1;
 	}
 	device_warn_no_provider(ctx);
+	if (o.table) {
+		ret = list_table(ctx, &o, ids, nids);
+		cram_unref(ctx);
+		return ret;
+	}
 	if (o.devices) {
 		devs = json_object_new_array();
 		if (devs)
-			ret |= list_devices(ctx, &o, devs);
+			ret |= list_devices(ctx, &o, devs, NULL, NULL, 0, &ndevs);
 	}
 	if (o.nodes) {
 		nodes = json_object_new_array();
 		if (nodes)
-			ret |= list_nodes(ctx, &o, nodes);
+			ret |= list_nodes(ctx, &o, nodes, NULL, NULL, 0, &nnodes);
 	}
 	if ((o.devices && !devs) || (o.nodes && !nodes)) {
 		fprintf(stderr, "cramctl: out of memory\n");
@@ -297,9 +507,11 @@ int cmd_list(int argc, char **argv)
 		cram_unref(ctx);
 		return 1;
 	}
-	warn_no_match(devs, "device", o.device.n || o.region.n || o.node.n || o.state.n ||
-		      o.mode.n);
-	warn_no_match(nodes, "node", o.node.n || o.mode.n);
+	if (devs)
+		warn_no_match(ndevs, "device", o.device.n || o.region.n || o.node.n ||
+			      o.state.n || o.mode.n);
+	if (nodes)
+		warn_no_match(nnodes, "node", o.node.n || o.mode.n);
 	if (devs && nodes) {
 		out = json_object_new_object();
 		json_object_object_add(out, "devices", devs);

@@ -21,7 +21,7 @@
 #include "client.h"
 #include "device.h"
 #include "metrics.h"
-#include "textfile.h"
+#include "atomic-file.h"
 
 #define METRICS_FILE "cram.prom"
 /* The longest --interval: the sampling should not outlast a scrape. */
@@ -273,6 +273,49 @@ static void metrics_usage(FILE *f)
 		"  -h, --help              this help\n", METRICS_MAX_INTERVAL_S);
 }
 
+/*
+ * Writes @len bytes of @data into @dir/METRICS_FILE atomically, mode 0644
+ * whatever the umask (node_exporter reads it as another user); says on
+ * stderr what failed. Returns 0 or a negative errno.
+ */
+static int textfile_write(const char *dir, const char *data, size_t len)
+{
+	static const char who[] = "cramctl metrics";
+	struct atomic_file_failure why;
+	int rc = atomic_file_replace(dir, METRICS_FILE, 0644, data, len, &why);
+
+	if (rc == 0)
+		return 0;
+	switch (why.step) {
+	case ATOMIC_FILE_DIR:
+		if (rc == -ENOTDIR)
+			fprintf(stderr, "%s: %s: not a directory\n", who, dir);
+		else
+			fprintf(stderr, "%s: cannot open directory %s: %s\n", who, dir,
+				strerror(-rc));
+		break;
+	case ATOMIC_FILE_CREATE:
+		fprintf(stderr, "%s: cannot create a temporary file in %s: %s\n", who, dir,
+			strerror(-rc));
+		break;
+	case ATOMIC_FILE_WRITE:
+		fprintf(stderr, "%s: cannot write %s: %s\n", who, why.tmp, strerror(-rc));
+		break;
+	case ATOMIC_FILE_TARGET:
+		fprintf(stderr, "%s: cannot rename %s to %s/%s: it is not a regular file\n", who,
+			why.tmp, dir, METRICS_FILE);
+		break;
+	case ATOMIC_FILE_RENAME:
+		fprintf(stderr, "%s: cannot rename %s to %s/%s: %s\n", who, why.tmp, dir,
+			METRICS_FILE, strerror(-rc));
+		break;
+	case ATOMIC_FILE_SYNC_DIR:
+		fprintf(stderr, "%s: cannot sync %s: %s\n", who, dir, strerror(-rc));
+		break;
+	}
+	return rc;
+}
+
 /* Prints the exposition on stdout, or writes it into @textfile_dir. */
 static int metrics_emit(const char *textfile_dir, const struct metrics_row *rows, size_t n,
 			const struct daemon_view *d)
@@ -297,7 +340,7 @@ static int metrics_emit(const char *textfile_dir, const struct metrics_row *rows
 		fprintf(stderr, "cramctl metrics: out of memory\n");
 		return 1;
 	}
-	rc = textfile_replace("cramctl metrics", textfile_dir, METRICS_FILE, buf, len);
+	rc = textfile_write(textfile_dir, buf, len);
 	free(buf);
 	return rc < 0;
 }

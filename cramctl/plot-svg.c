@@ -4,8 +4,8 @@
  * an SVG chart, written here by hand: physical use, physical capacity, the
  * reserve level and logical bytes over time, with the spans of a closed
  * gate shaded, gate changes as vertical lines and eviction requests as
- * markers. The drawing is built in memory, then written to a temporary
- * file beside FILE and renamed over it: FILE is whole or untouched.
+ * markers. The drawing is built in memory, then written whole or not at
+ * all (atomic-file.h).
  * FILE "-" is standard output.
  *
  * The plot area carries its scale for tools: data-t0-ms, data-t1-ms
@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../shared/control-protocol.h"
+#include "atomic-file.h"
 #include "history.h"
 #include "plot-svg.h"
 #include "units.h"
@@ -358,55 +359,31 @@ static void draw(FILE *f, const char *device, const struct scale *s, struct json
 }
 
 /*
- * Writes @len bytes of @buf to @path whole or not at all: a temporary
- * file in the same directory, synced, renamed over @path. Refuses a
- * @path that is a directory or any other non-regular file.
+ * Writes @len bytes of @buf to @path whole or not at all, with the mode a
+ * new file gets (0666 less the umask); see atomic_file_replace(), which
+ * also refuses a @path that is a directory or any other non-regular file.
+ * @path names a file, not a directory (no trailing '/').
  */
 static int write_whole(const char *path, const char *buf, size_t len)
 {
-	size_t plen = strlen(path), done = 0;
-	char *tmp = malloc(plen + 16);
-	struct stat st;
+	const char *slash = strrchr(path, '/');
+	struct atomic_file_failure why;
+	char *dir = NULL;
 	mode_t mask;
-	int fd, err = 0;
+	int rc;
 
-	if (!tmp)
-		return -ENOMEM;
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		free(tmp);
-		return -EEXIST;
-	}
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		free(tmp);
-		return err;
+	if (slash) {
+		dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+		if (!dir)
+			return -ENOMEM;
 	}
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0)
-		err = -errno;
-	while (!err && done < len) {
-		ssize_t n = write(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			err = n < 0 ? -errno : -EIO;
-		else
-			done += (size_t)n;
-	}
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	return err;
+	rc = atomic_file_replace(dir ? dir : ".", slash ? slash + 1 : path, 0666 & ~mask, buf,
+				 len, &why);
+	free(dir);
+	/* a directory or another non-regular file in the way: -EEXIST below */
+	return rc < 0 && why.step == ATOMIC_FILE_TARGET ? -EEXIST : rc;
 }
 
 int cmd_plot(int argc, char **argv)

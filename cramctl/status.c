@@ -21,7 +21,6 @@
 #include "status.h"
 #include "unmanaged.h"
 #include "table.h"
-#include "units.h"
 
 struct status_opts {
 	bool json;
@@ -30,29 +29,23 @@ struct status_opts {
 	struct table_opts table;
 };
 
-enum {
-	COL_DEVICE, COL_REGION, COL_NODE, COL_STATE, COL_MODE, COL_PHYS_TOTAL, COL_PHYS_USED,
-	COL_LOGICAL, COL_RATIO, COL_HEADROOM, COL_GATE, COL_MANAGED, COL_REASON,
-};
+/* The columns of device.h, then status's own. */
+enum { COL_MANAGED = DEVICE_NCOLS, COL_REASON, NCOLUMNS };
 
 /* The default columns fit 80 columns: test-cramctl-table.sh checks it. */
-static const struct table_column columns[] = {
-	[COL_DEVICE] = { "DEVICE", 0, 0, true, "device name (daxX.Y)" },
-	[COL_REGION] = { "REGION", 0, 0, true, "CXL region of the device" },
-	[COL_NODE] = { "NODE", 0, SCOLS_FL_RIGHT, true, "private NUMA node" },
-	[COL_STATE] = { "STATE", 0, 0, true, "online, offline, or degraded (cramd's fail-safe)" },
-	[COL_MODE] = { "MODE", 0, 0, true, "compressed or placement" },
-	[COL_PHYS_TOTAL] = { "PHYS-TOTAL", 0, SCOLS_FL_RIGHT, true, "physical capacity" },
-	[COL_PHYS_USED] = { "PHYS-USED", 0, SCOLS_FL_RIGHT, true, "physical memory in use" },
-	[COL_LOGICAL] = { "LOGICAL", 0, SCOLS_FL_RIGHT, false, "data stored, uncompressed" },
-	[COL_RATIO] = { "RATIO", 0, SCOLS_FL_RIGHT, true, "compression ratio, logical/physical" },
-	[COL_HEADROOM] = { "HEADROOM", 0, SCOLS_FL_RIGHT, false, "physical capacity left" },
-	[COL_GATE] = { "GATE", 0, 0, true, "allocation gate (no_alloc); '!' when cramd wrote the other" },
-	[COL_MANAGED] = { "MANAGED", 0, 0, false, "yes when cramd manages it, no, '-' without cramd" },
-	[COL_REASON] = { "REASON", 0.3, SCOLS_FL_TRUNC, true, "why degraded, unreadable or not managed" },
-};
+static struct table_column columns[NCOLUMNS];
 
-#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+/* device_columns, with what cramd adds to STATE and GATE, and MANAGED and REASON. */
+static void columns_init(void)
+{
+	memcpy(columns, device_columns, sizeof(device_columns));
+	columns[DEVICE_COL_STATE].help = "online, offline, or degraded (cramd's fail-safe)";
+	columns[DEVICE_COL_GATE].help = "allocation gate (no_alloc); '!' when cramd wrote the other";
+	columns[COL_MANAGED] = (struct table_column){
+		"MANAGED", 0, 0, false, "yes when cramd manages it, no, '-' without cramd" };
+	columns[COL_REASON] = (struct table_column){
+		"REASON", 0.3, SCOLS_FL_TRUNC, true, "why degraded, unreadable or not managed" };
+}
 
 /* One device as the table shows it: sysfs, and what cramd says of it. */
 struct status_row {
@@ -62,16 +55,6 @@ struct status_row {
 	const char *managed;	/* "yes", "no", NULL without cramd */
 	char reason[256];
 };
-
-static void table_size(const struct status_opts *o, bool valid, uint64_t v, char *buf, size_t len)
-{
-	if (!valid)
-		snprintf(buf, len, "-");
-	else if (o->bytes)
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-	else
-		units_short(v, buf, len);
-}
 
 /*
  * The gate cramd last wrote for @devname, from its status reply, or NULL
@@ -166,52 +149,18 @@ static void status_row_explain(struct status_row *r, struct json_object *daemon,
 static void cell(const struct status_opts *o, const struct status_row *sr, int col, char *buf,
 		 size_t len)
 {
-	const struct device_row *r = &sr->dev;
-	const char *state = device_state_name(r->state);
-	double q;
-
 	switch (col) {
-	case COL_DEVICE:
-		snprintf(buf, len, "%s", r->devname);
-		break;
-	case COL_REGION:
-		snprintf(buf, len, "%s", r->region ? r->region : "-");
-		break;
-	case COL_NODE:
-		if (r->has_node)
-			snprintf(buf, len, "%d", r->node);
+	case DEVICE_COL_STATE:
+		if (sr->degraded)
+			snprintf(buf, len, "degraded");
 		else
-			snprintf(buf, len, "-");
+			device_row_cell(&sr->dev, col, o->bytes, buf, len);
 		break;
-	case COL_STATE:
-		snprintf(buf, len, "%s", sr->degraded ? "degraded" : state ? state : "-");
-		break;
-	case COL_MODE:
-		snprintf(buf, len, "%s", r->mode ? r->mode : "-");
-		break;
-	case COL_PHYS_TOTAL:
-		table_size(o, r->has_snap, r->snap.phys_capacity_bytes, buf, len);
-		break;
-	case COL_PHYS_USED:
-		table_size(o, r->has_snap, r->snap.phys_used_bytes, buf, len);
-		break;
-	case COL_LOGICAL:
-		table_size(o, r->has_snap, r->snap.logical_bytes, buf, len);
-		break;
-	case COL_HEADROOM:
-		table_size(o, r->has_snap, cram_snapshot_headroom(&r->snap), buf, len);
-		break;
-	case COL_RATIO:
-		q = r->has_snap ? cram_snapshot_ratio(&r->snap) : 0.0;
-		if (q > 0.0)
-			snprintf(buf, len, "%.2f", q);
-		else
-			snprintf(buf, len, "-");
-		break;
-	case COL_GATE:
+	case DEVICE_COL_GATE:
 		/* The kernel's value; "!" when cramd wrote the other one. */
-		snprintf(buf, len, "%s%s", !r->has_gate ? "-" : r->no_alloc ?
-			 CRAM_GATE_CLOSED : CRAM_GATE_OPEN, sr->drift ? "!" : "");
+		device_row_cell(&sr->dev, col, o->bytes, buf, len);
+		if (sr->drift)
+			strncat(buf, "!", len - strlen(buf) - 1);
 		break;
 	case COL_MANAGED:
 		snprintf(buf, len, "%s", sr->managed ? sr->managed : "-");
@@ -220,7 +169,7 @@ static void cell(const struct status_opts *o, const struct status_row *sr, int c
 		snprintf(buf, len, "%s", sr->reason);
 		break;
 	default:
-		buf[0] = '\0';
+		device_row_cell(&sr->dev, col, o->bytes, buf, len);
 		break;
 	}
 }
@@ -395,6 +344,7 @@ int cmd_status(int argc, char **argv)
 	bool *seen = NULL;
 	int c, i, rc, n, ret = 0;
 
+	columns_init();
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jubho:nr", longopts, NULL)) != -1) {
 		switch (c) {

@@ -174,9 +174,14 @@ int table_print(struct libscols_table *tb)
 
 void table_help(FILE *f, const struct table_column *cols, size_t ncols)
 {
+	table_help_of(f, "", cols, ncols);
+}
+
+void table_help_of(FILE *f, const char *which, const struct table_column *cols, size_t ncols)
+{
 	size_t i;
 
-	fprintf(f, "\nAvailable output columns (* printed by default):\n");
+	fprintf(f, "\nAvailable output columns%s (* printed by default):\n", which);
 	for (i = 0; i < ncols; i++)
 		fprintf(f, " %c%-11s %s\n", cols[i].dflt ? '*' : ' ', cols[i].name, cols[i].help);
 }
@@ -190,9 +195,9 @@ void table_help_options(FILE *f)
 		"  -r, --raw          raw output: no alignment, special characters escaped\n");
 }
 
-/* A line of @tb for each object of @arr; see table_print_json. */
+/* A line of @tb for each object of @arr; see table_print_json_ids. */
 static int add_json(struct libscols_table *tb, struct json_object *arr, const char *const *keys,
-		    size_t n)
+		    const int *ids, size_t n)
 {
 	size_t i, k, len = json_object_array_length(arr);
 
@@ -203,7 +208,7 @@ static int add_json(struct libscols_table *tb, struct json_object *arr, const ch
 		if (!ln)
 			return -1;
 		for (k = 0; k < n; k++) {
-			bool has = json_object_object_get_ex(e, keys[k], &v) &&
+			bool has = json_object_object_get_ex(e, keys[ids[k]], &v) &&
 				   json_object_is_type(v, json_type_string);
 
 			if (scols_line_set_data(ln, k, has ? json_object_get_string(v) : "-") < 0)
@@ -213,20 +218,27 @@ static int add_json(struct libscols_table *tb, struct json_object *arr, const ch
 	return 0;
 }
 
-int table_print_json(const struct table_column *cols, size_t n, const struct table_opts *o,
-		     struct json_object *arr, const char *const *keys)
+int table_print_json_ids(const struct table_column *cols, const int *ids, size_t n,
+			 const struct table_opts *o, struct json_object *arr,
+			 const char *const *keys)
 {
-	int ids[TABLE_MAX_COLUMNS];
-	struct libscols_table *tb;
-	size_t i;
+	struct libscols_table *tb = table_new(cols, ids, n, o);
 
-	for (i = 0; i < n && i < TABLE_MAX_COLUMNS; i++)
-		ids[i] = (int)i;
-	tb = table_new(cols, ids, i, o);
-	if (!tb || add_json(tb, arr, keys, i) < 0) {
+	if (!tb || add_json(tb, arr, keys, ids, n) < 0) {
 		scols_unref_table(tb);
 		fprintf(stderr, "cramctl: cannot print the table: out of memory\n");
 		return -1;
 	}
 	return table_print(tb);
+}
+
+int table_print_json(const struct table_column *cols, size_t n, const struct table_opts *o,
+		     struct json_object *arr, const char *const *keys)
+{
+	int ids[TABLE_MAX_COLUMNS];
+	size_t i;
+
+	for (i = 0; i < n && i < TABLE_MAX_COLUMNS; i++)
+		ids[i] = (int)i;
+	return table_print_json_ids(cols, ids, i, o, arr, keys);
 }

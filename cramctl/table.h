@@ -75,6 +75,14 @@ int table_print_json(const struct table_column *cols, size_t n, const struct tab
 		     struct json_object *arr, const char *const *keys);
 
 /*
+ * table_print_json_ids - the same with the @n columns @ids of @cols (as
+ * table_select gives them); @keys is indexed as @cols.
+ */
+int table_print_json_ids(const struct table_column *cols, const int *ids, size_t n,
+			 const struct table_opts *o, struct json_object *arr,
+			 const char *const *keys);
+
+/*
  * table_print - print @tb and free it. Returns 0, or -1 (said on stderr)
  * when out of memory.
  */
@@ -82,6 +90,12 @@ int table_print(struct libscols_table *tb);
 
 /* table_help - the column list of --help: each name and its line. */
 void table_help(FILE *f, const struct table_column *cols, size_t ncols);
+
+/*
+ * table_help_of - the same for a verb with more than one table: @which
+ * (" with -N") follows "Available output columns".
+ */
+void table_help_of(FILE *f, const char *which, const struct table_column *cols, size_t ncols);
 
 /* table_help_options - the lines of --help for the table options. */
 void table_help_options(FILE *f);

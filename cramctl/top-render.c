@@ -118,11 +118,16 @@ static int cell(uint64_t bytes, uint64_t cap, int n)
 	return c >= (unsigned)n ? n - 1 : (int)c;
 }
 
-/* "  phys [#####....|..]  53M/128M  41%  high 115M" */
+/*
+ * "  phys [#####....|.R]  53M/128M  41%  high 115M  reserve 125M": the
+ * high threshold (sysfs) marked '|', the reserve level (from cramd, as
+ * plot draws it) 'R'; the reserve wins a cell they share.
+ */
 static void bar_line(struct out *o, const struct top_device *d)
 {
 	const struct cram_snapshot *s = &d->snap;
-	char used[16], cap[16], hb[16], high[32] = "", tail[96], bar[LINE_MAX_COLS];
+	char used[16], cap[16], hb[16], high[32] = "", rb[16], reserve[32] = "", tail[128];
+	char bar[LINE_MAX_COLS];
 	int n, i, fill;
 
 	if (!d->has_snap) {
@@ -135,13 +140,17 @@ static void bar_line(struct out *o, const struct top_device *d)
 		units_short(d->high_threshold, hb, sizeof(hb));
 		snprintf(high, sizeof(high), "  high %s", hb);
 	}
+	if (d->has_reserve) {
+		units_short(d->reserve, rb, sizeof(rb));
+		snprintf(reserve, sizeof(reserve), "  reserve %s", rb);
+	}
 	if (!s->phys_capacity_bytes) {
 		line(o, TOP_STYLE_ALERT, "  phys %s of no capacity", used);
 		return;
 	}
-	snprintf(tail, sizeof(tail), "  %s/%s  %llu%%%s%s", used, cap,
+	snprintf(tail, sizeof(tail), "  %s/%s  %llu%%%s%s%s", used, cap,
 		 (unsigned long long)((unsigned __int128)s->phys_used_bytes * 100 /
-				      s->phys_capacity_bytes), high,
+				      s->phys_capacity_bytes), high, reserve,
 		 s->phys_used_bytes > s->phys_capacity_bytes ? "  OVER FULL" : "");
 	n = o->width - (int)strlen("  phys []") - (int)strlen(tail);
 	if (n > LINE_MAX_COLS - 1)
@@ -156,6 +165,8 @@ static void bar_line(struct out *o, const struct top_device *d)
 		bar[i] = i < fill ? '#' : '.';
 	if (*high)
 		bar[cell(d->high_threshold, s->phys_capacity_bytes, n)] = '|';
+	if (*reserve)
+		bar[cell(d->reserve, s->phys_capacity_bytes, n)] = 'R';
 	bar[n] = '\0';
 	line(o, TOP_STYLE_PLAIN, "  phys [%s]%s", bar, tail);
 }

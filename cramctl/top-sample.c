@@ -109,12 +109,17 @@ static void read_sysfs(struct cram_device *dev, struct top_device *d)
 /* What cramd's status reply @status says of @d. */
 static void read_status(struct json_object *status, struct top_device *d)
 {
-	struct json_object *e = daemon_entry(status, CRAM_KEY_DEVICES, d->devname);
+	struct json_object *e = daemon_entry(status, CRAM_KEY_DEVICES, d->devname), *v;
 
 	if (e) {
 		d->managed = true;
 		d->degraded = json_true(e, CRAM_KEY_DEGRADED);
 		copy_text(d->cramd_gate, sizeof(d->cramd_gate), json_str(e, CRAM_KEY_GATE));
+		d->has_reserve = json_object_object_get_ex(e, CRAM_KEY_RESERVE, &v) &&
+				 json_object_is_type(v, json_type_int) &&
+				 json_object_get_int64(v) >= 0;
+		if (d->has_reserve)
+			d->reserve = json_object_get_uint64(v);
 		return;
 	}
 	e = daemon_entry(status, CRAM_KEY_UNMANAGED, d->devname);

@@ -54,6 +54,8 @@ struct top_device {
 	bool managed;
 	bool degraded;
 	char cramd_gate[16];	/* the gate cramd wrote; "" when none */
+	uint64_t reserve;	/* the reserve level (CRAM_KEY_RESERVE), as plot draws it */
+	bool has_reserve;
 	char why[32];		/* why cramd does not manage it; "" */
 	char last_time[32];	/* its last decision; "" when none */
 	char last_action[32];

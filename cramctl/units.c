@@ -43,3 +43,13 @@ void units_long(uint64_t bytes, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.2f %s (%.2f %s)", b, iec[i], d, si[j]);
 }
+
+void units_cell(bool valid, bool bytes, uint64_t v, char *buf, size_t len)
+{
+	if (!valid)
+		snprintf(buf, len, "-");
+	else if (bytes)
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	else
+		units_short(v, buf, len);
+}

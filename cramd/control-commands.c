@@ -30,6 +30,37 @@ static void add_unmanaged(void *userdata, const char *device, const char *why,
 	json_object_array_add(list, d);
 }
 
+static void add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+/*
+ * The reserve level of @s in bytes: the physical use at which the policy
+ * acts, as the sample recorded it. The one conversion: history points and
+ * the status reply both give it, so that cramctl plot and top agree.
+ */
+static uint64_t sample_reserve_bytes(const struct cramd_th_sample *s)
+{
+	return s->phys_capacity / 1000 * s->reserve_permille +
+	       s->phys_capacity % 1000 * s->reserve_permille / 1000;
+}
+
+/* @devname's reserve level of its newest history point into @d; none before a sample. */
+static void add_reserve(struct cramd_commands *c, const char *devname, struct json_object *d)
+{
+	const struct cramd_telemetry_history *h =
+		cramd_manager_device_telemetry(c->manager, devname);
+	struct cramd_th_sample s;
+	size_t n = h ? cramd_th_count(h) : 0;
+
+	if (!n)
+		return;
+	cramd_th_get(h, n - 1, &s);
+	if (!(s.flags & CRAMD_TH_NO_DATA))
+		add_u64(d, CRAM_KEY_RESERVE, sample_reserve_bytes(&s));
+}
+
 static void add_status(struct cramd_commands *c, struct json_object *reply)
 {
 	struct json_object *unmanaged = json_object_new_array();
@@ -62,6 +93,8 @@ static void add_status(struct cramd_commands *c, struct json_object *reply)
 		json_object_object_add(d, CRAM_KEY_DEGRADED, json_object_new_boolean(info.degraded));
 		json_object_object_add(d, CRAM_KEY_MODE,
 				       json_object_new_string(cramd_device_mode_name(info.mode)));
+		/* last: clients read the keys before it in this order */
+		add_reserve(c, info.devname, d);
 		json_object_array_add(devs, d);
 	}
 	json_object_object_add(reply, CRAM_KEY_DEVICES, devs);
@@ -98,11 +131,6 @@ static void add_dump(struct cramd_commands *c, struct json_object *reply)
 	json_object_object_add(reply, CRAM_KEY_DECISIONS, list);
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
 static struct json_object *history_point(const struct cramd_th_sample *s)
 {
 	struct json_object *p = json_object_new_object();
@@ -113,8 +141,7 @@ static struct json_object *history_point(const struct cramd_th_sample *s)
 	if (!(s->flags & CRAMD_TH_NO_DATA)) {
 		add_u64(p, CRAM_KEY_PHYS_USED, s->phys_used);
 		add_u64(p, CRAM_KEY_PHYS_CAPACITY, s->phys_capacity);
-		add_u64(p, CRAM_KEY_RESERVE, s->phys_capacity / 1000 * s->reserve_permille +
-			s->phys_capacity % 1000 * s->reserve_permille / 1000);
+		add_u64(p, CRAM_KEY_RESERVE, sample_reserve_bytes(s));
 		add_u64(p, CRAM_KEY_LOGICAL, s->logical);
 	}
 	json_object_object_add(p, CRAM_KEY_GATE, json_object_new_string(

@@ -51,8 +51,10 @@
 #define CRAM_KEY_ERROR "error"
 /*
  * status: version, paused, managed, gates_closed, degraded,
- *         devices: [{device, node, gate, degraded, mode}]
- * (gate is left out for a device in placement mode: cramd drives none)
+ *         devices: [{device, node, gate, degraded, mode, reserve_bytes}]
+ * (gate is left out for a device in placement mode: cramd drives none;
+ * reserve_bytes, CRAM_KEY_RESERVE below, is the newest history point's,
+ * left out before the first sample and when its telemetry was unreadable)
  */
 #define CRAM_KEY_VERSION "version"
 #define CRAM_KEY_PAUSED "paused"
@@ -100,7 +102,7 @@
  * when none is set, evict_bytes when no eviction was requested, and the
  * flags (degraded, dry_run, gate_changed) when false.
  */
-#define CRAM_HISTORY_POINTS_MAX 660
+#define CRAM_HISTORY_POINTS_MAX 960
 #define CRAM_KEY_COARSE_INTERVAL_MS "coarse_interval_ms"
 #define CRAM_KEY_POINTS "points"
 #define CRAM_KEY_TIME_MS "time_ms"		/* CLOCK_REALTIME, ms since the epoch */

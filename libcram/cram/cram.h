@@ -15,17 +15,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cram/version.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /*
- * The version of libcram this header belongs to. CRAM_VERSION compares as
- * a number: #if CRAM_VERSION >= CRAM_VERSION_NUMBER(0, 2, 0).
+ * The version of libcram this header belongs to: CRAM_VERSION_MAJOR,
+ * CRAM_VERSION_MINOR and CRAM_VERSION_MICRO come from <cram/version.h>,
+ * which configure makes from the package's version. CRAM_VERSION compares
+ * as a number: #if CRAM_VERSION >= CRAM_VERSION_NUMBER(0, 2, 0).
  */
-#define CRAM_VERSION_MAJOR 0
-#define CRAM_VERSION_MINOR 1
-#define CRAM_VERSION_MICRO 0
 #define CRAM_VERSION_NUMBER(major, minor, micro) \
 	(((major) << 16) | ((minor) << 8) | (micro))
 #define CRAM_VERSION \

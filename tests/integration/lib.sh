@@ -177,6 +177,12 @@ cram_assert_grep() {
 	cram_fail "no line of $2 matches '$1'"
 }
 
+# cram_assert_fits WIDTH FILE: no line of FILE is wider than WIDTH columns.
+cram_assert_fits() {
+	_cram_long=$(awk -v w="$1" 'length($0) > w' "$2")
+	[ -z "$_cram_long" ] || cram_fail "wider than $1 columns: $_cram_long"
+}
+
 # cram_start_cramd CONFIG: write CONFIG (printf format, e.g.
 # '[global]\npoll_interval_ms = 100\n') to $CRAM_TESTBED/cramd.conf and
 # start cramd on it in the background with stderr in $CRAMD_LOG; its pid

@@ -46,6 +46,12 @@ EOS
 		"metrics --textfile completes directories only"
 	cram_assert_eq "$(c cramctl top -- | tr '\n' ' ')" "--batch --delay --iterations " "top options"
 	cram_assert_eq "$(c cramctl top -d da)" "" "top takes no device"
+	# list's -o: device columns, or the node table's with -N
+	cram_assert_eq "$(c cramctl list -o PHYS-T)" PHYS-TOTAL "list -o device column"
+	cram_assert_eq "$(c cramctl list -N -o S)" SIZE "list -N -o node column"
+	cram_assert_eq "$(c cramctl list --nodes --output KIND,F)" KIND,FREE "list --nodes column after a comma"
+	c cramctl list -- | grep -qx -- --noheadings || cram_fail "list options lack --noheadings"
+	cram_assert_eq "$(c cramctl dump -o AC)" ACTION "dump -o column"
 	exit 0
 fi
 

@@ -7,12 +7,6 @@
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
 
-# fits WIDTH FILE: no line of FILE is wider than WIDTH.
-fits() {
-	long=$(awk -v w="$1" 'length($0) > w' "$2")
-	[ -z "$long" ] || cram_fail "wider than $1 columns: $long"
-}
-
 if [ "${1:-}" = --inner ]; then
 	out=$CRAM_TESTBED/out
 	dev=/sys/bus/dax/devices
@@ -46,9 +40,9 @@ if [ "${1:-}" = --inner ]; then
 
 	# The default columns fit 80 columns, on a terminal of 80 and in a pipe.
 	$CRAMCTL status >"$out" || cram_fail "status failed"
-	fits 80 "$out"
+	cram_assert_fits 80 "$out"
 	COLUMNS=80 $CRAMCTL status >"$out" || cram_fail "COLUMNS=80 status failed"
-	fits 80 "$out"
+	cram_assert_fits 80 "$out"
 
 	# Keys that cannot be read are left out, not null (nothing stored: no ratio).
 	$CRAMCTL status --json >"$out" || cram_fail "status --json failed"
@@ -122,7 +116,7 @@ if [ "${1:-}" = --inner ]; then
 	cram_assert_grep '^dax1\.0  *region1  *2  *online  *compressed .* open$' "$out"
 	# REASON gives way: truncated to fit 80 columns, whole in 200.
 	COLUMNS=80 $CRAMCTL status >"$out" 2>/dev/null
-	fits 80 "$out"
+	cram_assert_fits 80 "$out"
 	cram_assert_grep '^dax0\.0 .* degraded .* closed  *tele' "$out"
 	COLUMNS=200 $CRAMCTL status >"$out" 2>/dev/null
 	cram_assert_grep '^dax0\.0 .* degraded .* closed  *telemetry invalid: cannot read cram/stat: ' "$out"

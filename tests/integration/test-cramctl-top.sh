@@ -5,8 +5,9 @@
 # refreshes when the fake kernel's physical use changes, survives a resize
 # down to a narrow terminal, says when cramd is not running or not
 # answering (stopped), shows what cramd says when it runs (managed, the
-# last decision, paused), and q, SIGINT and SIGTERM exit with status 0 and the
-# terminal restored (alternate screen left, cursor shown).
+# last decision, paused, the reserve level marked as plot draws it), and q,
+# SIGINT and SIGTERM exit with status 0 and the terminal restored
+# (alternate screen left, cursor shown).
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
 command -v tmux >/dev/null 2>&1 || cram_skip "tmux is not installed (Debian: tmux)"
@@ -146,6 +147,23 @@ if [ "${1:-}" = --inner ]; then
 	term
 	restored
 	kill -CONT "$CRAMD_PID"
+	cram_stop_cramd
+
+	# the reserve level, marked R where plot draws it: the static policy's
+	# high watermark, 75% of 128M, as cramd's newest history point says
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\npolicy = static\nhigh_watermark_percent = 75\nlow_watermark_percent = 50\n[device dax1.0]\nmode = placement\n'
+	cram_wait_for 10 grep -q 'ready: managing 2 device' "$CRAMD_LOG"
+	cram_wait_for 10 sh -c "$CRAMCTL history --json dax0.0 | grep -q '\"reserve_bytes\": 100663296'"
+	start_top reserve 100 30 -d 0.2
+	wait_shows '^  phys \[[#.|]*R[#.|]*\]  [0-9.]*M/128M  [0-9]*%  high 96M  reserve 96M$'
+	bar=$(grep -A1 '^dax0\.0 ' "$screen" | sed -n '2s/^  phys \[\([^]]*\)\].*/\1/p')
+	n=${#bar}
+	r=${bar%%R*}
+	cram_assert_eq "${#r}" "$((n * 3 / 4))" "the cell of R in a bar of $n"
+	# a device without a reserve (placement: no policy) has no R
+	grep -A1 '^dax1\.0 ' "$screen" | grep -q R && cram_fail "dax1.0 has a reserve mark"
+	tm send-keys -t "$S" q
+	restored
 	cram_stop_cramd
 	exit 0
 fi

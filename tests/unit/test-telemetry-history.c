@@ -93,7 +93,11 @@ static void test_fine_round_trip(void **state)
 	free(h);
 }
 
-/* 1000 samples at 1 s: the last 300 as taken, 70 slots of 10 s before them. */
+/*
+ * 1000 samples at 1 s: the last CRAMD_TH_FINE as taken, the slots of 10 s
+ * before them (70 with 300 fine samples, 40 with 600).
+ */
+#define DOWN_NC ((1000 - CRAMD_TH_FINE) / 10)
 static void test_downsampled(void **state)
 {
 	struct cramd_telemetry_history *h = new_history();
@@ -105,7 +109,7 @@ static void test_downsampled(void **state)
 		add(h, i, 1000, i == 3 ? CRAMD_TH_GATE_CHANGED | CRAMD_TH_GATE_CLOSED :
 		    i == 4 || i == 5 ? CRAMD_TH_EVICT | CRAMD_TH_GATE_CLOSED : 0,
 		    i == 4 || i == 5 ? 4096 : 0);
-	assert_int_equal(cramd_th_count(h), 70 + CRAMD_TH_FINE);
+	assert_int_equal(cramd_th_count(h), DOWN_NC + CRAMD_TH_FINE);
 	/* the first point: slot 0's last sample (9), with the events of 3, 4, 5 */
 	cramd_th_get(h, 0, &s);
 	assert_int_equal(sample_no(&s, 1000), 9);
@@ -117,11 +121,11 @@ static void test_downsampled(void **state)
 	cramd_th_get(h, 1, &s);
 	assert_int_equal(sample_no(&s, 1000), 19);
 	assert_int_equal(s.flags, 0);
-	cramd_th_get(h, 69, &s);
-	assert_int_equal(sample_no(&s, 1000), 699);
+	cramd_th_get(h, DOWN_NC - 1, &s);
+	assert_int_equal(sample_no(&s, 1000), DOWN_NC * 10 - 1);
 	for (i = 0; i < CRAMD_TH_FINE; i++) {
-		cramd_th_get(h, 70 + i, &s);
-		assert_int_equal(sample_no(&s, 1000), 700 + i);
+		cramd_th_get(h, DOWN_NC + i, &s);
+		assert_int_equal(sample_no(&s, 1000), 1000 - CRAMD_TH_FINE + i);
 	}
 	free(h);
 }
@@ -136,9 +140,12 @@ static void test_wraps(void **state)
 	(void)state;
 	for (i = 0; i < 10000; i++)
 		add(h, i, 1000, 0, 0);
-	/* coarse slots 640..999 kept; 970..999 overlap the fine samples 9700.. */
+	/*
+	 * coarse slots 640..999 kept; those from (10000 - CRAMD_TH_FINE) / 10
+	 * on (940 with 600 fine samples) overlap the fine samples
+	 */
 	n = cramd_th_count(h);
-	assert_int_equal(n, 330 + CRAMD_TH_FINE);
+	assert_int_equal(n, (10000 - CRAMD_TH_FINE) / 10 - (1000 - CRAMD_TH_COARSE) + CRAMD_TH_FINE);
 	assert_true(n <= CRAMD_TH_POINTS_MAX);
 	cramd_th_get(h, 0, &s);
 	assert_int_equal(sample_no(&s, 1000), 6409);
@@ -153,8 +160,11 @@ static void test_wraps(void **state)
 
 /*
  * Passes a minute apart (max_sleep_ms): each is a slot of its own, kept
- * with its own time; the coarse ring then reaches back 360 samples.
+ * with its own time; the series then reaches back as far as the longer
+ * ring, CRAMD_TH_FINE samples or CRAMD_TH_COARSE slots.
  */
+#define SPARSE_N (CRAMD_TH_FINE + 100)
+#define SPARSE_KEPT (CRAMD_TH_FINE > CRAMD_TH_COARSE ? CRAMD_TH_FINE : CRAMD_TH_COARSE)
 static void test_sparse(void **state)
 {
 	struct cramd_telemetry_history *h = new_history();
@@ -162,12 +172,12 @@ static void test_sparse(void **state)
 	uint64_t i;
 
 	(void)state;
-	for (i = 0; i < 400; i++)
+	for (i = 0; i < SPARSE_N; i++)
 		add(h, i, 60000, 0, 0);
-	assert_int_equal(cramd_th_count(h), CRAMD_TH_COARSE);
-	for (i = 0; i < CRAMD_TH_COARSE; i++) {
+	assert_int_equal(cramd_th_count(h), SPARSE_KEPT);
+	for (i = 0; i < SPARSE_KEPT; i++) {
 		cramd_th_get(h, i, &s);
-		assert_int_equal(sample_no(&s, 60000), 40 + i);
+		assert_int_equal(sample_no(&s, 60000), SPARSE_N - SPARSE_KEPT + i);
 	}
 	free(h);
 }
@@ -192,6 +202,16 @@ static void test_saturates(void **state)
 	free(h);
 }
 
+/* The cost per device that cramd(8) and cram-footprint-bench state, on 64-bit systems. */
+static void test_size(void **state)
+{
+	(void)state;
+	if (sizeof(size_t) != 8)
+		skip();
+	assert_int_equal(sizeof(struct cramd_telemetry_history), 32208);
+	assert_int_equal(CRAMD_TH_FINE, 600);	/* 10 minutes at the default 1 s poll */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_wraps),
 		cmocka_unit_test(test_sparse),
 		cmocka_unit_test(test_saturates),
+		cmocka_unit_test(test_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
