@@ -18,7 +18,7 @@
  *
  * A point is stored in 32 bytes: bytes in CRAMD_TH_UNIT units (rounded up,
  * saturating at 16 TiB), the realtime clock in seconds and milliseconds.
- * The history of a device is 32,208 bytes on a 64-bit system (600 + 360
+ * The history of a device is 22,608 bytes on a 64-bit system (300 + 360
  * points and the coarse ring's sample numbers; test-telemetry-history.c
  * checks it, cramd(8) and cram-footprint-bench.sh state it).
  */
@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRAMD_TH_FINE 600		/* 10 minutes at the default poll interval */
+#define CRAMD_TH_FINE 300		/* 5 minutes at the default poll interval */
 #define CRAMD_TH_COARSE 360		/* an hour ... */
 #define CRAMD_TH_COARSE_MS 10000u	/* ... at 10 s */
 #define CRAMD_TH_POINTS_MAX (CRAMD_TH_FINE + CRAMD_TH_COARSE)

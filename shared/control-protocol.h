@@ -102,7 +102,7 @@
  * when none is set, evict_bytes when no eviction was requested, and the
  * flags (degraded, dry_run, gate_changed) when false.
  */
-#define CRAM_HISTORY_POINTS_MAX 960
+#define CRAM_HISTORY_POINTS_MAX 660
 #define CRAM_KEY_COARSE_INTERVAL_MS "coarse_interval_ms"
 #define CRAM_KEY_POINTS "points"
 #define CRAM_KEY_TIME_MS "time_ms"		/* CLOCK_REALTIME, ms since the epoch */

@@ -208,8 +208,8 @@ static void test_size(void **state)
 	(void)state;
 	if (sizeof(size_t) != 8)
 		skip();
-	assert_int_equal(sizeof(struct cramd_telemetry_history), 32208);
-	assert_int_equal(CRAMD_TH_FINE, 600);	/* 10 minutes at the default 1 s poll */
+	assert_int_equal(sizeof(struct cramd_telemetry_history), 22608);
+	assert_int_equal(CRAMD_TH_FINE, 300);	/* 5 minutes at the default 1 s poll */
 }
 
 int main(void)
