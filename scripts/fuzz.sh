@@ -4,13 +4,14 @@
 # Seeds: the unit-test configurations, a few requests, one discovery.
 # The request target also gets a dictionary (tests/fuzz/request.dict) so
 # it reaches the decoding of \u escapes and the duplicate-key scan.
+# Needs the configured build/ for the generated <cram/version.h>.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 out=$top/build/fuzz
 mkdir -p "$out/corpus-config" "$out/corpus-request" "$out/corpus-discover"
 cflags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-	-D_GNU_SOURCE -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\" -I$top -I$top/libcram"
+	-D_GNU_SOURCE -DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\" -I$top -I$top/libcram -I$top/build/libcram"
 # shellcheck disable=SC2086
 clang $cflags -o "$out/fuzz-request" "$top/tests/fuzz/fuzz-request.c" "$top/cramd/control-request.c" \
 	"$top/cramd/utf8.c" "$top/util/names.c" "$top/util/decimal.c" \

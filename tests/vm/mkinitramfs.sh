@@ -106,14 +106,14 @@ rm -f "$root/placetest.tmp"
 
 # libcram's discovery and allocation helpers, for part-libcram.sh
 top=$(cd "$here/../.." && pwd)
-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/libcram" -o "$root/libcram-probe.tmp" \
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/libcram" -I"$build/libcram" -o "$root/libcram-probe.tmp" \
 	"$here/libcram-probe.c" "$build"/libcram/.libs/libcram.so ||
 	die "cannot build libcram-probe"
 copy_bin "$root/libcram-probe.tmp" vmtests
 mv "$root/vmtests/libcram-probe.tmp" "$root/vmtests/libcram-probe"
 rm -f "$root/libcram-probe.tmp"
 # the RFC's example through libcram, for part-placement-libcram.sh
-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/libcram" -o "$root/placement-example.tmp" \
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$top/libcram" -I"$build/libcram" -o "$root/placement-example.tmp" \
 	"$top/examples/cram-placement-example.c" "$build"/libcram/.libs/libcram.so ||
 	die "cannot build cram-placement-example"
 copy_bin "$root/placement-example.tmp" vmtests
