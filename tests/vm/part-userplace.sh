@@ -246,15 +246,23 @@ test_placement_offline() {
 # (the node, charged once), each refused page must stay off the node, and
 # migrated_pages must agree. Before, the page after the head was charged
 # again, got -ENOSPC, and moved with its folio anyway.
+# THP for every process while a test needs it, and the guest's mode back
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+thp_always() {
+	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)
+	echo always >$THP
+}
+thp_restore() {
+	[ -z "$thp0" ] || echo "$thp0" >$THP
+}
+
 test_user_migrate_thp() {
-	thp=/sys/kernel/mm/transparent_hugepage/enabled
-	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp 2>/dev/null)
-	echo always >$thp
+	thp_always
 	expect_wr umig:thp:rate $C/demote_rate_limit_bytes 40960 OK
 	settle
 	m5=$(rd $C/migrated_pages) a5=$(node_kb $n AnonHugePages)
 	out=$($PT thpmove $n 8 2>&1)
-	[ -n "$thp0" ] && echo "$thp0" >$thp
+	thp_restore
 	mv=$(kv st_node "$out")
 	m6=$(migrated_after "$m5" "${mv:-0}") a6=$(node_kb $n AnonHugePages)
 	check umig:thp:move_pages "$(echo $out) migrated_pages ${m5}->${m6} node${n}_AnonHugePages ${a5}->${a6}kB" \
@@ -270,11 +278,11 @@ test_user_migrate_thp() {
 # a page of another folio queued later: all 2048 pages move and each status
 # says so. Before, such a page got -EBUSY and moved anyway.
 test_user_migrate_thp_interleaved() {
-	echo always >$thp
+	thp_always
 	settle
 	m7=$(rd $C/migrated_pages)
 	out=$($PT thpmove $n 8 interleave 2>&1)
-	[ -n "$thp0" ] && echo "$thp0" >$thp
+	thp_restore
 	m8=$(migrated_after "$m7" 2048)
 	check umig:thp:interleaved "$(echo $out) migrated_pages ${m7}->${m8}" \
 		eval '[ "$(kv rc "$out")" = 0 ] && [ "$(kv thp_kb "$out")" -ge 2048 ] &&

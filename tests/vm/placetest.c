@@ -90,6 +90,18 @@ static int die(const char *what)
 	return 1;
 }
 
+/*
+ * This process faults order-0 pages only from now on; 0, or 1 after
+ * printing the error. Not madvise(MADV_NOHUGEPAGE): the test kernel has
+ * no CONFIG_ADVISE_SYSCALLS, so it fails there with ENOSYS.
+ */
+static int order0_only(void)
+{
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		return die("prctl(PR_SET_THP_DISABLE)");
+	return 0;
+}
+
 static int parse_nodes(const char *s, unsigned long *mask)
 {
 	char *end;
@@ -196,11 +208,10 @@ static int cmd_fill(int node, unsigned long mb)
 	 * Order-0 faults only. A huge page fault on the nearly full node
 	 * wakes kcompactd there, which holds free pages aside while it
 	 * works: a fault then gets SIGBUS before the node is full, and the
-	 * next one succeeds (again_sigbus=0 in one CI run). madvise() is
-	 * not in the test kernel (no CONFIG_ADVISE_SYSCALLS).
+	 * next one succeeds (again_sigbus=0 in one CI run).
 	 */
-	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
-		return die("prctl(PR_SET_THP_DISABLE)");
+	if (order0_only())
+		return 1;
 	if (bind_range(p, n * pagesz, node))
 		return die("mbind");
 	sigaction(SIGBUS, &sa, NULL);
@@ -284,13 +295,9 @@ static char *make_range(unsigned long n, const char *kind)
 	 * page after the head gets -EBUSY (its folio is already isolated,
 	 * queued with the head) and yet moves; "thpmove" covers huge pages
 	 * moved to a private node.
-	 * Not madvise(MADV_NOHUGEPAGE): the test kernel has no
-	 * CONFIG_ADVISE_SYSCALLS, so it fails there with ENOSYS.
 	 */
-	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
-		printf("error=prctl(PR_SET_THP_DISABLE) errno=%s\n", ename(errno));
+	if (order0_only())
 		return NULL;
-	}
 	for (i = 0; i < n; i++)
 		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
 	return p;
