@@ -15,6 +15,7 @@
 #include "../shared/control-protocol.h"
 #include "client.h"
 #include "daemon.h"
+#include "json-out.h"
 #include "table.h"
 
 struct verb_opts {
@@ -93,13 +94,6 @@ static int call(const char *command, const char *device, struct json_object **re
 	return 0;
 }
 
-static void print_json(struct json_object *obj)
-{
-	printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 /* A verb with no operand whose reply needs no more than "done". */
 static int simple_verb(int argc, char **argv, const char *command, const char *done)
 {
@@ -117,7 +111,7 @@ static int simple_verb(int argc, char **argv, const char *command, const char *d
 	if (rc)
 		return rc;
 	if (o.json)
-		print_json(reply);
+		json_out_print(reply);
 	else
 		printf("%s\n", done);
 	json_object_put(reply);
@@ -156,7 +150,7 @@ static int device_verb(int argc, char **argv, const char *command, bool can_rele
 	if (rc)
 		return rc;
 	if (o.json)
-		print_json(reply);
+		json_out_print(reply);
 	else if (o.release)
 		printf("%s: offline, released to device_dax\n", argv[i]);
 	else
@@ -259,7 +253,7 @@ int cmd_dump(int argc, char **argv)
 		return 1;
 	}
 	if (json)
-		print_json(list);
+		json_out_print(list);
 	else if (table_print_json_ids(dump_columns, ids, nids, &t, list, keys) < 0)
 		rc = 1;
 	json_object_put(reply);
@@ -269,9 +263,4 @@ int cmd_dump(int argc, char **argv)
 int daemon_call(const char *command, const char *device, struct json_object **reply)
 {
 	return call(command, device, reply);
-}
-
-void daemon_print_json(struct json_object *obj)
-{
-	print_json(obj);
 }

@@ -21,7 +21,4 @@ int cmd_dump(int argc, char **argv);
  */
 int daemon_call(const char *command, const char *device, struct json_object **reply);
 
-/* @obj as cramctl prints JSON: pretty, spaced, on stdout. */
-void daemon_print_json(struct json_object *obj);
-
 #endif

@@ -66,9 +66,8 @@ struct json_object *device_json_size(bool human, uint64_t v)
 {
 	char buf[64];
 
-	if (!human)
+	if (!human || !units_long(v, buf, sizeof(buf)))
 		return json_object_new_uint64(v);
-	units_long(v, buf, sizeof(buf));
 	return json_object_new_string(buf);
 }
 

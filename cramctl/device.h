@@ -65,7 +65,7 @@ extern const struct table_column device_columns[DEVICE_NCOLS];
  */
 void device_row_cell(const struct device_row *row, int col, bool bytes, char *buf, size_t len);
 
-/* A size in bytes, or in human units (a string) with @human. */
+/* A size in bytes; with @human, from UNITS_LONG_MIN on, as a string in cxl list's long form. */
 struct json_object *device_json_size(bool human, uint64_t v);
 
 /*

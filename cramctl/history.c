@@ -14,6 +14,7 @@
 #include "../shared/control-protocol.h"
 #include "daemon.h"
 #include "history.h"
+#include "json-out.h"
 #include "units.h"
 
 #define HISTORY_USAGE "history [-j|--json] DEVICE"
@@ -150,7 +151,7 @@ int cmd_history(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (json)
-		daemon_print_json(points);
+		json_out_print(points);
 	else
 		print_table(points);
 	json_object_put(reply);

@@ -22,6 +22,7 @@
 #include "util/decimal.h"
 
 #include "device.h"
+#include "json-out.h"
 #include "list.h"
 #include "table.h"
 #include "units.h"
@@ -313,7 +314,7 @@ static void list_usage(FILE *f)
 		"  -n, --node ID          devices and nodes of these node ids\n"
 		"  -s, --state STATE      devices online or offline\n"
 		"  -m, --mode MODE        compressed or placement devices and nodes\n"
-		"  -u, --human            sizes in JSON as \"1.00 GiB (1.07 GB)\"\n"
+		"  -u, --human            sizes in JSON as \"512.00 MiB (536.87 MB)\"\n"
 		"  -j, --json             JSON (the default; accepted for ndctl's habit)\n"
 		"  -t, --table            a table instead of JSON (of -D or of -N)\n"
 		"  -o, --output LIST      the table's columns (comma list; +LIST adds to the\n"
@@ -513,15 +514,21 @@ int cmd_list(int argc, char **argv)
 	if (nodes)
 		warn_no_match(nnodes, "node", o.node.n || o.mode.n);
 	if (devs && nodes) {
-		out = json_object_new_object();
-		json_object_object_add(out, "devices", devs);
-		json_object_object_add(out, "nodes", nodes);
+		/* as `cxl list`: arrays named only when both kinds have results */
+		bool nest = ndevs && nnodes;
+
+		out = json_object_new_array();
+		if (!out || json_out_splice(out, devs, "devices", nest) < 0 ||
+		    json_out_splice(out, nodes, "nodes", nest) < 0) {
+			fprintf(stderr, "cramctl: out of memory\n");
+			json_object_put(out);
+			cram_unref(ctx);
+			return 1;
+		}
 	} else {
 		out = devs ? devs : nodes;
 	}
-	printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_out_print_list(out, o.human);
 	json_object_put(out);
 	cram_unref(ctx);
 	return ret;

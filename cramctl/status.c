@@ -18,6 +18,7 @@
 #include "../shared/control-protocol.h"
 #include "client.h"
 #include "device.h"
+#include "json-out.h"
 #include "status.h"
 #include "unmanaged.h"
 #include "table.h"
@@ -286,7 +287,7 @@ static void status_usage(FILE *f)
 		"One row per cram device, read from sysfs (and cramd when it runs).\n\n"
 		"Options:\n"
 		"  -j, --json         JSON array, keys as 'cxl list' (sizes in bytes)\n"
-		"  -u, --human        with --json, sizes as \"1.00 GiB (1.07 GB)\"\n"
+		"  -u, --human        with --json, sizes as \"512.00 MiB (536.87 MB)\"\n"
 		"  -b, --bytes        sizes in bytes in the table\n");
 	table_help_options(f);
 	fprintf(f, "  -h, --help         this help\n");
@@ -432,9 +433,7 @@ int cmd_status(int argc, char **argv)
 	}
 	if (o.json) {
 		unmanaged_emit(daemon, ctx, arr, n, names, seen, false);
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_SPACED |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_out_print_list(arr, o.human);
 	} else {
 		if (table_print(tb) < 0)
 			ret = 1;

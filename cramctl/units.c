@@ -23,25 +23,33 @@ void units_short(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.0f%c", v, iec_short[i]);
 }
 
-void units_long(uint64_t bytes, char *buf, size_t len)
+/*
+ * Hundredths of @unit in @bytes, rounded half up, as `cxl list -u` rounds.
+ * In floating point so that no size overflows.
+ */
+static unsigned long long centi(uint64_t bytes, double unit)
 {
-	static const char *const iec[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	static const char *const si[] = { "B", "KB", "MB", "GB", "TB", "PB", "EB" };
-	double b = (double)bytes, d = (double)bytes;
-	unsigned int i = 0, j = 0;
+	return (unsigned long long)((double)bytes * 200.0 / unit + 1.0) / 2;
+}
 
-	while (b >= 1024.0 && i < 6) {
-		b /= 1024.0;
-		i++;
+bool units_long(uint64_t bytes, char *buf, size_t len)
+{
+	unsigned long long iec, si;
+
+	if (bytes < UNITS_LONG_MIN)
+		return false;
+	if (bytes < 2ULL << 30) {
+		iec = centi(bytes, 1024.0 * 1024.0);
+		si = centi(bytes, 1e6);
+		snprintf(buf, len, "%llu.%02llu MiB (%llu.%02llu MB)", iec / 100, iec % 100,
+			 si / 100, si % 100);
+	} else {
+		iec = centi(bytes, 1024.0 * 1024.0 * 1024.0);
+		si = centi(bytes, 1e9);
+		snprintf(buf, len, "%llu.%02llu GiB (%llu.%02llu GB)", iec / 100, iec % 100,
+			 si / 100, si % 100);
 	}
-	while (d >= 1000.0 && j < 6) {
-		d /= 1000.0;
-		j++;
-	}
-	if (i == 0)
-		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
-	else
-		snprintf(buf, len, "%.2f %s (%.2f %s)", b, iec[i], d, si[j]);
+	return true;
 }
 
 void units_cell(bool valid, bool bytes, uint64_t v, char *buf, size_t len)

@@ -65,21 +65,41 @@ dax1.0 region1 2 offline" "--raw with -n 2"
 	$CRAMCTL list -N -n 7 --noheadings >"$out" 2>"$out.err" || cram_fail "no node: exit status $?"
 	cram_assert_grep 'no node matches' "$out.err"
 
-	# JSON keeps one shape per query (cramctl(8), JSON and cxl list): an
-	# array even for one object with -u, both arrays of -D -N even when one
-	# is empty, and small sizes as strings with -u
+	# JSON in the shapes of `cxl list` (cramctl(8), JSON and cxl list): one
+	# object alone with -u, sizes under 5000 KiB stay numbers with -u, and
+	# -D -N names its arrays only when both kinds have results
 	$CRAMCTL list -u -d dax0.0 >"$out" || cram_fail "list -u -d dax0.0 failed"
 	python3 - "$out" <<'PY' || cram_fail "list -u of one device: $(cat "$out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert isinstance(d, list) and len(d) == 1 and d[0]["device"] == "dax0.0", d
-assert d[0]["phys_used"] == "0 B" and d[0]["phys_capacity"].startswith("128.00 MiB ("), d
+assert isinstance(d, dict) and d["device"] == "dax0.0", d
+assert d["phys_used"] == 0 and d["phys_capacity"] == "128.00 MiB (134.22 MB)", d
+PY
+	$CRAMCTL list -d dax0.0 >"$out" || cram_fail "list -d dax0.0 failed"
+	python3 - "$out" <<'PY' || cram_fail "list of one device without -u: $(cat "$out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d, list) and len(d) == 1 and d[0]["phys_capacity"] == 134217728, d
+PY
+	$CRAMCTL list -u >"$out" || cram_fail "list -u failed"
+	python3 - "$out" <<'PY' || cram_fail "list -u of two devices: $(cat "$out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d, list) and len(d) == 2, d
 PY
 	$CRAMCTL list -D -N -d dax9.0 >"$out" 2>"$out.err" || cram_fail "list -D -N -d dax9.0 failed"
 	python3 - "$out" <<'PY' || cram_fail "list -D -N with no device: $(cat "$out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert set(d) == {"devices", "nodes"} and d["devices"] == [] and len(d["nodes"]) >= 1, d
+assert isinstance(d, list) and len(d) >= 1 and all("node" in n for n in d), d
+PY
+	$CRAMCTL list -D -N -d dax0.0 >"$out" || cram_fail "list -D -N -d dax0.0 failed"
+	python3 - "$out" <<'PY' || cram_fail "list -D -N with both kinds: $(cat "$out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d, list) and len(d) == 2, d
+assert list(d[0]) == ["devices"] and d[0]["devices"][0]["device"] == "dax0.0", d
+assert list(d[1]) == ["nodes"] and len(d[1]["nodes"]) >= 1, d
 PY
 
 	# usage errors: exit 2, a message, no table

@@ -33,6 +33,7 @@ if [ "${1:-}" = --inner ]; then
 	$CRAMCTL status --json -u dax1.0 >"$out" || cram_fail "status --json -u failed"
 	cram_assert_grep '"phys_capacity": "128.00 MiB (134.22 MB)"' "$out"
 	grep -q dax0.0 "$out" && cram_fail "filter dax1.0 also printed dax0.0"
+	head -n 1 "$out" | grep -q '^{' || cram_fail "one device with -u is not an object, as in cxl list -u"
 
 	$CRAMCTL status region0 >"$out" || cram_fail "status region0 failed"
 	cram_assert_eq "$(wc -l <"$out")" 2 "region filter keeps one row"
