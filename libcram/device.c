@@ -49,15 +49,18 @@ void cram_devices_free(struct cram_ctx *ctx)
 }
 
 /*
- * Sets dev->region to the "regionN" component of the device's real sysfs
- * path that sits directly under a CXL decoder ("decoderX.Y"), so that an
- * nvdimm "ndbusN/regionN" is not mistaken for a CXL region. Returns 0 or
- * -ENOMEM; no region is not an error.
+ * Sets dev->region to the CXL region of the device's real sysfs path: a
+ * "regionN" component directly under a CXL decoder ("decoderX.Y", a ram
+ * region's dax_region), or an nd region under the nvdimm bus of a CXL
+ * nvdimm bridge ("nvdimm-bridgeN/ndbusM/regionN", a pmem region's: the
+ * kernel names the nd region after the CXL region it stands for), so that
+ * an nvdimm region of another bus (NFIT) is not mistaken for a CXL
+ * region. Returns 0 or -ENOMEM; no region is not an error.
  */
 static int find_region(struct cram_device *dev)
 {
 	char link[PATH_MAX], real[PATH_MAX];
-	char *save = NULL, *comp, *prev = NULL, *found = NULL;
+	char *save = NULL, *comp, *prev = NULL, *prev2 = NULL, *found = NULL;
 
 	snprintf(link, sizeof(link), "%s/%s", CRAM_DAX_DIR, dev->devname);
 	if (!realpath(link, real)) {
@@ -65,9 +68,12 @@ static int find_region(struct cram_device *dev)
 		return 0;
 	}
 	for (comp = strtok_r(real, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-		if (prev && cram_parse_name(prev, "decoder", NULL, 2) == 0 &&
-		    cram_parse_name(comp, "region", NULL, 1) == 0)
+		if (prev && cram_parse_name(comp, "region", NULL, 1) == 0 &&
+		    (cram_parse_name(prev, "decoder", NULL, 2) == 0 ||
+		     (prev2 && cram_parse_name(prev, "ndbus", NULL, 1) == 0 &&
+		      cram_parse_name(prev2, "nvdimm-bridge", NULL, 1) == 0)))
 			found = comp;
+		prev2 = prev;
 		prev = comp;
 	}
 	if (!found)

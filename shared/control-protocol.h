@@ -96,13 +96,15 @@
  * oldest first: the last samples of the device's passes as they were
  * taken, preceded by older ones downsampled to one per coarse_interval_ms
  * (the last sample of each interval, with the events of all of them).
- * At most CRAM_HISTORY_POINTS_MAX points. Bytes are exact to 4 KiB. A
+ * At most CRAM_HISTORY_POINTS_MAX points. Bytes are exact to 4 KiB (rounded
+ * up), rate_limit_bytes to its top 3 bits (rounded up; cramd sets no finer
+ * limit), time_ms to the ms. A
  * key is left out when it does not apply: the byte counts when the
  * telemetry could not be read, rate_limit_bytes and capacity_target_bytes
  * when none is set, evict_bytes when no eviction was requested, and the
  * flags (degraded, dry_run, gate_changed) when false.
  */
-#define CRAM_HISTORY_POINTS_MAX 660
+#define CRAM_HISTORY_POINTS_MAX 960
 #define CRAM_KEY_COARSE_INTERVAL_MS "coarse_interval_ms"
 #define CRAM_KEY_POINTS "points"
 #define CRAM_KEY_TIME_MS "time_ms"		/* CLOCK_REALTIME, ms since the epoch */

@@ -129,6 +129,7 @@ test_cramd() {
 	caps=$(grep -c "capacity [0-9]* pages" $log)
 	echo "$dump" | sed 's/^/VMINFO cramd dump: /'
 	echo "VMINFO cramd status: $(echo "$js" | tr -d '\n' | sed 's/  */ /g')"
+	cramctl status -o DEVICE,REGION,NODE,STATE 2>&1 | sed 's/^/VMINFO cramctl status: /'
 	grep -E "onlined|thresholds|gate (closed|opened)|evict|overfull|degraded" $log | head -n 8 |
 		sed 's/^/VMINFO cramd log: /'
 	grep "capacity [0-9]* pages" $log | sed -n '1,3p' | sed 's/^/VMINFO cramd log (first): /'

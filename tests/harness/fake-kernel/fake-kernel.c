@@ -38,6 +38,7 @@ struct options {
 	const char *abi;
 	const char *bind;	/* mktestbed's --bind list, NULL: all cram */
 	bool stock;		/* no cram driver */
+	bool pmem;		/* pmem regions through the nvdimm bridge */
 	struct fk_config cfg;
 	uint64_t tick_ms;
 	char **command;
@@ -77,6 +78,8 @@ static void usage(FILE *f)
 		"  --bind DRIVER[,...]    driver of device K: the K-th of cram, device_dax,\n"
 		"                         kmem, kmem-online or none (default cram)\n"
 		"  --stock                a kernel without the cram provider\n"
+		"  --pmem                 pmem regions, their dax devices under the nvdimm\n"
+		"                         bridge (QEMU 7.2, which has no volatile CXL memory)\n"
 		"  --ratio PERMILLE       initial sim/compress_ratio (default 3000)\n"
 		"  --overhead BYTES       initial sim/overhead_bytes of each device\n"
 		"                         (default 0; at most the device's size)\n"
@@ -138,6 +141,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 		}
 		break;
 	case 'S': o->stock = true; break;
+	case 'P': o->pmem = true; break;
 	case 'v': o->cfg.verbose = true; break;
 	case 'U': o->cfg.no_threshold_uevents = true; break;
 	case 'L': o->cfg.latency_log = arg; break;
@@ -156,6 +160,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "abi", required_argument, NULL, 'a' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "stock", no_argument, NULL, 'S' },
+		{ "pmem", no_argument, NULL, 'P' },
 		{ "ratio", required_argument, NULL, 'r' },
 		{ "overhead", required_argument, NULL, 'o' },
 		{ "inflow", required_argument, NULL, 'i' },
@@ -228,6 +233,8 @@ static int build_testbed(struct options *o, const char *root)
 	}
 	if (o->stock)
 		argv[n++] = "--stock";
+	if (o->pmem)
+		argv[n++] = "--pmem";
 	argv[n] = NULL;
 	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
 			  NULL, NULL, NULL, NULL, &status, &error)) {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # mktestbed.sh ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|v2|p3|none]
-#               [--bind DRIVER[,DRIVER...]] [--stock]
+#               [--bind DRIVER[,DRIVER...]] [--stock] [--pmem]
 #
 # Writes a sysfs tree under ROOT that the real libcxl, libdaxctl, libudev and
 # libnuma enumerate under umockdev: a q35-like machine with one CXL host
@@ -15,6 +15,12 @@
 # kmem-online (blocks online as system RAM, node K+1 in has_memory) or
 # none (unbound). --stock plays a kernel without the cram provider: no
 # /sys/bus/dax/drivers/cram (cram is then refused in --bind).
+# --pmem plays QEMU 7.2, which has no volatile CXL memory: the regions
+# and the devices' capacity are pmem, and a region's dax device is not
+# under it but under the nvdimm bridge, whose nd region shares the CXL
+# region's name: root0/nvdimm-bridge0/ndbus0/regionK/daxK.0/daxK.0 (the
+# nd_dax device, then the dax device); regionK has pmem_regionK instead
+# of dax_regionK.
 # Node 0 holds the CPUs and the DRAM. Only plain files and relative
 # symlinks are written; the layout follows a real 6.12 kernel.
 # --abi v2 is v1 plus placement mode (cram ABI v2): has_placement_memory and
@@ -37,7 +43,7 @@ die() {
 
 usage() {
 	echo "usage: $prog ROOT [--devices N] [--size BYTES] [--phys BYTES] [--abi v1|v2|p3|none]" \
-		"[--bind DRIVER[,DRIVER...]] [--stock]" >&2
+		"[--bind DRIVER[,DRIVER...]] [--stock] [--pmem]" >&2
 	exit 2
 }
 
@@ -59,12 +65,16 @@ phys=
 abi=v1
 bind=cram
 stock=no
+pmem=no
 while [ $# -gt 0 ]; do
-	if [ "$1" = --stock ]; then
-		stock=yes
+	case $1 in
+	--stock | --pmem)
+		[ "$1" = --pmem ] || stock=yes
+		[ "$1" = --stock ] || pmem=yes
 		shift
 		continue
-	fi
+		;;
+	esac
 	[ $# -ge 2 ] || usage
 	case $1 in
 	--bind) bind=$2 ;;
@@ -166,14 +176,27 @@ bus_link() {
 	l "/sys/bus/$1/devices/${2##*/}" "../../..${2#/sys}"
 }
 
+# typed_dev PATH SUBSYSTEM DEVTYPE DRIVER MODALIAS: a bound device with a devtype
+typed_dev() {
+	a $1/uevent "DEVTYPE=$3" "DRIVER=$4" "MODALIAS=$5"
+	a $1/devtype "$3"
+	a $1/modalias "$5"
+	dev_common $1 $2 $4
+	bus_link $2 $1
+}
+
 hex() {
 	printf '0x%x' "$1"
 }
 
 # ---- buses and drivers ---------------------------------------------------------
-for drv in cxl_port cxl_mem cxl_region cxl_dax_region; do
+for drv in cxl_port cxl_mem cxl_region cxl_dax_region cxl_nvdimm_bridge cxl_pmem_region; do
 	d /sys/bus/cxl/drivers/$drv
 done
+for drv in nd_bus nd_region dax_pmem; do
+	d /sys/bus/nd/drivers/$drv
+done
+d /sys/bus/nd/devices
 d /sys/bus/cxl/devices
 a /sys/bus/cxl/flush
 dax_drivers="kmem device_dax"
@@ -259,6 +282,18 @@ a $D0/delete_region
 dev_common $D0 cxl
 bus_link cxl $D0
 
+# ---- --pmem: the nvdimm bridge and its bus ------------------------------------
+if [ $pmem = yes ]; then
+	NVB=$ROOT/nvdimm-bridge0
+	typed_dev $NVB cxl cxl_nvdimm_bridge cxl_nvdimm_bridge cxl:t1
+	NDBUS=$NVB/ndbus0
+	a $NDBUS/uevent DRIVER=nd_bus MODALIAS=nd:t1
+	a $NDBUS/modalias nd:t1
+	a $NDBUS/provider CXL
+	dev_common $NDBUS nd nd_bus
+	bus_link nd $NDBUS
+fi
+
 # ---- port1: the host bridge's CXL port -----------------------------------------
 PORT1=$ROOT/port1
 a $PORT1/uevent DEVTYPE=cxl_port DRIVER=cxl_port MODALIAS=cxl:t3
@@ -339,9 +374,14 @@ add_device() {
 	a $MEM/dev "250:$k"
 	a $MEM/devtype cxl_memdev
 	a $MEM/modalias cxl:t5
-	a $MEM/ram/size "$(hex "$size")"
+	if [ $pmem = yes ]; then
+		a $MEM/ram/size 0x0
+		a $MEM/pmem/size "$(hex "$size")"
+	else
+		a $MEM/ram/size "$(hex "$size")"
+		a $MEM/pmem/size 0x0
+	fi
 	a $MEM/ram/qos_class 0
-	a $MEM/pmem/size 0x0
 	a $MEM/payload_max 2048
 	a $MEM/label_storage_size 0
 	a $MEM/serial "$(hex $((k + 1)))"
@@ -388,7 +428,7 @@ add_device() {
 	a $DE/interleave_granularity 256
 	a $DE/target_type expander
 	a $DE/locked 0
-	a $DE/mode ram
+	if [ $pmem = yes ]; then a $DE/mode pmem; else a $DE/mode ram; fi
 	a $DE/dpa_resource 0x0
 	a $DE/dpa_size "$(printf '0x%016x' "$size")"
 	a $DE/region "region$k"
@@ -401,7 +441,7 @@ add_device() {
 	a $REG/devtype cxl_region
 	a $REG/modalias cxl:t6
 	a $REG/uuid ''
-	a $REG/mode ram
+	if [ $pmem = yes ]; then a $REG/mode pmem; else a $REG/mode ram; fi
 	a $REG/size "$(hex "$size")"
 	a $REG/resource "$(hex $base)"
 	a $REG/interleave_ways 1
@@ -412,17 +452,26 @@ add_device() {
 	dev_common $REG cxl cxl_region
 	bus_link cxl $REG
 
-	# dax_regionK (cxl_dax_region) and daxK.0, bound to the cram driver
-	DR=$REG/dax_region$k
-	a $DR/uevent DEVTYPE=cxl_dax_region DRIVER=cxl_dax_region MODALIAS=cxl:t8
-	a $DR/devtype cxl_dax_region
-	a $DR/modalias cxl:t8
+	# dax_regionK (cxl_dax_region) and daxK.0, bound to the cram driver;
+	# --pmem: pmem_regionK, and the nd region and nd_dax device daxK.0
+	# under the nvdimm bridge in its stead
+	if [ $pmem = yes ]; then
+		typed_dev $REG/pmem_region$k cxl cxl_pmem_region cxl_pmem_region cxl:t7
+		NDR=$NDBUS/region$k
+		a $NDR/size "$size"
+		a $NDR/numa_node 0
+		a $NDR/target_node "$node"
+		typed_dev $NDR nd nd_pmem nd_region nd:t2
+		DR=$NDR/dax$k.0
+		typed_dev $DR nd nd_dax dax_pmem nd:t7
+	else
+		DR=$REG/dax_region$k
+		typed_dev $DR cxl cxl_dax_region cxl_dax_region cxl:t8
+	fi
 	a $DR/dax_region/id "$k"
 	a $DR/dax_region/size "$size"
 	a $DR/dax_region/align 2097152
 	a $DR/dax_region/available_size 0
-	dev_common $DR cxl cxl_dax_region
-	bus_link cxl $DR
 	DAX=$DR/dax$k.0
 	drv=$(driver_of "$k")
 	case $drv in
