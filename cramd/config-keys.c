@@ -84,6 +84,8 @@ static const struct key_desc keys[KEY_COUNT] = {
 				ADA(noise_floor_permille)),
 	[KEY_MAX_SLEEP] = NUM(SEC_POLICY, "max_sleep_ms", 0, CRAMD_TIME_MS_MAX,
 			      ADA(max_sleep_ms)),
+	[KEY_COLLAPSE_HIDDEN] = NUM(SEC_POLICY, "collapse_hidden_percent", 0, 100,
+				    ADA(collapse_hidden_percent)),
 	[KEY_CLAIM] = { SEC_DEVICE, "claim", V_BOOL, 0, 0, OVR(claim) },
 	[KEY_CLAIM_SYSTEM_RAM] = { SEC_DEVICE, "claim_system_ram", V_BOOL, 0, 0,
 				   OVR(claim_system_ram) },
@@ -114,6 +116,7 @@ void cramd_config_default_params(struct cramd_policy_params *p)
 			.safety_percent = CRAMD_SAFETY_PCT_DEFAULT,
 			.noise_floor_permille = CRAMD_NOISE_FLOOR_PM_DEFAULT,
 			.max_sleep_ms = CRAMD_MAX_SLEEP_MS_DEFAULT,
+			.collapse_hidden_percent = CRAMD_COLLAPSE_HIDDEN_PCT_DEFAULT,
 		},
 	};
 }

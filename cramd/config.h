@@ -62,6 +62,7 @@
 #define CRAMD_SAFETY_PCT_DEFAULT 50u		/* 0: utilization .. 100: safety */
 #define CRAMD_NOISE_FLOOR_PM_DEFAULT 0u		/* 0: the noise is learned */
 #define CRAMD_MAX_SLEEP_MS_DEFAULT 0u	/* 0: a pass every poll interval */
+#define CRAMD_COLLAPSE_HIDDEN_PCT_DEFAULT 0u	/* 0: one reaction time */
 #define CRAMD_STALE_INTERVALS_DEFAULT 3u
 #define CRAMD_RECOVER_SAMPLES_DEFAULT 2u
 #define CRAMD_COUNT_MAX 1000u

@@ -174,12 +174,18 @@ static void learn_noise(struct cramd_estimator *e, const struct cramd_est_params
 	double scale = u > page ? u : page;
 	double d = ((double)s->phys_used_bytes - (double)e->last.phys_used_bytes -
 		    explained) / scale;
-	double dev;
+	double dev, w;
 
 	model_var /= scale * scale;
 	if (model_var > 4 * (e->noise_rel2 + NOISE_SEED))
 		return;
-	e->bias_rel = ewma(e->bias_rel, d, NOISE_WEIGHT);
+	/*
+	 * The first samples are averaged as they come (an EWMA of weight
+	 * 1/64 from none underrated +-10% noise for seconds, and a filter
+	 * that trusts noisy readings takes them for changes of the ratio)
+	 */
+	w = e->noise_n < 1 / NOISE_WEIGHT ? 1.0 / ++e->noise_n : NOISE_WEIGHT;
+	e->bias_rel = ewma(e->bias_rel, d, w);
 	dev = (d - e->bias_rel) * (d - e->bias_rel) / 2;
 	/*
 	 * Learned slowly, from none: a step of the use is not taken for
@@ -187,7 +193,7 @@ static void learn_noise(struct cramd_estimator *e, const struct cramd_est_params
 	 */
 	if (dev > 16 * e->noise_rel2 + NOISE_SEED)
 		dev = 16 * e->noise_rel2 + NOISE_SEED;
-	e->noise_rel2 = ewma(e->noise_rel2, dev, NOISE_WEIGHT);
+	e->noise_rel2 = ewma(e->noise_rel2, dev, w);
 }
 
 /*

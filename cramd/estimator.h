@@ -69,6 +69,7 @@ struct cramd_est_params {
  * @evict_bps: eviction throughput measured while the device evicted
  * @dead_ns: measured gate-close to demotion-stop time, 0 until measured
  * @samples: samples used since the start
+ * @noise_n: samples the noise was learned from, up to 1/NOISE_WEIGHT
  */
 struct cramd_estimator {
 	bool have;
@@ -81,6 +82,7 @@ struct cramd_estimator {
 	double in_bps, out_bps, evict_bps;
 	uint64_t dead_ns;
 	unsigned int samples;
+	unsigned int noise_n;
 	/* a dead-time measurement under way: the gate closed at @close_ns */
 	bool watching;
 	uint64_t close_ns;

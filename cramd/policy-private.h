@@ -33,6 +33,7 @@ struct plan {
 	double limit;
 	double idle_rate;	/* an idle device's rate limit, 0: busy */
 	double noise_var;	/* of one reading of the use */
+	double hidden;		/* use a ratio collapse may hide in the noise */
 };
 
 /*

@@ -5,7 +5,9 @@
  *
  * The adaptive policy plans in physical bytes, on the estimator's
  * figures (estimator.h): "used" is the filtered use plus safety-many
- * standard deviations of it; "limit" is the capacity minus the reserve;
+ * standard deviations of it, plus what a collapse of the incoming ratio
+ * could add unseen in the readings' noise; "limit" is the capacity minus
+ * the reserve;
  * "budget" is limit minus used. The policy
  *  - bounds the demotion rate so that one reaction time (poll interval +
  *    actuation lag, or the dead time measured when longer) fills a share
@@ -134,6 +136,52 @@ static bool flaps_allow(const struct cramd_policy_state *st, uint64_t now)
 	       now - st->changes_ns[st->change_pos] >= FLAP_WINDOW_S * NS_PER_S;
 }
 
+/* Cube root, without libm: from the fourth root, Newton's steps. */
+static double cube_root(double x)
+{
+	double g = cramd_root(cramd_root(x));
+	int i;
+
+	if (!(x > 0))
+		return 0;
+	for (i = 0; i < 8; i++)
+		g = (2 * g + x / (g * g)) / 3;
+	return g;
+}
+
+/*
+ * How far physical use may run ahead of the filtered track before the
+ * readings can show it. Should the incoming data stop compressing now,
+ * the inflow the knobs allow (the rate limit, or what is measured when
+ * more) takes (1 - size) more physical bytes per logical byte than the
+ * filter assumes: an excess growing at that slope, which nothing in the
+ * readings tells from noise while it is within their noise (sigmas of one
+ * reading). It counts
+ *  - at least from now until a reading taken after the knobs acted (one
+ *    reaction time and one poll);
+ *  - with collapse_hidden_percent, that share of the time readings
+ *    averaged every poll need to resolve the slope: after t, n = t / poll
+ *    readings average the noise to seen / sqrt(n), and the excess is
+ *    slope x t, so t^3 = seen^2 x poll / slope^2.
+ * It is never more than the noise can hide, and nothing when the data
+ * already takes its logical size or nothing may come in.
+ */
+static double hidden_excess(const struct cramd_policy_state *st,
+			    const struct cramd_adaptive *a, double noise_var,
+			    double span_s, double poll_s)
+{
+	const struct cramd_estimator *e = &st->est;
+	double in = e->in_bps > (double)st->rate_limit ? e->in_bps : (double)st->rate_limit;
+	double slope = (1 - e->size_in) * in, seen = sigmas(a) * cramd_root(noise_var), t;
+
+	if (!(slope > 0))
+		return 0;
+	t = cube_root(seen * seen * poll_s / (slope * slope)) * a->collapse_hidden_percent / 100;
+	if (t < span_s)
+		t = span_s;
+	return slope * t < seen ? slope * t : seen;
+}
+
 static void make_plan(const struct cramd_policy_params *prm,
 		      const struct cramd_policy_state *st,
 		      const struct cramd_telemetry *t, uint64_t now, struct plan *p)
@@ -152,11 +200,16 @@ static void make_plan(const struct cramd_policy_params *prm,
 		size_up = 1;
 	if ((double)e->dead_ns / NS_PER_S > lag)
 		lag = (double)e->dead_ns / NS_PER_S;
+	p->noise_var = cramd_estimator_noise_sd(e, &(struct cramd_est_params){
+		.noise_floor_permille = a->noise_floor_permille, .page_size = page_size(t) });
+	p->noise_var *= p->noise_var;
+	p->react_s = prm->poll_interval_ms / 1000.0 + lag;
+	p->hidden = hidden_excess(st, a, p->noise_var, p->react_s + prm->poll_interval_ms / 1000.0,
+				  prm->poll_interval_ms / 1000.0);
 	p->cap = (double)cap;
-	p->used = e->used + sigmas(a) * sd;
+	p->used = e->used + sigmas(a) * sd + p->hidden;
 	p->logical = (double)s->logical_bytes;
 	p->page = (double)page_size(t);
-	p->react_s = prm->poll_interval_ms / 1000.0 + lag;
 	p->reserve = (double)cap - limit;
 	p->growth = cramd_estimator_growth(e);
 	if (p->growth < 0)
@@ -194,9 +247,6 @@ static void make_plan(const struct cramd_policy_params *prm,
 	 */
 	p->limit = limit;
 	p->idle_rate = 0;
-	p->noise_var = cramd_estimator_noise_sd(e, &(struct cramd_est_params){
-		.noise_floor_permille = a->noise_floor_permille, .page_size = page_size(t) });
-	p->noise_var *= p->noise_var;
 	if (a->max_sleep_ms > prm->poll_interval_ms && p->budget > 0 && !st->gate_closed &&
 	    e->samples > 1 && now - st->gate_since_ns >= 2 * prm->poll_interval_ms * NS_PER_MS) {
 		double idle = p->budget / (a->max_sleep_ms / 1000.0 + p->react_s);

@@ -43,6 +43,9 @@ enum cramd_policy_kind {
  *	to it; more is learned from the telemetry
  * @max_sleep_ms: longest time a device that cannot get into danger goes
  *	without a pass (0: a pass every poll interval)
+ * @collapse_hidden_percent: how long a collapse of the incoming ratio is
+ *	assumed to stay hidden in the readings' noise: 0 one reaction time
+ *	and a poll, 100 the time averaged readings need to show it
  */
 struct cramd_adaptive {
 	unsigned int reserve_permille;
@@ -58,6 +61,7 @@ struct cramd_adaptive {
 	unsigned int safety_percent;
 	unsigned int noise_floor_permille;
 	unsigned int max_sleep_ms;
+	unsigned int collapse_hidden_percent;
 };
 
 /**

@@ -68,6 +68,7 @@ static void assert_defaults(const struct cramd_config *cfg)
 	assert_int_equal(cfg->policy.adaptive.min_rate_kib, 1024);
 	assert_int_equal(cfg->policy.adaptive.evict_window_ms, 2000);
 	assert_int_equal(cfg->policy.adaptive.smoothing_percent, 50);
+	assert_int_equal(cfg->policy.adaptive.collapse_hidden_percent, 0);
 }
 
 static void test_defaults(void **state)
@@ -143,6 +144,7 @@ static void test_poll_interval(void **state)
 	expect_error("[global]\npoll_interval_ms = 9\n",
 		     "t.conf:2: [global] poll_interval_ms: value 9 out of range 10..60000");
 	expect_error("[global]\npoll_interval_ms = 60001\n", "out of range 10..60000");
+	expect_error("[policy]\ncollapse_hidden_percent = 101\n", "out of range 0..100");
 	expect_error("[global]\npoll_interval_ms = 0\n", "out of range");
 	expect_error("[global]\npoll_interval_ms = 12abc\n",
 		     "t.conf:2: [global] poll_interval_ms: invalid number '12abc'");

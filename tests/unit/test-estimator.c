@@ -119,6 +119,29 @@ static void test_noise_filling(void **state)
 	assert_true(cramd_estimator_noise_sd(&f.e, &f.p) >= 0.1 * f.e.used);
 }
 
+/*
+ * Filling at 2:1 with +-10% noise (a standard deviation of 10%/sqrt(3)):
+ * within five seconds the noise is learned to within a quarter, and the
+ * doubt about the use owns up to the error. Learned with a weight of 1/64
+ * from the start, the noise stood at half its size after eight seconds,
+ * and a filter that trusted the readings that much took their noise for
+ * changes of the ratio (cram-bench's noise-slow-evict overflowed).
+ */
+static void test_noise_learned_early(void **state)
+{
+	struct feed f;
+	double sd = 0.1 / 1.7320508, learned;
+	int i;
+
+	feed_init(&f);
+	tick(&f, 0, 1, 0, 1, 0.1);
+	for (i = 0; i < 50; i++)
+		tick(&f, 20 * (uint64_t)MIB, 2, 0, 1, 0.1);
+	learned = cramd_estimator_noise_sd(&f.e, &f.p) / f.e.used;
+	assert_true(learned > sd * 0.75 && learned < sd * 1.25);
+	assert_true(rel_err(f.e.used, f.phys) * f.phys < 3 * cramd_estimator_used_sd(&f.e));
+}
+
 /* Promotions count: the net growth is inflow less outflow. */
 static void test_net_growth(void **state)
 {
@@ -383,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_dead_time_sparse),
 		cmocka_unit_test(test_noise_not_model),
 		cmocka_unit_test(test_spike_not_step),
+		cmocka_unit_test(test_noise_learned_early),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
