@@ -55,6 +55,26 @@ uint64_t cramd_th_rate_bytes(uint8_t code)
 	return (uint64_t)(code % 4 + 4) << (code / 4 - 1);
 }
 
+static size_t push(struct cramd_th_ring *r, size_t size)
+{
+	size_t i = r->next;
+
+	r->next = (r->next + 1) % size;
+	if (r->count < size)
+		r->count++;
+	return i;
+}
+
+static size_t newest(const struct cramd_th_ring *r, size_t size)
+{
+	return (r->next + size - 1) % size;
+}
+
+static size_t nth(const struct cramd_th_ring *r, size_t size, size_t i)
+{
+	return (r->next + size - r->count + i) % size;
+}
+
 /* Whether a kept point of @r (of @size) names gen @g. */
 static bool ring_uses_gen(const struct cramd_th_point *ring, const struct cramd_th_ring *r,
 			  size_t size, unsigned int g)
@@ -62,7 +82,7 @@ static bool ring_uses_gen(const struct cramd_th_point *ring, const struct cramd_
 	size_t k;
 
 	for (k = 0; k < r->count; k++)
-		if (ring[(r->next + size - r->count + k) % size].gen == g)
+		if (ring[nth(r, size, k)].gen == g)
 			return true;
 	return false;
 }
@@ -106,7 +126,7 @@ static uint64_t ring_earliest(const struct cramd_th_point *ring, const struct cr
 	size_t k;
 
 	for (k = 0; k < r->count; k++) {
-		uint64_t t = t0 + ring[(r->next + size - r->count + k) % size].t_ms;
+		uint64_t t = t0 + ring[nth(r, size, k)].t_ms;
 
 		if (t < lo)
 			lo = t;
@@ -178,26 +198,6 @@ static void decode(const struct cramd_telemetry_history *h, const struct cramd_t
 }
 
 /* The slot a new point goes to; the oldest is dropped when the ring is full. */
-static size_t push(struct cramd_th_ring *r, size_t size)
-{
-	size_t i = r->next;
-
-	r->next = (r->next + 1) % size;
-	if (r->count < size)
-		r->count++;
-	return i;
-}
-
-static size_t newest(const struct cramd_th_ring *r, size_t size)
-{
-	return (r->next + size - 1) % size;
-}
-
-static size_t nth(const struct cramd_th_ring *r, size_t size, size_t i)
-{
-	return (r->next + size - r->count + i) % size;
-}
-
 void cramd_th_init(struct cramd_telemetry_history *h)
 {
 	memset(h, 0, sizeof(*h));
