@@ -11,39 +11,17 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define STATE_SUFFIX "/cram/state"
+#include "fd-device.h"
 
 /* True when @fd is DEV/cram/state, @buf says "offline" and DEV is pinned. */
 static bool pinned(int fd, const void *buf, size_t len)
 {
-	const char *dir = getenv("CRAM_PIN_DIR");
-	char link[64], path[4096], pin[4096];
-	size_t n, sl = strlen(STATE_SUFFIX);
-	const char *dev;
-	ssize_t r;
-
-	if (!dir || len < 7 || memcmp(buf, "offline", 7) != 0)
+	if (len < 7 || memcmp(buf, "offline", 7) != 0)
 		return false;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	r = readlink(link, path, sizeof(path) - 1);
-	if (r < 0)
-		return false;
-	path[r] = '\0';
-	n = (size_t)r;
-	if (n <= sl || strcmp(path + n - sl, STATE_SUFFIX) != 0)
-		return false;
-	path[n - sl] = '\0';
-	dev = strrchr(path, '/');
-	if (!dev)
-		return false;
-	snprintf(pin, sizeof(pin), "%s/%s", dir, dev + 1);
-	return access(pin, F_OK) == 0;
+	return fd_device_marked(fd, "/cram/state", getenv("CRAM_PIN_DIR"));
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
