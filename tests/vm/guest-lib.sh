@@ -31,9 +31,12 @@ errname() {
 	*"busy"*) echo EBUSY ;;
 	*"Interrupted"*) echo EINTR ;;
 	*"memory"*) echo ENOMEM ;;
+	*"No data available"*) echo ENODATA ;;
 	*) echo "OTHER($1)" ;;
 	esac
 }
+# The errno name of a failed read of FILE, or OK.
+rd_err() { errname "$(cat "$1" 2>&1 >/dev/null)"; }
 # Write VALUE (no newline added when $3 is "raw") to FILE; print the errno name
 # of the failure, or OK.
 wr() {

@@ -199,6 +199,31 @@ pin_hog() { # SEED: an 8 MiB random hog, demoted and then pinned (vmhog's
 	pin=$(hog_wait /tmp/hog.$1 '^pin#1 ')
 	np=${pin##*=}
 }
+# sampler_start FILE: cram/stat with the uptime, one line per read, until
+# FILE.stop exists. Shell builtins only, no fork, to keep the rate up under
+# TCG: the pause is a read with a timeout on a FIFO nobody writes.
+sampler_start() {
+	rm -f "$1" "$1.stop" "$1.tick"
+	mkfifo "$1.tick"
+	(
+		exec 3<>"$1.tick"
+		while [ ! -e "$1.stop" ]; do
+			read -r up idle </proc/uptime
+			read -r st <$C/stat
+			echo "$up $st"
+			read -t 0.01 x <&3
+		done
+	) >"$1" 2>/dev/null &
+	sampler=$!
+	# under TCG the reclaim writes and the provider's refresh keep both
+	# CPUs busy: run ahead of them
+	renice -n -10 $sampler >/dev/null 2>&1
+}
+sampler_stop() {
+	: >"$1.stop"
+	wait $sampler 2>/dev/null
+}
+
 stop_hogs() {
 	for p in $hogs; do kill $p 2>/dev/null; wait $p 2>/dev/null; done
 	hogs=

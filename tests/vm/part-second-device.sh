@@ -170,5 +170,33 @@ test_second_kmem() {
 	echo "VMINFO second kmem undo: offline failures=$bad unbind=$got has_memory=[$(rd $NODES/has_memory)] node${na}_MemTotal=$(node_kb $na MemTotal)"
 }
 
+# A device that no backend drives (issue 12): cram_sim's decline parameter
+# leaves the second device to no backend when it is bound. Its physical
+# telemetry fails with ENODATA, never an invented figure, and so does a
+# non-zero threshold; everything else works, online and offline.
+test_second_nobackend() {
+	[ -n "$da" ] || return
+	P=/sys/module/cram_sim/parameters/decline
+	expect_wr ok:nobackend-decline $P "$da" OK
+	got=$(wr $DAXBUS/drivers/cram/bind "$da")
+	errs() { echo "phys_capacity_bytes=$(rd_err $A/phys_capacity_bytes) phys_used_bytes=$(rd_err $A/phys_used_bytes) stat=$(rd_err $A/stat)"; }
+	e=$(errs)
+	check nobackend:telemetry-enodata "bind $da=$got $e logical_bytes=$(rd $A/logical_bytes) demoted_pages=$(rd $A/demoted_pages) sim_dir=$([ -d $A/sim ] && echo yes || echo no) dmesg='$(dmesg | grep "$da: cram: node" | tail -n 1 | cut -c1-100)'" \
+		eval '[ "$got" = OK ] && [ "$e" = "phys_capacity_bytes=ENODATA phys_used_bytes=ENODATA stat=ENODATA" ] &&
+		[ "$(rd $A/logical_bytes)" = 0 ] && [ ! -d $A/sim ]'
+	expect_wr nobackend:high-enodata $A/high_threshold_bytes 4096 ENODATA
+	expect_wr nobackend:low-enodata $A/low_threshold_bytes 4096 ENODATA
+	expect_wr nobackend:high-0 $A/high_threshold_bytes 0 OK
+	expect_wr nobackend:online $A/state online OK
+	expect_wr nobackend:gate $A/no_alloc 1 OK
+	e=$(errs)
+	check nobackend:online-enodata "state=$(rd $A/state) $e no_alloc=$(rd $A/no_alloc) total_pages=$(rd $A/total_pages)" \
+		eval '[ "$e" = "phys_capacity_bytes=ENODATA phys_used_bytes=ENODATA stat=ENODATA" ] && [ "$(rd $A/state)" = online ]'
+	expect_wr nobackend:offline $A/state offline OK
+	expect_wr nobackend:unbind $DAXBUS/drivers/cram/unbind "$da" OK
+	expect_wr nobackend:decline-none $P "" OK
+}
+
 test_second_device
+test_second_nobackend
 test_second_kmem
