@@ -5,13 +5,16 @@
 # the kernel closes the gate at once: no_alloc reads 1 and one
 # CRAM_EVENT=critical uevent is sent. No sample of cram/stat (about 20 Hz)
 # may show phys_used_bytes above phys_capacity_bytes. Writing no_alloc = 0
-# while the device is still critical gets the gate closed again.
+# while the device is still critical gets the gate closed again. The
+# device's own threshold events come the same way: with high at half the
+# capacity and low at a quarter, the flood raises one CRAM_EVENT=high and
+# freeing it one CRAM_EVENT=low.
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so.
 
 CRIT_CHUNK=${CRIT_CHUNK:-16M}	# one memory.reclaim write
 CRIT_ROUNDS=${CRIT_ROUNDS:-40}	# at most this many writes
 
-crit_events() { grep -c "^change $dax critical" /tmp/uevents; }
+crit_events() { grep -c "^change $dax ${1:-critical}\$" /tmp/uevents; }
 
 test_critical() {
 	mkdir -p /sys/fs/cgroup
@@ -24,6 +27,11 @@ test_critical() {
 	cpct=$(rd /sys/module/cram_sim/parameters/critical_percent)
 	crit=$((pc / 100 * cpct + pc % 100 * cpct / 100))
 	ev0=$(crit_events)
+	hi0=$(rd $C/high_threshold_bytes) lo0=$(rd $C/low_threshold_bytes)
+	expect_wr ok:critical-high $C/high_threshold_bytes $((pc / 2)) OK
+	expect_wr ok:critical-low $C/low_threshold_bytes $((pc / 4)) OK
+	sleep 0.5
+	h0=$(crit_events high) l0=$(crit_events low)
 
 	mb=$((pc / 1048576 + 32))
 	sampler_start /tmp/crit.samples
@@ -68,9 +76,17 @@ test_critical() {
 	check critical:closed-again "phys_used=$used >= critical_level=$crit: no_alloc=0 written, no_alloc=$(rd $C/no_alloc) after ~$((i * 100)) ms, critical_uevents=$((ev2 - ev1))" \
 		eval '[ "$used" -ge $crit ] && [ "$(rd $C/no_alloc)" = 1 ] && [ $((ev2 - ev1)) = 1 ]'
 
+	h1=$(crit_events high)
 	stop_hogs
+	i=0
+	while [ "$(crit_events low)" = "$l0" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	settle
+	l1=$(crit_events low)
+	check critical:thresholds "high=$((pc / 2)) low=$((pc / 4)): high uevents during the flood=$((h1 - h0)), low uevents after freeing it=$((l1 - l0)) phys_used now=$(rd $C/phys_used_bytes)" \
+		eval '[ $((h1 - h0)) = 1 ] && [ $((l1 - l0)) = 1 ]'
 	expect_wr ok:critical-offline $C/state offline OK
+	expect_wr ok:critical-low-restore $C/low_threshold_bytes "$lo0" OK
+	expect_wr ok:critical-high-restore $C/high_threshold_bytes "$hi0" OK
 }
 
 test_critical
