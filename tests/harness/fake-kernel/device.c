@@ -263,6 +263,24 @@ void fk_model_set_promote(struct fk_model *m, uint64_t bytes_per_s)
 	m->phase.promote = bytes_per_s;
 }
 
+void fk_model_set_critical_percent(struct fk_model *m, unsigned int percent)
+{
+	m->critical = m->phys_capacity / 100 * (percent > 100 ? 100 : percent);
+}
+
+/*
+ * A critical event closes the gate at once and is reported only when it
+ * did (no_alloc was 0): while the gate is closed there is nothing new to
+ * tell. A placement node has no gate.
+ */
+static unsigned int check_critical(struct fk_model *m)
+{
+	if (!m->critical || m->phys_used < m->critical || m->no_alloc || m->placement)
+		return 0;
+	fk_model_set_no_alloc(m, true);
+	return FK_EVENT_CRITICAL;
+}
+
 static unsigned int check_thresholds(struct fk_model *m)
 {
 	bool high = m->high_threshold && m->phys_used >= m->high_threshold;
@@ -292,5 +310,5 @@ unsigned int fk_model_advance(struct fk_model *m, uint64_t dt_ns)
 		return 0;
 	sim_device_advance(&m->sim, dt_ns);
 	fk_sync(m);
-	return check_thresholds(m);
+	return check_critical(m) | check_thresholds(m);
 }

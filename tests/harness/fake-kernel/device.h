@@ -26,6 +26,7 @@
 /* Events returned by fk_model_advance(). */
 #define FK_EVENT_HIGH	0x1
 #define FK_EVENT_LOW	0x2
+#define FK_EVENT_CRITICAL	0x4	/* the device closed the gate itself */
 
 struct fk_model {
 	/* the simulator's device, its trace and the trace's one phase */
@@ -52,6 +53,7 @@ struct fk_model {
 	uint64_t rate_limit;
 	uint64_t high_threshold;
 	uint64_t low_threshold;
+	uint64_t critical;		/* the device's critical level, bytes; 0: none */
 
 	/* the model's state, copied after every change (see fk_sync()) */
 	uint64_t logical;		/* bytes, whole pages */
@@ -105,6 +107,13 @@ int fk_model_set_placement(struct fk_model *m, bool placement);
 /* ABI v2: cram/user_migrate, 0 or 1 (-EINVAL otherwise, and 1 in placement mode) */
 int fk_model_set_user_migrate(struct fk_model *m, uint64_t val);
 void fk_model_set_promote(struct fk_model *m, uint64_t bytes_per_s);
+/*
+ * The level of physical use, in percent of the capacity (0: none), at
+ * which the device raises a critical event: as the kernel does, the gate
+ * closes at once (no_alloc reads 1) and fk_model_advance() reports
+ * FK_EVENT_CRITICAL, once for each time it closed the gate.
+ */
+void fk_model_set_critical_percent(struct fk_model *m, unsigned int percent);
 
 /**
  * fk_model_advance - let @dt_ns nanoseconds of real time pass

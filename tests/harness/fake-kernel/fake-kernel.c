@@ -87,7 +87,11 @@ static void usage(FILE *f)
 		"  --evict-bw BYTES_PER_SEC eviction bandwidth (default size / 10)\n"
 		"  --tick-ms MS           simulation step (default 50)\n"
 		"  --verbose              log every applied write\n"
-		"  --no-threshold-uevents send no CRAM_EVENT=high/low uevents\n"
+		"  --no-threshold-uevents send no CRAM_EVENT=high/low/critical uevents\n"
+		"  --critical-percent PCT the device raises a critical event at this\n"
+		"                         physical use (percent of its capacity): the\n"
+		"                         gate closes at once, no_alloc reads 1 and\n"
+		"                         CRAM_EVENT=critical follows (default 0: never)\n"
 		"  --latency-log FILE     log \"DEV EVENT ATTR NS\": time from each\n"
 		"                         threshold crossing to the first knob write\n"
 		"                         that changes a value\n");
@@ -144,6 +148,10 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case 'P': o->pmem = true; break;
 	case 'v': o->cfg.verbose = true; break;
 	case 'U': o->cfg.no_threshold_uevents = true; break;
+	case 'C':
+		rc = parse_opt_u64("critical-percent", arg, 0, 100, &v);
+		o->cfg.critical_percent = (unsigned int)v;
+		break;
 	case 'L': o->cfg.latency_log = arg; break;
 	default: rc = -EINVAL; break;
 	}
@@ -168,6 +176,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "tick-ms", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-threshold-uevents", no_argument, NULL, 'U' },
+		{ "critical-percent", required_argument, NULL, 'C' },
 		{ "latency-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

@@ -1131,6 +1131,11 @@ void fk_provider_tick(struct fk_provider *p, uint64_t dt_ns)
 			publish_telemetry(p, d, false);
 		}
 		update_meminfo(p, d);
+		if (events & FK_EVENT_CRITICAL) {
+			/* the gate first, then the word: as the kernel's event work */
+			publish(p, d, A_NO_ALLOC, false);
+			threshold_crossed(p, d, "critical");
+		}
 		if (events & FK_EVENT_HIGH)
 			threshold_crossed(p, d, "high");
 		if (events & FK_EVENT_LOW)
@@ -1274,6 +1279,7 @@ static int device_init(struct fk_provider *p, struct fk_device *d)
 	/* like the kernel parameter: the default, clamped to the device */
 	if (fk_model_set_overhead(&d->m, p->cfg.overhead) < 0)
 		fk_model_set_overhead(&d->m, total * FK_PAGE_SIZE);
+	fk_model_set_critical_percent(&d->m, p->cfg.critical_percent);
 	for (a = 0; a < A_COUNT; a++)
 		if (attr_here(p, a))
 			publish(p, d, (enum fk_attr)a, true);

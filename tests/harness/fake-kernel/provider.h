@@ -25,6 +25,7 @@ struct fk_config {
 	uint64_t evict_bw;	/* bytes/s per device, FK_DEFAULT: size / 10 */
 	bool verbose;		/* log every applied write */
 	bool no_threshold_uevents;	/* crossings send no CRAM_EVENT uevent */
+	unsigned int critical_percent;	/* critical event at this use, % of capacity; 0: none */
 	const char *latency_log;	/* NULL, or where to log responses */
 };
 
