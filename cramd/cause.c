@@ -36,6 +36,7 @@ const char *cramd_cause_name(enum cramd_cause cause)
 		[CRAMD_CAUSE_BUDGET] = "budget",
 		[CRAMD_CAUSE_REOPEN] = "reopen",
 		[CRAMD_CAUSE_HOLD_CLOSED] = "hold-closed",
+		[CRAMD_CAUSE_KERNEL_CRITICAL] = "kernel-critical",
 	};
 
 	return (unsigned int)cause < CRAMD_CAUSE_COUNT ? names[cause] : "unknown";
@@ -88,6 +89,9 @@ const char *cramd_cause_format(char *buf, size_t len, enum cramd_cause cause,
 	case CRAMD_CAUSE_HOLD_CLOSED:
 		snprintf(buf, len, "budget %.0f KiB, reopening at %.0f KiB after %.0f ms",
 			 n[0], n[1], n[2]);
+		break;
+	case CRAMD_CAUSE_KERNEL_CRITICAL:
+		snprintf(buf, len, "the kernel closed the gate on a critical device event");
 		break;
 	default:
 		snprintf(buf, len, "unknown cause %d", (int)cause);

@@ -93,6 +93,7 @@ static void add_status(struct cramd_commands *c, struct json_object *reply)
 		json_object_object_add(d, CRAM_KEY_DEGRADED, json_object_new_boolean(info.degraded));
 		json_object_object_add(d, CRAM_KEY_MODE,
 				       json_object_new_string(cramd_device_mode_name(info.mode)));
+		json_object_object_add(d, CRAM_KEY_CRITICAL, json_object_new_boolean(info.critical));
 		/* last: clients read the keys before it in this order */
 		add_reserve(c, info.devname, d);
 		json_object_array_add(devs, d);

@@ -30,6 +30,11 @@ struct cramd_device {
 	enum cramd_cause degraded_cause;
 	int degraded_errno;		/* for CRAMD_CAUSE_UNREADABLE */
 	bool overfull;
+	/*
+	 * The kernel closed the gate on a critical device event (CRAM_EVENT=
+	 * critical) and phys used has not fallen to the low watermark since.
+	 */
+	bool critical;
 	unsigned int knob_err;		/* bits: a write of the knob failed, logged */
 	/* The thresholds as written, for the capacity they were computed from. */
 	bool thresholds_set;

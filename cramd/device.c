@@ -140,6 +140,36 @@ static void arm_thresholds(struct cramd_device *d, uint64_t capacity,
 	d->thresholds_set = false;	/* the watermarks are no longer there */
 }
 
+/* ---- the kernel's critical event -------------------------------------------------- */
+
+void cramd_device_critical(struct cramd_device *d)
+{
+	struct cramd_record r;
+
+	if (d->critical || d->mode == CRAMD_MODE_PLACEMENT)
+		return;
+	d->critical = true;
+	record_init(d, &r, CRAMD_REC_CRITICAL, "kernel-critical");
+	cramd_record_emit(d->history, LOG_CRIT, &r);
+}
+
+/*
+ * The kernel says nothing when its critical condition passes (it raises
+ * the event again while it stands): it has passed once phys used is back
+ * at the low watermark, where the thresholds cramd programs re-arm.
+ */
+static void check_critical_passed(struct cramd_device *d, const struct cram_snapshot *s)
+{
+	if (!d->critical || !s || !s->phys_capacity_bytes ||
+	    s->phys_used_bytes > cramd_watermark_bytes(s->phys_capacity_bytes,
+							 d->params.low_watermark_percent))
+		return;
+	d->critical = false;
+	cramd_device_event(d, LOG_NOTICE, "kernel-critical-passed",
+			   "%s: phys used %" PRIu64 " bytes is back at the low watermark: "
+			   "the policy drives the gate again", d->devname, s->phys_used_bytes);
+}
+
 /* ---- one pass ---------------------------------------------------------------------- */
 
 /*
@@ -359,6 +389,8 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 		t.error = cram_device_snapshot(d->cdev, &snap);
 	if (t.error == 0)
 		t.snap = &snap;
+	check_critical_passed(d, t.snap);
+	t.kernel_critical = d->critical;
 	/* the clock after the snapshot: its timestamp is not in the future */
 	now = util_now_ns();
 	cramd_policy_step(&d->params, &d->pol, &t, now, &a);
@@ -484,5 +516,6 @@ void cramd_device_get_info(const struct cramd_device *d, struct cramd_device_inf
 	/* a placement node has no gate cramd drives */
 	info->gate_closed = d->mode != CRAMD_MODE_PLACEMENT && d->pol.gate_closed;
 	info->degraded = d->pol.degraded;
+	info->critical = d->critical;
 	info->mode = d->mode;
 }

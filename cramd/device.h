@@ -29,6 +29,7 @@ struct cramd_device_info {
 	int node;
 	bool gate_closed;	/* as decided (the kernel's is kept equal to it) */
 	bool degraded;
+	bool critical;		/* the kernel's critical event holds the gate closed */
 	enum cramd_device_mode mode;	/* as the kernel reported it at setup */
 };
 
@@ -88,6 +89,16 @@ void cramd_device_set_setup(struct cramd_device *d, const struct cramd_device_se
  * @dry_run: decide and record, write nothing
  */
 void cramd_device_pass(struct cramd_device *d, bool dry_run);
+
+/**
+ * cramd_device_critical - the kernel closed @d's gate on a critical device
+ *	event (CRAM_EVENT=critical)
+ *
+ * Recorded once at LOG_CRIT (MESSAGE_ID CRAMD_MESSAGE_ID_KERNEL_CRITICAL).
+ * From then on the passes keep the gate closed, whatever the policy says,
+ * until one reads phys used at or below the low watermark.
+ */
+void cramd_device_critical(struct cramd_device *d);
 
 /*
  * cramd_device_due_ns - when the device's next pass is due at the latest

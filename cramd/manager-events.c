@@ -70,7 +70,9 @@ static void on_change(struct cramd_manager *m, const char *name, const char *eve
 		cramd_manager_drop(m, d, "went offline");
 		return;
 	}
-	/* high, low, or anything unknown: re-read everything now. */
+	if (event && strcmp(event, "critical") == 0)
+		cramd_device_critical(d);
+	/* critical, high, low, or anything unknown: re-read everything now. */
 	cramd_device_event(d, LOG_INFO, "uevent", "%s: uevent CRAM_EVENT=%s: policy pass",
 			   name, event ? event : "(none)");
 	cramd_device_pass(d, m->paused);

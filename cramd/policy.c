@@ -536,6 +536,11 @@ void cramd_policy_step(const struct cramd_policy_params *prm,
 	} else {
 		on_not_fresh(prm, st, now, window, out);
 	}
+	/* The kernel's own last line of defence is authoritative. */
+	if (t->kernel_critical && !out->gate_closed) {
+		out->gate_closed = true;
+		set_cause(out, CRAMD_CAUSE_KERNEL_CRITICAL, 0, 0, 0);
+	}
 	if (!out->sleep_ns)
 		out->sleep_ns = prm->poll_interval_ms * NS_PER_MS;
 	st->sleep_ns = out->sleep_ns;

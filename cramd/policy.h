@@ -95,6 +95,9 @@ struct cramd_policy_params {
  * @total_pages: logical capacity of the device in pages (cram/total_pages),
  *	0 when unknown
  * @page_size: bytes per page
+ * @kernel_critical: the kernel closed the gate on a critical device event
+ *	and the condition stands (the caller decides when it has passed):
+ *	the gate stays closed, whatever the policy would do
  */
 enum cramd_attr {
 	CRAMD_ATTR_STAT,		/* cram/stat, the snapshot */
@@ -108,6 +111,7 @@ struct cramd_telemetry {
 	enum cramd_attr attr;
 	uint64_t total_pages;
 	uint64_t page_size;
+	bool kernel_critical;
 };
 
 /*
@@ -129,6 +133,7 @@ enum cramd_cause {
 	CRAMD_CAUSE_BUDGET,		/* num: budget KiB, allowed KiB/s */
 	CRAMD_CAUSE_REOPEN,		/* num: budget KiB, reopening level KiB */
 	CRAMD_CAUSE_HOLD_CLOSED,	/* num: budget KiB, reopening KiB, hold ms */
+	CRAMD_CAUSE_KERNEL_CRITICAL,	/* the kernel's critical event holds the gate */
 	CRAMD_CAUSE_COUNT
 };
 

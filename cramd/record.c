@@ -50,6 +50,10 @@ const char *cramd_record_message(const struct cramd_record *r, char *buf, size_t
 			 PRIu64 " bytes: the device is out of backing", r->device, r->value,
 			 r->intended);
 		break;
+	case CRAMD_REC_CRITICAL:
+		snprintf(buf, len, "%s: the kernel closed the gate on a critical device event; "
+			 "it stays closed until phys used falls to the low watermark", r->device);
+		break;
 	case CRAMD_REC_EVENT:
 	default:
 		snprintf(buf, len, "%s", r->text);
@@ -79,6 +83,8 @@ static const char *message_id(const struct cramd_record *r)
 		return r->actions.evict ? CRAMD_MESSAGE_ID_OVERFLOW_RISK : NULL;
 	case CRAMD_REC_KNOB_ERROR:
 		return CRAMD_MESSAGE_ID_KNOB_FAILED;
+	case CRAMD_REC_CRITICAL:
+		return CRAMD_MESSAGE_ID_KERNEL_CRITICAL;
 	case CRAMD_REC_EVENT:
 		return r->action && !strcmp(r->action, "offline-failed") ?
 		       CRAMD_MESSAGE_ID_OFFLINE_FAILED : NULL;

@@ -27,6 +27,7 @@
 #define CRAMD_MESSAGE_ID_OVERFLOW_RISK "12d50fee37224708b95733eef71f4fc7" /* evicting, or over */
 #define CRAMD_MESSAGE_ID_KNOB_FAILED "43444f14ea34430da369f5ba11aba71f" /* a knob write failed */
 #define CRAMD_MESSAGE_ID_OFFLINE_FAILED "bc8e383bff654a4aa561fbd9cfadfc56" /* left online */
+#define CRAMD_MESSAGE_ID_KERNEL_CRITICAL "4908e473fd364fec91f1b075ded4e0ac" /* kernel closed */
 
 enum cramd_record_kind {
 	CRAMD_REC_DECISION,	/* a pass's actions: @actions, @cause, @num */
@@ -37,6 +38,7 @@ enum cramd_record_kind {
 	CRAMD_REC_DRIFT,	/* @knob read back as @value, not @intended */
 	CRAMD_REC_KNOB_ERROR,	/* writing @knob = @intended failed with @error */
 	CRAMD_REC_OVERFULL,	/* @value bytes used > @intended bytes capacity */
+	CRAMD_REC_CRITICAL,	/* the kernel closed the gate on a critical event */
 	CRAMD_REC_EVENT,	/* anything else: @action with @text */
 };
 

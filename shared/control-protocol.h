@@ -51,8 +51,10 @@
 #define CRAM_KEY_ERROR "error"
 /*
  * status: version, paused, managed, gates_closed, degraded,
- *         devices: [{device, node, gate, degraded, mode, reserve_bytes}]
+ *         devices: [{device, node, gate, degraded, mode, critical, reserve_bytes}]
  * (gate is left out for a device in placement mode: cramd drives none;
+ * critical: the kernel closed the gate on a critical device event, and
+ * cramd holds it closed until phys used falls to the low watermark;
  * reserve_bytes, CRAM_KEY_RESERVE below, is the newest history point's,
  * left out before the first sample and when its telemetry was unreadable)
  */
@@ -61,6 +63,7 @@
 #define CRAM_KEY_MANAGED "managed"
 #define CRAM_KEY_GATES_CLOSED "gates_closed"
 #define CRAM_KEY_DEGRADED "degraded"
+#define CRAM_KEY_CRITICAL "critical"
 #define CRAM_KEY_DEVICES "devices"
 #define CRAM_KEY_NODE "node"
 #define CRAM_KEY_GATE "gate"		/* the gate cramd last wrote: CRAM_GATE_* */
