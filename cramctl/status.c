@@ -53,6 +53,7 @@ struct status_row {
 	struct device_row dev;
 	bool drift;
 	bool degraded;
+	bool critical;		/* the kernel closed the gate on a critical event */
 	const char *managed;	/* "yes", "no", NULL without cramd */
 	char reason[256];
 };
@@ -78,12 +79,12 @@ static bool gate_drifted(const struct device_row *r, const char *wrote)
 	       strcmp(wrote, r->no_alloc ? CRAM_GATE_CLOSED : CRAM_GATE_OPEN) != 0;
 }
 
-/* cramd manages @devname and says it is degraded (telemetry not trusted, gate fail-safe). */
-static bool cramd_degraded(struct json_object *daemon, const char *devname)
+/* cramd manages @devname and says @key (a boolean of its status reply) of it. */
+static bool cramd_flag(struct json_object *daemon, const char *devname, const char *key)
 {
 	struct json_object *d = daemon_entry(daemon, CRAM_KEY_DEVICES, devname), *v;
 
-	return d && json_object_object_get_ex(d, CRAM_KEY_DEGRADED, &v) &&
+	return d && json_object_object_get_ex(d, key, &v) &&
 	       json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
 }
 
@@ -128,7 +129,8 @@ static void status_row_explain(struct status_row *r, struct json_object *daemon,
 	struct json_object *un = daemon_entry(daemon, CRAM_KEY_UNMANAGED, name), *v;
 
 	r->drift = gate_drifted(&r->dev, cramd_gate(daemon, name));
-	r->degraded = cramd_degraded(daemon, name);
+	r->degraded = cramd_flag(daemon, name, CRAM_KEY_DEGRADED);
+	r->critical = cramd_flag(daemon, name, CRAM_KEY_CRITICAL);
 	r->managed = daemon_entry(daemon, CRAM_KEY_DEVICES, name) ? "yes" :
 		     daemon ? "no" : NULL;
 	r->reason[0] = '\0';
@@ -138,6 +140,9 @@ static void status_row_explain(struct status_row *r, struct json_object *daemon,
 		why = degraded_reason(*dump, name);
 		snprintf(r->reason, sizeof(r->reason), "%s",
 			 why ? why : "telemetry not trusted: gate kept closed (see cramd's log)");
+	} else if (r->critical) {
+		snprintf(r->reason, sizeof(r->reason),
+			 "critical: the kernel closed the gate; kept closed until the low watermark");
 	} else if (!r->dev.has_snap) {
 		snprintf(r->reason, sizeof(r->reason), "cannot read cram/stat: %s",
 			 strerror(-r->dev.snap_err));
@@ -421,9 +426,11 @@ int cmd_status(int argc, char **argv)
 			if (obj && row.managed && strcmp(row.managed, "yes") == 0) {
 				json_object_object_add(obj, "degraded",
 						       json_object_new_boolean(row.degraded));
-				if (row.degraded)
+				if (row.degraded || row.critical)
 					json_object_object_add(obj, "reason",
 							       json_object_new_string(row.reason));
+				json_object_object_add(obj, "critical",
+						       json_object_new_boolean(row.critical));
 			}
 			json_object_array_add(arr, obj);
 		} else if (table_row(tb, &o, &row, ids, nids) < 0) {

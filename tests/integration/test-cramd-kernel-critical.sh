@@ -24,6 +24,10 @@ if [ "${1:-}" = --inner ]; then
 	"$send" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$CRAM_TESTBED/out"
 	cram_assert_grep '"critical":true' "$CRAM_TESTBED/out"
 	cram_assert_grep '"gate":"closed"' "$CRAM_TESTBED/out"
+	$CRAMCTL status dax0.0 >"$CRAM_TESTBED/out" || cram_fail "cramctl status failed"
+	cram_assert_grep 'critical: the kernel closed the gate' "$CRAM_TESTBED/out"
+	$CRAMCTL status --json dax0.0 >"$CRAM_TESTBED/out" || cram_fail "status --json failed"
+	cram_assert_grep '"critical": true' "$CRAM_TESTBED/out"
 
 	# 30 passes between the watermarks: the gate stays closed, no drift
 	i=0
@@ -44,6 +48,9 @@ if [ "${1:-}" = --inner ]; then
 	cram_wait_for 10 grep -qx 0 $c/no_alloc
 	"$send" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$CRAM_TESTBED/out"
 	cram_assert_grep '"critical":false' "$CRAM_TESTBED/out"
+	$CRAMCTL status --json dax0.0 >"$CRAM_TESTBED/out" || cram_fail "status --json failed"
+	cram_assert_grep '"critical": false' "$CRAM_TESTBED/out"
+	grep -q 'critical: the kernel' "$CRAM_TESTBED/out" && cram_fail "a passed critical still shown"
 	cram_stop_cramd
 	exit 0
 fi
