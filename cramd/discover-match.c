@@ -104,7 +104,8 @@ bool cramd_dev_named(struct daxctl_dev *dev, const char *name,
 	if (!strncmp(name, "dax", 3))
 		return !strcmp(daxctl_dev_get_devname(dev), name);
 	path = daxctl_region_get_path(daxctl_dev_get_region(dev));
-	cramd_region_of_path(path ? path : "", region, sizeof(region));
+	if (!path || util_region_of_path(path, region, sizeof(region)) < 0)
+		return false;
 	for (i = 0; i < t->n; i++)
 		if (!strcmp(t->regions[i], region))
 			return true;

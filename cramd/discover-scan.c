@@ -3,9 +3,10 @@
  * cram-discover's scan with libcxl and libdaxctl (76.1).
  *
  * libcxl 76.1 cannot map a region to its dax region, so a dax device is
- * tied to its CXL region by name: the sysfs path of its dax region holds
- * a "regionN" component. Both libraries cache what they scanned, so each
- * scan uses fresh contexts.
+ * tied to its CXL region by name: libcram names the region above a cram
+ * device (cram_device_get_region(), by util_region_of_path()'s rule).
+ * Both libraries cache what they scanned, so each scan uses fresh
+ * contexts.
  */
 #include <errno.h>
 #include <limits.h>
@@ -174,29 +175,6 @@ static struct cramd_candidate *add_candidate(struct cramd_discovery *d,
 	return c;
 }
 
-void cramd_region_of_path(const char *path, char *out, size_t len)
-{
-	const char *p = path;
-
-	out[0] = '\0';
-	while (p && *p) {
-		const char *end = strchr(p, '/');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		char comp[CRAMD_DEVNAME_MAX];
-
-		if (n > 0 && n < sizeof(comp)) {
-			memcpy(comp, p, n);
-			comp[n] = '\0';
-			if (strncmp(comp, "region", 6) == 0 &&
-			    util_name_is(comp, "region", 1)) {
-				copy_name(out, len, comp);
-				return;
-			}
-		}
-		p = end ? end + 1 : NULL;
-	}
-}
-
 static int scan_dax(struct cram_ctx *cram, bool verbose,
 		    struct cramd_discovery *d)
 {
@@ -208,8 +186,6 @@ static int scan_dax(struct cram_ctx *cram, bool verbose,
 	if (!ctx)
 		return 0;
 	daxctl_region_foreach(ctx, region) {
-		const char *path = daxctl_region_get_path(region);
-
 		daxctl_dev_foreach(region, dev) {
 			const char *name = daxctl_dev_get_devname(dev);
 			struct cramd_candidate *c;
@@ -224,8 +200,6 @@ static int scan_dax(struct cram_ctx *cram, bool verbose,
 				rc = -ENOMEM;
 				goto out;
 			}
-			cramd_region_of_path(path ? path : "", c->region,
-					 sizeof(c->region));
 			c->node = daxctl_dev_get_target_node(dev);
 		}
 	}
@@ -272,7 +246,7 @@ static void complete(struct cram_ctx *cram, struct cramd_candidate *c,
 
 	if (dev && cram_device_get_node(dev, &node) == 0)
 		c->node = node;
-	if (dev && !c->region[0])
+	if (dev)
 		copy_name(c->region, sizeof(c->region),
 			  cram_device_get_region(dev));
 	for (i = 0; i < rl->n; i++) {

@@ -37,13 +37,6 @@ struct daxctl_ctx;
 struct cxl_ctx *cramd_cxl_new(bool verbose);
 struct daxctl_ctx *cramd_daxctl_new(bool verbose);
 
-/*
- * cramd_region_of_path - the "regionN" component of sysfs path @path (a
- * dax region's), or "" when it has none: how a dax device is tied to its
- * CXL region (libcxl 76.1 cannot map one to the other).
- */
-void cramd_region_of_path(const char *path, char *out, size_t len);
-
 /* Provided by the program: where the scan's messages go. */
 __attribute__((format(printf, 2, 3)))
 void cramd_discover_log(int priority, const char *format, ...);

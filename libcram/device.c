@@ -18,6 +18,7 @@
 #include "parse.h"
 #include "private.h"
 #include "sysfs.h"
+#include "util/names.h"
 
 struct cram_device {
 	struct cram_ctx *ctx;
@@ -49,36 +50,22 @@ void cram_devices_free(struct cram_ctx *ctx)
 }
 
 /*
- * Sets dev->region to the CXL region of the device's real sysfs path: a
- * "regionN" component directly under a CXL decoder ("decoderX.Y", a ram
- * region's dax_region), or an nd region under the nvdimm bus of a CXL
- * nvdimm bridge ("nvdimm-bridgeN/ndbusM/regionN", a pmem region's: the
- * kernel names the nd region after the CXL region it stands for), so that
- * an nvdimm region of another bus (NFIT) is not mistaken for a CXL
- * region. Returns 0 or -ENOMEM; no region is not an error.
+ * Sets dev->region to the CXL region above the device's real sysfs path,
+ * by the one rule of util_region_of_path(). Returns 0 or -ENOMEM; no
+ * region is not an error.
  */
 static int find_region(struct cram_device *dev)
 {
-	char link[PATH_MAX], real[PATH_MAX];
-	char *save = NULL, *comp, *prev = NULL, *prev2 = NULL, *found = NULL;
+	char link[PATH_MAX], real[PATH_MAX], region[64];
 
 	snprintf(link, sizeof(link), "%s/%s", CRAM_DAX_DIR, dev->devname);
 	if (!realpath(link, real)) {
 		dbg(dev->ctx, "%s: cannot resolve: %s", link, strerror(errno));
 		return 0;
 	}
-	for (comp = strtok_r(real, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-		if (prev && cram_parse_name(comp, "region", NULL, 1) == 0 &&
-		    (cram_parse_name(prev, "decoder", NULL, 2) == 0 ||
-		     (prev2 && cram_parse_name(prev, "ndbus", NULL, 1) == 0 &&
-		      cram_parse_name(prev2, "nvdimm-bridge", NULL, 1) == 0)))
-			found = comp;
-		prev2 = prev;
-		prev = comp;
-	}
-	if (!found)
+	if (util_region_of_path(real, region, sizeof(region)) < 0)
 		return 0;
-	dev->region = strdup(found);
+	dev->region = strdup(region);
 	return dev->region ? 0 : -ENOMEM;
 }
 

@@ -50,6 +50,51 @@ bool util_name_is(const char *name, const char *prefix, unsigned int n)
 	return walk(name, prefix, NULL, n, true) == 0;
 }
 
+/*
+ * Copies the next component of the path at *@p to @buf and moves *@p past
+ * it. A component too long for @buf comes back empty: none of the names
+ * looked for is that long. Returns false at the end of the path.
+ */
+static bool next_component(const char **p, char *buf, size_t len)
+{
+	const char *end;
+	size_t n;
+
+	while (**p == '/')
+		(*p)++;
+	if (!**p)
+		return false;
+	end = strchrnul(*p, '/');
+	n = (size_t)(end - *p);
+	if (n >= len)
+		n = 0;
+	memcpy(buf, *p, n);
+	buf[n] = '\0';
+	*p = end;
+	return true;
+}
+
+int util_region_of_path(const char *path, char *out, size_t len)
+{
+	char cur[64], prev[64] = "", prev2[64] = "", hit[64] = "";
+
+	while (next_component(&path, cur, sizeof(cur))) {
+		if (util_name_parse(cur, "region", NULL, 1) == 0 &&
+		    (util_name_parse(prev, "decoder", NULL, 2) == 0 ||
+		     (util_name_parse(prev, "ndbus", NULL, 1) == 0 &&
+		      util_name_parse(prev2, "nvdimm-bridge", NULL, 1) == 0)))
+			memcpy(hit, cur, sizeof(hit));
+		memcpy(prev2, prev, sizeof(prev2));
+		memcpy(prev, cur, sizeof(prev));
+	}
+	if (!hit[0])
+		return -ENOENT;
+	if (strlen(hit) >= len)
+		return -ENAMETOOLONG;
+	strcpy(out, hit);
+	return 0;
+}
+
 #define SERIAL_PREFIX "serial:0x"
 
 bool util_device_match_valid(const char *name)

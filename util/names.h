@@ -24,6 +24,18 @@ int util_name_parse(const char *name, const char *prefix, unsigned int *nums, si
  */
 bool util_name_is(const char *name, const char *prefix, unsigned int n);
 
+/*
+ * util_region_of_path - the CXL region that sysfs path @path lies under: a
+ * "regionN" component directly under a CXL decoder ("decoderX.Y/regionN",
+ * a ram region's), or an nd region under the nvdimm bus of a CXL nvdimm
+ * bridge ("nvdimm-bridgeN/ndbusM/regionN", a pmem region's: the kernel
+ * names the nd region after the CXL region it stands for). An nd region of
+ * another bus (NFIT) is not a CXL region. Copies the last such component
+ * to @out. Returns 0, -ENOENT when @path has none, or -ENAMETOOLONG when
+ * it does not fit @len.
+ */
+int util_region_of_path(const char *path, char *out, size_t len);
+
 /* A device name as a user may give it: daxX.Y, regionN, memN or serial:0xHEX. */
 bool util_device_match_valid(const char *name);
 

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "parse.h"
+#include "util/names.h"
 #include "private.h"
 #include "sysfs.h"
 
@@ -369,6 +370,47 @@ static void put_file(const char *path, const char *data, size_t len)
 	close(fd);
 }
 
+static void region_is(const char *path, const char *want)
+{
+	char out[16] = "x";
+
+	assert_int_equal(util_region_of_path(path, out, sizeof(out)), 0);
+	assert_string_equal(out, want);
+}
+
+static void test_region_of_path(void **state)
+{
+	char out[16] = "x", tiny[7];
+
+	(void)state;
+	/* a ram region's dax region, under its CXL decoder */
+	region_is("/sys/devices/platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0",
+		  "region0");
+	region_is("/sys/devices/platform/ACPI0017:00/root0/port1/decoder1.0/region12/dax_region12/dax12.0",
+		  "region12");
+	region_is("//a//decoder3.1//region7//", "region7");
+	/* a pmem region: the nd region under a CXL nvdimm bridge's bus */
+	region_is("/sys/devices/platform/ACPI0017:00/root0/nvdimm-bridge0/ndbus0/region0/dax0.0",
+		  "region0");
+	/* an NFIT nd region is not a CXL region */
+	assert_int_equal(util_region_of_path("/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/dax0.0",
+					     out, sizeof(out)), -ENOENT);
+	assert_string_equal(out, "x");
+	/* "regionN" alone, or under anything else, is not enough */
+	assert_int_equal(util_region_of_path("/sys/bus/cxl/devices/region0", out, sizeof(out)), -ENOENT);
+	assert_int_equal(util_region_of_path("/x/decoder0/region0", out, sizeof(out)), -ENOENT);
+	assert_int_equal(util_region_of_path("/x/decoder0.0/region", out, sizeof(out)), -ENOENT);
+	assert_int_equal(util_region_of_path("/x/decoder0.0/regions0", out, sizeof(out)), -ENOENT);
+	assert_int_equal(util_region_of_path("/x/ndbus0/region0", out, sizeof(out)), -ENOENT);
+	assert_int_equal(util_region_of_path("", out, sizeof(out)), -ENOENT);
+	assert_int_equal(util_region_of_path("/", out, sizeof(out)), -ENOENT);
+	/* a component longer than any name looked for is not one */
+	assert_int_equal(util_region_of_path("/x/decoder0.0/region0000000000000000000000000000000000000000000000000000000000000000000001",
+					     out, sizeof(out)), -ENOENT);
+	assert_int_equal(util_region_of_path("/x/decoder0.0/region1234", tiny, sizeof(tiny)),
+			 -ENAMETOOLONG);
+}
+
 static void test_sysfs_read(void **state)
 {
 	struct fixture *f = *state;
@@ -590,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_meminfo),
 		cmocka_unit_test(test_meminfo_field),
 		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_region_of_path),
 		cmocka_unit_test_setup_teardown(test_sysfs_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysfs_read_u64_logs_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysfs_write, setup, teardown),
