@@ -108,6 +108,9 @@ cramd_start() {
 		i=$((i + 1))
 	done
 }
+# wakeups PID: the times PID has slept and woken so far (voluntary context
+# switches from /proc/PID/status)
+wakeups() { sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' /proc/$1/status 2>/dev/null; }
 # cramd_stop: SIGTERM, wait up to 10 s for the exit; sets rc (its status)
 cramd_stop() {
 	kill -TERM $cramd_pid
