@@ -35,6 +35,12 @@ struct cramd_device {
 	 * critical) and phys used has not fallen to the low watermark since.
 	 */
 	bool critical;
+	/*
+	 * The last pass found the gate closed on the device though cramd had
+	 * it open: reopened only if the next pass finds it so again, since
+	 * the kernel's critical event may still be on its way.
+	 */
+	bool found_closed;
 	unsigned int knob_err;		/* bits: a write of the knob failed, logged */
 	/* The thresholds as written, for the capacity they were computed from. */
 	bool thresholds_set;

@@ -219,14 +219,23 @@ static void check_overfull(struct cramd_device *d, const struct cram_snapshot *s
 /*
  * The gate as decided, on the device: written when the decision changed,
  * and whenever the kernel's value differs from it (drift) or cannot be
- * read.
+ * read. A gate found closed that cramd has open is drift only when the
+ * next pass finds it closed too: the kernel closes it itself on a
+ * critical device event and says so in a uevent, which may arrive after
+ * the pass that reads the gate. Closed is the safe side to wait on.
  */
 static void apply_gate(struct cramd_device *d, const struct cramd_actions *a)
 {
 	struct cramd_record r;
 	bool now;
 	int rc = cram_device_get_no_alloc(d->cdev, &now);
+	bool found_closed = !a->gate_changed && rc == 0 && now && !a->gate_closed;
 
+	if (found_closed && !d->found_closed) {
+		d->found_closed = true;
+		return;
+	}
+	d->found_closed = false;
 	if (!a->gate_changed && rc == 0 && now == a->gate_closed)
 		return;
 	if (!a->gate_changed && rc == 0)

@@ -92,6 +92,9 @@ static void usage(FILE *f)
 		"                         physical use (percent of its capacity): the\n"
 		"                         gate closes at once, no_alloc reads 1 and\n"
 		"                         CRAM_EVENT=critical follows (default 0: never)\n"
+		"  --critical-delay-ms MS CRAM_EVENT=critical comes this long after the\n"
+		"                         gate closed (default 0), as a uevent that\n"
+		"                         udev is slow to deliver would\n"
 		"  --latency-log FILE     log \"DEV EVENT ATTR NS\": time from each\n"
 		"                         threshold crossing to the first knob write\n"
 		"                         that changes a value\n");
@@ -152,6 +155,10 @@ static int parse_one(struct options *o, int c, const char *arg)
 		rc = parse_opt_u64("critical-percent", arg, 0, 100, &v);
 		o->cfg.critical_percent = (unsigned int)v;
 		break;
+	case 'D':
+		rc = parse_opt_u64("critical-delay-ms", arg, 0, 60000, &v);
+		o->cfg.critical_delay_ns = v * 1000000;
+		break;
 	case 'L': o->cfg.latency_log = arg; break;
 	default: rc = -EINVAL; break;
 	}
@@ -177,6 +184,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-threshold-uevents", no_argument, NULL, 'U' },
 		{ "critical-percent", required_argument, NULL, 'C' },
+		{ "critical-delay-ms", required_argument, NULL, 'D' },
 		{ "latency-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

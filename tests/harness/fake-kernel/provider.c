@@ -101,6 +101,7 @@ struct fk_device {
 	uint64_t crossing_ns;		/* last unanswered threshold crossing */
 	const char *crossing;		/* its CRAM_EVENT, "high" or "low" */
 	uint64_t uevent_ns;		/* when its uevent went to umockdev */
+	uint64_t critical_due_ns;	/* a critical uevent still to send, at; 0: none */
 	uint64_t busy;			/* offline writes still to refuse (EBUSY) */
 	struct fk_model m;
 	char shown[A_COUNT][VAL_MAX];	/* what the provider last wrote */
@@ -1134,6 +1135,10 @@ void fk_provider_tick(struct fk_provider *p, uint64_t dt_ns)
 		if (events & FK_EVENT_CRITICAL) {
 			/* the gate first, then the word: as the kernel's event work */
 			publish(p, d, A_NO_ALLOC, false);
+			d->critical_due_ns = util_now_ns() + p->cfg.critical_delay_ns;
+		}
+		if (d->critical_due_ns && util_now_ns() >= d->critical_due_ns) {
+			d->critical_due_ns = 0;
 			threshold_crossed(p, d, "critical");
 		}
 		if (events & FK_EVENT_HIGH)

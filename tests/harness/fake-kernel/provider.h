@@ -26,6 +26,7 @@ struct fk_config {
 	bool verbose;		/* log every applied write */
 	bool no_threshold_uevents;	/* crossings send no CRAM_EVENT uevent */
 	unsigned int critical_percent;	/* critical event at this use, % of capacity; 0: none */
+	uint64_t critical_delay_ns;	/* CRAM_EVENT=critical this long after the gate closes */
 	const char *latency_log;	/* NULL, or where to log responses */
 };
 
