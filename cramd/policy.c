@@ -305,8 +305,14 @@ static void adaptive_gate(const struct cramd_policy_params *prm,
 		}
 		return;
 	}
+	/*
+	 * The hold keeps noise from flapping the gate; room that what leaves
+	 * the device (promotion, eviction, as the counters count it) makes
+	 * faster than the reopen band per reaction time is no noise, and
+	 * waiting out the hold would waste it.
+	 */
 	if (p->budget >= reopen && p->fbudget >= reopen &&
-	    held >= a->min_gate_closed_ms * NS_PER_MS &&
+	    (held >= a->min_gate_closed_ms * NS_PER_MS || p->out * p->react_s >= reopen) &&
 	    flaps_allow(st, now)) {
 		out->gate_closed = false;
 		set_cause(out, CRAMD_CAUSE_REOPEN, p->budget / 1024,

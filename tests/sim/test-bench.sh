@@ -30,4 +30,13 @@ grep -q "bad.trace:1: ratio" "$d/err" || fail "bad trace error: $(cat "$d/err")"
 "$bench" --bogus >/dev/null 2>&1 && fail "a bad option was accepted"
 
 "$bench" --check >"$d/all" || fail "adaptive misses its targets: $(cat "$d/all")"
+
+# reseed.sh: every shipped trace again with another noise sequence
+reseed=$top_srcdir/tests/sim/reseed.sh
+sh "$reseed" "$bench" "3" >"$d/reseed" || fail "reseed.sh failed"
+[ "$(grep -c '^[a-z0-9-]*@3  *adaptive ' "$d/reseed")" = \
+  "$(ls "$top_srcdir"/tests/sim/traces/*.trace | wc -l)" ] ||
+	fail "reseed.sh: not every trace reseeded: $(cat "$d/reseed")"
+grep -q '^steady ' "$d/reseed" && fail "reseed.sh ran the shipped traces too"
+sh "$reseed" "$bench" "1 x" >/dev/null 2>&1 && fail "reseed.sh took a seed 'x'"
 exit 0

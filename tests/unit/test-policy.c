@@ -527,6 +527,38 @@ static void test_adaptive_hold_and_hysteresis(void **state)
 	assert_contains(cause(&d), "below minimum 4194304 KiB/s");
 }
 
+/* Promote @logical bytes of data at ratio @ratio out of the device. */
+static void rig_promote(struct rig *r, uint64_t logical, double ratio)
+{
+	r->s.snap.logical_bytes -= logical;
+	r->s.snap.phys_used_bytes -= (uint64_t)((double)logical / ratio);
+	r->s.snap.promoted_pages += logical / PAGE;
+	rig_tick(r, 0, 1);
+}
+
+/*
+ * A full device closed its gate; then promotions take data out faster
+ * than the reopen band per reaction time: the room they make is not
+ * noise, and the gate reopens before the hold time is over.
+ */
+static void test_adaptive_reopen_for_outflow(void **state)
+{
+	struct rig r;
+	int i;
+
+	rig_init(&r);
+	r.s.snap.logical_bytes = 3 * GIB;
+	rig_set_used(&r, GIB - GIB / 1000 * 20);
+	assert_true(d.gate_closed);
+	/* 320 MiB/s promoted out, at 3:1: a hold of 1000 ms would waste it */
+	for (i = 0; i < 6 && d.gate_closed; i++)
+		rig_promote(&r, 32 * MIB, 3);
+	assert_false(d.gate_closed);
+	assert_true(d.gate_changed);
+	assert_contains(cause(&d), "back above");
+	assert_int_equal(r.gate_changes, 2);
+}
+
 /* Noise around the close level: one close, no flapping. */
 static void test_adaptive_no_flaps(void **state)
 {
@@ -1040,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_adaptive_capacity),
 		cmocka_unit_test(test_adaptive_capacity_raise_waits),
 		cmocka_unit_test(test_adaptive_hold_and_hysteresis),
+		cmocka_unit_test(test_adaptive_reopen_for_outflow),
 		cmocka_unit_test(test_adaptive_no_flaps),
 		cmocka_unit_test(test_adaptive_urgent_close),
 		cmocka_unit_test(test_adaptive_evict),
