@@ -423,6 +423,11 @@ uint64_t cramd_device_due_ns(const struct cramd_device *d)
 	return d->due_ns;
 }
 
+uint64_t cramd_device_sleep_ns(const struct cramd_device *d)
+{
+	return d->pol.sleep_ns;
+}
+
 int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 		     struct cram_ctx *ctx, struct cram_device *cdev, const struct cramd_policy_params *params,
 		     const struct cramd_device_setup *setup, struct cramd_history *history)

@@ -106,6 +106,12 @@ void cramd_device_critical(struct cramd_device *d);
  */
 uint64_t cramd_device_due_ns(const struct cramd_device *d);
 
+/*
+ * cramd_device_sleep_ns - how long its last pass let it go (ns): its
+ * period, which decides how early a shared wakeup may run its pass
+ */
+uint64_t cramd_device_sleep_ns(const struct cramd_device *d);
+
 /* Write every knob again on the next pass (leaving dry-run). */
 void cramd_device_rewrite(struct cramd_device *d);
 

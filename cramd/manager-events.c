@@ -13,14 +13,16 @@
 
 #include "log.h"
 #include "manager-private.h"
+#include "wakeup-batch.h"
 
 #define UEVENT_BATCH 64
 
 /*
  * One timer for every device: set to the earliest pass due, at most one
- * poll interval away while no device is managed. Devices due within a
- * tenth of the poll interval of the earliest run with it (a pass early is
- * harmless: the schedule says "at the latest").
+ * poll interval away while no device is managed. Each wakeup, the
+ * timer's or a uevent's, also runs the passes that join it
+ * (wakeup-batch.c: due within half their period, or a tenth of the poll
+ * interval).
  */
 void cramd_manager_reschedule(struct cramd_manager *m)
 {
@@ -39,18 +41,29 @@ void cramd_manager_reschedule(struct cramd_manager *m)
 	sd_event_source_set_enabled(m->timer, SD_EVENT_ONESHOT);
 }
 
+/* The passes that join a wakeup at @now_us, but @done's, which just ran. */
+static void run_joining(struct cramd_manager *m, uint64_t now_us,
+			const struct cramd_device *done)
+{
+	uint64_t slack = (uint64_t)m->cfg.poll_interval_ms * 100000;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->devs[i] != done &&
+		    cramd_batch_joins(now_us * 1000, cramd_device_due_ns(m->devs[i]),
+				      cramd_device_sleep_ns(m->devs[i]), slack))
+			cramd_device_pass(m->devs[i], m->paused);
+}
+
 /* The devices whose pass is due (the policy's wakeup schedule). */
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct cramd_manager *m = userdata;
-	uint64_t now = usec, slack = (uint64_t)m->cfg.poll_interval_ms * 100;
-	size_t i;
+	uint64_t now = usec;
 
 	(void)s;
 	sd_event_now(m->ev, CLOCK_MONOTONIC, &now);
-	for (i = 0; i < m->n; i++)
-		if (cramd_device_due_ns(m->devs[i]) / 1000 <= now + slack)
-			cramd_device_pass(m->devs[i], m->paused);
+	run_joining(m, now, NULL);
 	cramd_manager_notify(m);
 	cramd_manager_reschedule(m);
 	return 0;
@@ -59,6 +72,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 static void on_change(struct cramd_manager *m, const char *name, const char *event)
 {
 	struct cramd_device *d = cramd_manager_find(m, name);
+	uint64_t now;
 
 	if (event && strcmp(event, "online") == 0 && !d) {
 		cramd_manager_discover(m);
@@ -76,6 +90,9 @@ static void on_change(struct cramd_manager *m, const char *name, const char *eve
 	cramd_device_event(d, LOG_INFO, "uevent", "%s: uevent CRAM_EVENT=%s: policy pass",
 			   name, event ? event : "(none)");
 	cramd_device_pass(d, m->paused);
+	/* awake anyway: the passes due soon run now rather than wake cramd again */
+	if (sd_event_now(m->ev, CLOCK_MONOTONIC, &now) >= 0)
+		run_joining(m, now, d);
 	cramd_manager_reschedule(m);
 }
 

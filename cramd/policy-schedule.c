@@ -6,8 +6,9 @@
  * with the gate closed; none either when the capacity target leaves less
  * room than that), less one reaction time, and at most max_sleep_ms
  * later. The high threshold is armed one reaction time of that inflow
- * below the limit, so that a faster fill wakes cramd in time, and just
- * above the use of an idle device, so that it wakes when the device gets
+ * below the limit, so that a faster fill wakes cramd in time, and above
+ * the use of an idle device by twice what it fills until the next pass
+ * (at least 1/64 of the budget), so that it wakes when the device gets
  * busy; a closed gate arms the low threshold where it could reopen.
  * Where one reading says too little (noise near the limit, a reopening
  * point the lagging reading may already have passed) it polls.
@@ -87,8 +88,20 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	}
 	if (most <= poll)
 		return;		/* a pass every poll interval, the watermarks armed */
-	if (p->idle_rate && !out->gate_closed && used + p->budget / 64 < high)
-		high = used + p->budget / 64;
+	/*
+	 * Idle (under a rate limit that cannot reach the limit within
+	 * max_sleep_ms): armed where it has got busy, beyond twice what it
+	 * fills at its measured net growth until the next pass, so that a
+	 * steady slow fill does not wake it long before that pass
+	 */
+	if (p->idle_rate && !out->gate_closed) {
+		double busy = 2 * p->growth * sleep;
+
+		if (busy < p->budget / 64)
+			busy = p->budget / 64;
+		if (used + busy < high)
+			high = used + busy;
+	}
 	if (high < floor) {	/* as good as there: the next poll decides */
 		high = p->limit > floor ? p->limit : floor;
 		if (inflow != 0)

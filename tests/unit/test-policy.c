@@ -838,6 +838,33 @@ static void test_schedule_idle(void **state)
 	assert_true(r.st.rate_limit > 100 * MIB);
 }
 
+/*
+ * A device that fills slowly, well under its idle rate limit: nothing
+ * dangerous is near, so it sleeps max_sleep_ms, and the high threshold
+ * is armed beyond what it fills at its measured rate in that time (twice
+ * that), so that it is not woken by its own steady fill long before.
+ */
+static void test_schedule_idle_filling(void **state)
+{
+	struct rig r;
+	double growth;
+	int i;
+
+	rig_init(&r);
+	r.cfg.adaptive.max_sleep_ms = 10000;
+	r.s.snap.logical_bytes = GIB / 4;
+	for (i = 0; i < 64; i++)
+		rig_set_used(&r, GIB / 8);
+	/* 16 MiB/s logical at 2:1: 8 MiB/s physical; an idle rate limit is near 80 MiB/s */
+	for (i = 0; i < 100; i++)
+		rig_tick(&r, 16 * MIB / 10, 2);
+	growth = cramd_estimator_growth(&r.st.est);
+	assert_true(growth > 4.0 * MIB && growth < 16.0 * MIB);
+	assert_false(d.gate_closed);
+	assert_int_equal(d.sleep_ns, 10000 * MS);
+	assert_true((double)d.arm_high >= (double)r.s.snap.phys_used_bytes + growth * 10);
+}
+
 /* Closed with no room: nothing comes in, sleep long, armed low where it may reopen. */
 static void test_schedule_closed(void **state)
 {
@@ -1084,6 +1111,7 @@ int main(void)
 		cmocka_unit_test(test_adaptive_large_values),
 		cmocka_unit_test(test_schedule_never_past_danger),
 		cmocka_unit_test(test_schedule_idle),
+		cmocka_unit_test(test_schedule_idle_filling),
 		cmocka_unit_test(test_schedule_closed),
 		cmocka_unit_test(test_schedule_closed_falling),
 		cmocka_unit_test(test_schedule_noisy_near_limit),
