@@ -55,6 +55,7 @@ uint64_t cramd_th_rate_bytes(uint8_t code)
 	return (uint64_t)(code % 4 + 4) << (code / 4 - 1);
 }
 
+/* The slot a new point goes to; the oldest is dropped when the ring is full. */
 static size_t push(struct cramd_th_ring *r, size_t size)
 {
 	size_t i = r->next;
@@ -197,7 +198,6 @@ static void decode(const struct cramd_telemetry_history *h, const struct cramd_t
 	s->evict_bytes = bytes(p->evict);
 }
 
-/* The slot a new point goes to; the oldest is dropped when the ring is full. */
 void cramd_th_init(struct cramd_telemetry_history *h)
 {
 	memset(h, 0, sizeof(*h));
