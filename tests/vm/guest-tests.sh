@@ -229,13 +229,18 @@ stop_hogs() {
 	hogs=
 }
 
-test_demotion() {
+# the test cgroup (memory.reclaim) and demotion on: what the hogs need
+demotion_setup() {
 	mkdir -p /sys/fs/cgroup
 	mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 	mkdir -p $CG
 	echo 1 >/sys/kernel/mm/numa/demotion_enabled
 	[ -w /proc/sys/kernel/numa_balancing ] && echo 0 >/proc/sys/kernel/numa_balancing
+}
+
+test_demotion() {
+	demotion_setup
 	check demotion-setup "memory.reclaim=$([ -f $CG/memory.reclaim ] && echo yes || echo no) demotion_enabled=$(rd /sys/kernel/mm/numa/demotion_enabled)" \
 		[ -f $CG/memory.reclaim ]
 	n=$tnode
@@ -437,6 +442,7 @@ if setup; then
 	only=$(sed -n 's/.*vmtests\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 	if [ -d "$C" ] && [ -n "$only" ]; then
 		echo "VMINFO only parts: $only"
+		demotion_setup
 		for p in $(echo "$only" | tr ',' ' '); do
 			if [ -r /vmtests/part-$p.sh ]; then
 				. /vmtests/part-$p.sh

@@ -21,10 +21,18 @@ to_node() { # NODE -> MemTotal and whether it is listed as private
 	echo "MemTotal=$(node_kb $1 MemTotal)kB private=$(in_list "$(rd $NODES/has_private_memory)" $1 && echo yes || echo no)"
 }
 # to_cramd CONF LOG: start cramd on CONF, wait for its socket and the device
-# online; sets cramd_pid
+# online; sets cramd_pid. LOG.t has each line with the uptime it was read
+# at (through a FIFO, shell builtins only), to show where a slow request
+# spent its time.
 to_cramd() {
-	rm -f $sock
-	cramd -v -c "$1" -s $sock >"$2" 2>&1 &
+	rm -f $sock "$2" "$2.t" "$2.fifo"
+	mkfifo "$2.fifo"
+	( while IFS= read -r l; do
+		read -r up x </proc/uptime
+		echo "$l" >>"$2"
+		echo "$up $l" >>"$2.t"
+	done <"$2.fifo" ) &
+	cramd -v -c "$1" -s $sock >"$2.fifo" 2>&1 &
 	cramd_pid=$!
 	i=0
 	while { [ ! -S $sock ] || ! grep -q "ready:" "$2"; } && [ $i -lt 300 ]; do
@@ -74,6 +82,8 @@ test_offline_timeout() {
 	el=$(to_ms $t0 $t1)
 	st=$(rd $C/state)
 	on1=$(pages_on $h $n) node1=$(to_node $n)
+	awk -v a="$t0" -v b="$t1" '$1 >= a - 0.5 && $1 <= b + 1' /tmp/cramd-to.log.t |
+		sed "s/^/VMINFO cramd-timeout request $t0..$t1: /"
 	check cramd-offline-timeout "rc=$orc elapsed=${el}ms (bound ${TO_MS}ms) reply='$out' state=$st node$n: $node0 -> $node1 hog_pages_on_node$n ${on0}->${on1}" \
 		eval '[ $orc = 1 ] &&
 		echo "$out" | grep -q "$dax: offline timed out after $TO_MS ms (a page could not be moved); left online and managed" &&
