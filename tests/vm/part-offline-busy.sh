@@ -38,8 +38,17 @@ test_offline_busy() {
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	( trap true USR1; echo offline >$C/state; echo $? >/tmp/busy.rc ) 2>/tmp/busy.err &
 	p=$!
-	sleep 2
+	# the knobs read meanwhile: a reader does not wait for the write
+	rm -f /tmp/busy.knobs
+	sleep 0.5
+	( for a in no_alloc demote_rate_limit_bytes capacity_pages high_threshold_bytes mode; do
+		echo "$a=$(rd $C/$a)"
+	done >/tmp/busy.knobs.tmp; mv /tmp/busy.knobs.tmp /tmp/busy.knobs ) &
+	sleep 1.5
 	blocked=$([ -e /tmp/busy.rc ] && echo no || echo yes)
+	knobs=$([ -e /tmp/busy.knobs ] && echo $(cat /tmp/busy.knobs) || echo "still waiting")
+	check offline-busy-knobs-read "during the blocked write (blocked_after_2s=$blocked): $knobs" \
+		eval '[ "$blocked" = yes ] && [ -e /tmp/busy.knobs ] && ! grep -q "=$" /tmp/busy.knobs'
 	kill -USR1 $p
 	i=0
 	while [ ! -e /tmp/busy.rc ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
