@@ -511,6 +511,11 @@ void cramd_device_set_params(struct cramd_device *d, const struct cramd_policy_p
 	d->armed_high = 0;
 }
 
+void cramd_device_defer(struct cramd_device *d)
+{
+	d->due_ns = UINT64_MAX;
+}
+
 void cramd_device_rewrite(struct cramd_device *d)
 {
 	cramd_policy_forget_knobs(&d->pol);

@@ -112,6 +112,9 @@ uint64_t cramd_device_due_ns(const struct cramd_device *d);
  */
 uint64_t cramd_device_sleep_ns(const struct cramd_device *d);
 
+/* No pass until one is asked for: @d's offline is under way. */
+void cramd_device_defer(struct cramd_device *d);
+
 /* Write every knob again on the next pass (leaving dry-run). */
 void cramd_device_rewrite(struct cramd_device *d);
 

@@ -52,7 +52,7 @@ static void run_joining(struct cramd_manager *m, uint64_t now_us,
 		if (m->devs[i] != done &&
 		    cramd_batch_joins(now_us * 1000, cramd_device_due_ns(m->devs[i]),
 				      cramd_device_sleep_ns(m->devs[i]), slack))
-			cramd_device_pass(m->devs[i], m->paused);
+			cramd_manager_pass(m, m->devs[i]);
 }
 
 /* The devices whose pass is due (the policy's wakeup schedule). */
@@ -89,7 +89,7 @@ static void on_change(struct cramd_manager *m, const char *name, const char *eve
 	/* critical, high, low, or anything unknown: re-read everything now. */
 	cramd_device_event(d, LOG_INFO, "uevent", "%s: uevent CRAM_EVENT=%s: policy pass",
 			   name, event ? event : "(none)");
-	cramd_device_pass(d, m->paused);
+	cramd_manager_pass(m, d);
 	/* awake anyway: the passes due soon run now rather than wake cramd again */
 	if (sd_event_now(m->ev, CLOCK_MONOTONIC, &now) >= 0)
 		run_joining(m, now, d);

@@ -78,6 +78,8 @@ struct cramd_manager {
 
 struct cramd_device *cramd_manager_find(struct cramd_manager *m, const char *name);
 void cramd_manager_notify(struct cramd_manager *m);
+/* @d's pass, but none while its offline is under way. */
+void cramd_manager_pass(struct cramd_manager *m, struct cramd_device *d);
 void cramd_manager_run_all(struct cramd_manager *m);
 /* The timer to the earliest pass due. */
 void cramd_manager_reschedule(struct cramd_manager *m);

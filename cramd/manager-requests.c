@@ -194,6 +194,12 @@ static void on_offline(void *userdata, int rc)
 		else
 			cramd_log(LOG_WARNING, "%s", err);
 		cramd_manager_complete(p, rc, err);
+		/* still managed: the passes the offline held back, now */
+		if (d) {
+			cramd_manager_pass(m, d);
+			cramd_manager_notify(m);
+			cramd_manager_reschedule(m);
+		}
 		return;
 	}
 	cramd_manager_set_held(m, p->name, true);

@@ -58,12 +58,29 @@ void cramd_manager_get_counts(const struct cramd_manager *m, struct cramd_counts
 	}
 }
 
+/*
+ * None while @d's offline is under way: the driver holds the device for
+ * the whole write, so a knob write would wait for it (up to
+ * offline_timeout_ms) with the loop, and the node is being emptied anyway.
+ * The offline's end brings the device's next pass.
+ */
+void cramd_manager_pass(struct cramd_manager *m, struct cramd_device *d)
+{
+	const struct pending *p = cramd_manager_pending_find(m, cramd_device_name(d));
+
+	if (p && p->off) {
+		cramd_device_defer(d);
+		return;
+	}
+	cramd_device_pass(d, m->paused);
+}
+
 void cramd_manager_run_all(struct cramd_manager *m)
 {
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		cramd_device_pass(m->devs[i], m->paused);
+		cramd_manager_pass(m, m->devs[i]);
 	cramd_manager_notify(m);
 	cramd_manager_reschedule(m);
 }

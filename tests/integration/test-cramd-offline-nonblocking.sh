@@ -1,12 +1,16 @@
 #!/bin/sh
 # Nothing blocks cramd's loop: while `cramctl offline` of one device is
 # stuck on a page that cannot move (offline_timeout_ms = 60000, played by
-# tests/harness/helpers/pin-offline.c as in test-cramd-offline-timeout.sh), the
-# other device fills with data that does not compress. Its gate must
-# still close at the high watermark, it must never overflow, and the
-# watchdog pings (sd_notify, received by tests/harness/helpers/notify-recv.c)
-# must keep coming. cramctl gets its answer once the write ends; here a
-# SIGALRM to the write's process ends it early, as the bound would.
+# tests/harness/helpers/pin-offline.c as in test-cramd-offline-timeout.sh), both
+# devices fill with data that does not compress. The driver holds the
+# device being offlined for the whole write, so a knob write to it would
+# wait as long (pin-offline.c plays that too): cramd must leave that device
+# alone until the offline ends. The other device's gate must still close
+# at the high watermark, it must never overflow, and the watchdog pings
+# (sd_notify, received by tests/harness/helpers/notify-recv.c) must keep
+# coming. cramctl gets its answer once the write ends; here a SIGALRM to
+# the write's process ends it early, as the bound would, and the device
+# the offline held back gets its pass at once.
 . "$top_srcdir/tests/integration/lib.sh"
 cram_require_umockdev
 
@@ -39,8 +43,10 @@ if [ "${1:-}" = --inner ]; then
 	sleep 0.5
 	pings=$(grep -c '^WATCHDOG=1' "$msgs")
 
-	# meanwhile dax1.0 fills: cramd must close its gate in time
+	# meanwhile both fill: cramd must close dax1.0's gate in time, and
+	# would close dax0.0's if a pass ran there
 	cap=$(cat $dev/dax1.0/cram/phys_capacity_bytes)
+	echo 1000 >$dev/dax0.0/cram/sim/compress_ratio
 	echo 1000 >$dev/dax1.0/cram/sim/compress_ratio
 	i=0
 	while ! grep -qx 1 $dev/dax1.0/cram/no_alloc; do
@@ -74,6 +80,8 @@ if [ "${1:-}" = --inner ]; then
 	cram_assert_eq $? 1 "cramctl offline exit status when the write was ended"
 	cram_assert_grep 'dax0.0: offline timed out after 60000 ms' "$out.err"
 	cram_wait_for 5 grep -qx online $dev/dax0.0/cram/state
+	cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc ||
+		cram_fail "dax0.0's gate did not close after the failed offline: $(tail -3 "$CRAMD_LOG")"
 	rm "$pins/dax0.0"
 	cram_stop_cramd
 

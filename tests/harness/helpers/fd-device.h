@@ -11,32 +11,66 @@
 #include <string.h>
 #include <unistd.h>
 
-/*
- * True when @fd is the attribute DEV@suffix (e.g. "/cram/state") and the
- * file @dir/DEV exists: the test marked DEV.
- */
-static inline bool fd_device_marked(int fd, const char *suffix, const char *dir)
+/* The path @fd was opened by, in @path (@len bytes); false when unknown. */
+static inline bool fd_path(int fd, char *path, size_t len)
 {
-	char link[64], path[4096], mark[4096];
-	size_t n, sl = strlen(suffix);
-	const char *dev;
+	char link[64];
 	ssize_t r;
 
-	if (!dir)
-		return false;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	r = readlink(link, path, sizeof(path) - 1);
+	r = readlink(link, path, len - 1);
 	if (r < 0)
 		return false;
 	path[r] = '\0';
-	n = (size_t)r;
-	if (n <= sl || strcmp(path + n - sl, suffix) != 0)
+	return true;
+}
+
+/*
+ * The device DEV of @fd when it is the attribute DEV@suffix (e.g.
+ * "/cram/state"; with a suffix ending in '/', any attribute below it),
+ * in @dev (@len bytes); false otherwise.
+ */
+static inline bool fd_device(int fd, const char *suffix, char *dev, size_t len)
+{
+	char path[4096], *at, *name;
+	size_t sl = strlen(suffix);
+
+	if (!fd_path(fd, path, sizeof(path)))
 		return false;
-	path[n - sl] = '\0';
-	dev = strrchr(path, '/');
-	if (!dev)
+	if (sl && suffix[sl - 1] == '/') {
+		/* DEV@suffix then the attribute's name: the last component */
+		name = strrchr(path, '/');
+		if (!name || !name[1] || (size_t)(name - path) < sl - 1)
+			return false;
+		at = name - (sl - 1);
+		if (strncmp(at, suffix, sl - 1) != 0)
+			return false;
+	} else {
+		size_t n = strlen(path);
+
+		if (n <= sl || strcmp(path + n - sl, suffix) != 0)
+			return false;
+		at = path + n - sl;
+	}
+	*at = '\0';
+	name = strrchr(path, '/');
+	if (!name)
 		return false;
-	snprintf(mark, sizeof(mark), "%s/%s", dir, dev + 1);
+	snprintf(dev, len, "%s", name + 1);
+	return true;
+}
+
+/*
+ * True when @fd is the attribute DEV@suffix and the file @dir/DEV exists:
+ * the test marked DEV.
+ */
+static inline bool fd_device_marked(int fd, const char *suffix, const char *dir)
+{
+	char dev[256], mark[4096];
+
+	if (!dir || !fd_device(fd, suffix, dev, sizeof(dev)))
+		return false;
+	snprintf(mark, sizeof(mark), "%s/%s", dir, dev);
 	return access(mark, F_OK) == 0;
 }
 

@@ -6,13 +6,20 @@
  * DEV's cram/state blocks until the writer gets a signal it handles (the
  * kernel retries the migration until signal_pending(), which a blocked
  * signal does not make true) and then fails with EBUSY, writing nothing,
- * as the cram driver does after its rollback. Every other write, and
- * every write once the file is gone, goes through.
+ * as the cram driver does after its rollback.
+ *
+ * The driver holds the device for the whole offline write: a write to any
+ * other attribute of DEV's cram/ waits until the offline ends. The
+ * blocked writer says so in $CRAM_PIN_DIR/DEV.offlining (its pid), and a
+ * write to DEV/cram/ATTR waits while that process lives there. Every
+ * other write goes through.
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 #include "fd-device.h"
 
@@ -24,16 +31,51 @@ static bool pinned(int fd, const void *buf, size_t len)
 	return fd_device_marked(fd, "/cram/state", getenv("CRAM_PIN_DIR"));
 }
 
+static void holding_path(char *buf, size_t len, const char *dev)
+{
+	snprintf(buf, len, "%s/%s.offlining", getenv("CRAM_PIN_DIR"), dev);
+}
+
+/* True while @fd is an attribute of a device whose offline write is held. */
+static bool held(int fd)
+{
+	char dev[256], mark[4096];
+	FILE *f;
+	int pid = 0;
+
+	if (!getenv("CRAM_PIN_DIR") || !fd_device(fd, "/cram/", dev, sizeof(dev)))
+		return false;
+	holding_path(mark, sizeof(mark), dev);
+	f = fopen(mark, "re");
+	if (!f)
+		return false;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid > 0 && pid != getpid() && kill(pid, 0) == 0;
+}
+
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	static ssize_t (*real_write)(int, const void *, size_t);
+	char dev[256], mark[4096];
+	FILE *f;
 
 	if (!real_write)
 		real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
-	if (pinned(fd, buf, len)) {
+	if (pinned(fd, buf, len) && fd_device(fd, "/cram/state", dev, sizeof(dev))) {
+		holding_path(mark, sizeof(mark), dev);
+		f = fopen(mark, "we");
+		if (f) {
+			fprintf(f, "%d\n", (int)getpid());
+			fclose(f);
+		}
 		pause();
+		unlink(mark);
 		errno = EBUSY;
 		return -1;
 	}
+	while (held(fd))
+		usleep(10000);
 	return real_write(fd, buf, len);
 }
