@@ -64,6 +64,15 @@ in_list() {
 node_kb() { # NODE FIELD -> kB from nodeN/meminfo
 	awk -v f="$2:" '$3 == f { print $4 }' "$NODES/node$1/meminfo" 2>/dev/null
 }
+# Fold every CPU's pending vmstat deltas into the node counters, so that
+# two readings of node_kb compare exactly.
+vmstat_fold() {
+	echo 1 >/proc/sys/vm/stat_refresh
+}
+zone_low_kb() { # NODE -> the sum of its zones' low watermarks, in kB
+	awk -v n="$1," '$1 == "Node" { on = ($2 == n) }
+		on && $1 == "low" { s += $2 } END { print s * 4 }' /proc/zoneinfo
+}
 
 # ---- setup: CXL pmem region -> devdax namespace -> daxX.Y -----------------
 # The first CXL device sits behind host bridge pci0000:0c (bus_nr=12 in

@@ -167,17 +167,24 @@ test_placement_ownership() {
 	check place:second-placement "device=${da:-none} node=${nb:-} mode=$(rd $B/mode) state=$(rd $B/state) has_placement_memory=[$(rd $NODES/has_placement_memory)]" \
 		eval '[ -n "$B" ] && [ "$(rd $B/state)" = online ] && in_list "$(rd $NODES/has_placement_memory)" $nb'
 	[ -n "$B" ] || nb=3
+	vmstat_fold
 	ab0=$(node_kb $nb AnonPages) mf=$(node_kb $n MemFree)
 	d0=$(($(node_kb 0 AnonPages) + $(node_kb 1 AnonPages)))
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	out=$($PT fill $n 640 2>&1)
 	t1=$(cut -d' ' -f1 /proc/uptime)
+	vmstat_fold
 	ab1=$(node_kb $nb AnonPages)
 	touched=$(kv touched "$out")
 	check place:fill-sigbus "$(echo $out) node${n}_MemFree_before=${mf}kB t=${t0}..${t1}" \
 		eval '[ "$(kv sigbus "$out")" = 1 ] && [ "$(kv code "$out")" = BUS_ADRERR ] &&
 		[ "$touched" -gt $((mf / 4 * 9 / 10)) ] && [ "$(kv fill_N$n "$out")" = "$touched" ] &&
 		[ "$(elsewhere "$out" fill $n)" = 0 ] && [ "$(kv fill_absent "$out")" = 0 ]'
+	# Past the low watermark, into the slow path: a cpuset of only
+	# movable nodes (test_placement_cpuset's write) must not stop it there.
+	low=$(zone_low_kb $n)
+	check place:fill-past-low-watermark "free_at_sigbus=$(kv free_at_sigbus_kB "$out")kB low_watermark=${low}kB" \
+		eval '[ "$(kv free_at_sigbus_kB "$out")" -gt 0 ] && [ "$(kv free_at_sigbus_kB "$out")" -lt "$low" ]'
 	check place:full-request-fails "again_sigbus=$(kv again_sigbus "$out") move_status=$(kv move_status "$out") movedpage_N$n=$(kv movedpage_N$n "$out") node${nb}_AnonPages ${ab0}->${ab1}kB" \
 		eval '[ "$(kv again_sigbus "$out")" = 1 ] && [ "$(kv move_status "$out")" = ENOMEM ] &&
 		[ "$(kv movedpage_N$n "$out")" = 0 ] && [ "$ab1" = "$ab0" ]'

@@ -7,8 +7,9 @@
  *   placetest where MB                 touch MB of anonymous memory under
  *                                      the task's policy; where it landed
  *   placetest fill NODE MB             MPOL_BIND to NODE, touch until SIGBUS
- *                                      or MB; where the pages are, then one
- *                                      more fault and a move_pages onto NODE
+ *                                      or MB; the node's MemFree then, where
+ *                                      the pages are, then one more fault
+ *                                      and a move_pages onto NODE
  *   placetest mbind MODE NODES [FLAGS] mbind() and set_mempolicy() with
  *                                      MODE bind|preferred|interleave and a
  *                                      node list "a,b"; the errno of each
@@ -190,6 +191,24 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	siglongjmp(fault_jmp, 1);
 }
 
+/* Node @node's MemFree in kB, from its meminfo; -1 when unreadable. */
+static long node_free_kb(int node)
+{
+	char path[64], line[128];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", node);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Node %*d MemFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
 static int cmd_fill(int node, unsigned long mb)
 {
 	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent;
@@ -219,6 +238,8 @@ static int cmd_fill(int node, unsigned long mb)
 		for (; touched < n; touched++)
 			p[touched * pagesz] = 1;
 	}
+	/* how far the node was filled: the allocator's floor, seen at once */
+	printf("free_at_sigbus_kB=%ld\n", node_free_kb(node));
 	printf("pages=%lu touched=%lu sigbus=%d code=%s\n", n, touched,
 	       sigbus_code != 0, sigbus_code == BUS_ADRERR ? "BUS_ADRERR" : "none");
 	census(p, touched, counts, &absent);
