@@ -61,6 +61,10 @@ in_list() {
 	done
 	return 1
 }
+kv() { # KEY TEXT -> the value of KEY=value in TEXT, 0 when absent
+	v=$(echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1)
+	echo "${v:-0}"
+}
 node_kb() { # NODE FIELD -> kB from nodeN/meminfo
 	awk -v f="$2:" '$3 == f { print $4 }' "$NODES/node$1/meminfo" 2>/dev/null
 }

@@ -103,6 +103,12 @@ gcc -std=gnu11 -O2 -Wall -Wextra -o "$root/placetest.tmp" "$here/placetest.c" ||
 copy_bin "$root/placetest.tmp" vmtests
 mv "$root/vmtests/placetest.tmp" "$root/vmtests/placetest"
 rm -f "$root/placetest.tmp"
+# reads the device's memory through device_dax, for part-scrub.sh
+gcc -std=gnu11 -O2 -Wall -Wextra -o "$root/scrubscan.tmp" "$here/scrubscan.c" ||
+	die "cannot build scrubscan"
+copy_bin "$root/scrubscan.tmp" vmtests
+mv "$root/vmtests/scrubscan.tmp" "$root/vmtests/scrubscan"
+rm -f "$root/scrubscan.tmp"
 
 # libcram's discovery and allocation helpers, for part-libcram.sh
 top=$(cd "$here/../.." && pwd)

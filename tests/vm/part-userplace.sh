@@ -9,10 +9,6 @@
 # apply to cram's ABI are ported here (kernel-abi/README.md lists them).
 
 PT=/vmtests/placetest
-kv() { # KEY TEXT -> the value of KEY=value in TEXT, 0 when absent
-	v=$(echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1)
-	echo "${v:-0}"
-}
 # pages of a placetest census PREFIX on nodes other than NODE
 elsewhere() { # TEXT PREFIX NODE
 	echo "$1" | tr ' ' '\n' | awk -F= -v p="$2_N" -v k="$2_N$3" \
