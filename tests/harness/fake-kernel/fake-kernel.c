@@ -26,6 +26,7 @@
 
 #include "device.h"
 #include "provider.h"
+#include "uevent-queue.h"
 
 #define PROG		"cram-fake-kernel"
 #define BLOCK_SIZE	(128ULL << 20)
@@ -48,6 +49,7 @@ struct fake_kernel {
 	struct options opt;
 	GMainLoop *loop;
 	UMockdevTestbed *tb;
+	struct fk_uevent_queue *uevents;
 	struct fk_provider *provider;
 	GPid child;
 	int wait_status;
@@ -270,7 +272,7 @@ static void send_uevent(void *data, const char *devpath, const char *action)
 {
 	struct fake_kernel *fk = data;
 
-	umockdev_testbed_uevent(fk->tb, devpath, action);
+	fk_uevent_queue_push(fk->uevents, devpath, action);
 }
 
 /* ---- main loop callbacks ------------------------------------------------------- */
@@ -445,6 +447,7 @@ static int setup(struct fake_kernel *fk)
 		return -EPERM;
 	}
 	fk->tb = umockdev_testbed_new();
+	fk->uevents = fk_uevent_queue_new(fk->tb);
 	root = umockdev_testbed_get_root_dir(fk->tb);
 	rc = build_testbed(&fk->opt, root);
 	if (!rc) {
@@ -473,6 +476,7 @@ int main(int argc, char **argv)
 	else
 		rc = 1;
 	fk_provider_free(fk.provider);
+	fk_uevent_queue_free(fk.uevents);
 	if (fk.tb)
 		g_object_unref(fk.tb);
 	return rc;

@@ -100,7 +100,7 @@ struct fk_device {
 	bool model_ready;		/* m needs fk_model_free() */
 	uint64_t crossing_ns;		/* last unanswered threshold crossing */
 	const char *crossing;		/* its CRAM_EVENT, "high" or "low" */
-	uint64_t uevent_ns;		/* when its uevent went to umockdev */
+	uint64_t uevent_ns;		/* when its uevent went to the uevent queue */
 	uint64_t critical_due_ns;	/* a critical uevent still to send, at; 0: none */
 	uint64_t busy;			/* offline writes still to refuse (EBUSY) */
 	struct fk_model m;
