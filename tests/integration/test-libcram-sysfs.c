@@ -62,7 +62,7 @@ static void put(const char *path, const char *value)
 
 static void get(const char *path, char *buf, size_t len)
 {
-	assert_true(cram_sysfs_read(path, buf, len) >= 0);
+	assert_true(cram_sysfs_read(CRAM_PATH(path), buf, len) >= 0);
 }
 
 static int setup(void **state)
@@ -642,7 +642,7 @@ static void garbage_nodelist(struct cram_ctx *ctx, const char *name)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put(path, bad[i].value);
 		log_buf[0] = '\0';
-		assert_int_equal(cram_sysfs_read_nodelist(ctx, path, mask, CRAM_MAX_NODES),
+		assert_int_equal(cram_sysfs_read_nodelist(ctx, CRAM_PATH(path), mask, CRAM_MAX_NODES),
 				 bad[i].rc);
 		assert_non_null(strstr(log_buf, path));
 		cram_rescan(ctx);
