@@ -2,7 +2,9 @@
 /*
  * cram devices: dax devices bound to the cram driver, recognised by their
  * cram/ attribute group, and their typed getters and setters (cram ABI v1,
- * sysfs-bus-dax-cram).
+ * sysfs-bus-dax-cram). A device holds its cram/ directory open from its
+ * discovery until it is freed and opens each attribute relative to it:
+ * a daemon polling many devices pays no path walk through sysfs per read.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,10 +29,13 @@ struct cram_device {
 	char *devname;
 	char *region;
 	char *path;
+	int dirfd;		/* path, open O_PATH */
 };
 
 static void device_free(struct cram_device *dev)
 {
+	if (dev->dirfd >= 0)
+		close(dev->dirfd);
 	free(dev->devname);
 	free(dev->region);
 	free(dev->path);
@@ -69,22 +74,19 @@ static int find_region(struct cram_device *dev)
 	return dev->region ? 0 : -ENOMEM;
 }
 
-/* True when @group (a device's cram/ path) exists and speaks our ABI major. */
-static bool cram_group_usable(struct cram_ctx *ctx, const char *group)
+/* True when @dev's cram/ group speaks our ABI major. */
+static bool cram_group_usable(struct cram_device *dev)
 {
-	char path[PATH_MAX];
+	struct cram_attr a = cram_device_attr(dev, "abi_version");
 	uint64_t version;
 
-	if (!cram_sysfs_dir_exists(group))
-		return false;
-	snprintf(path, sizeof(path), "%s/abi_version", group);
-	if (cram_sysfs_read_u64(ctx, path, &version) < 0) {
-		err(ctx, "%s: skipped: no valid abi_version", group);
+	if (cram_sysfs_read_u64(dev->ctx, &a, &version) < 0) {
+		err(dev->ctx, "%s: skipped: no valid abi_version", dev->path);
 		return false;
 	}
 	if (version != CRAM_ABI_MAJOR) {
-		err(ctx, "%s: skipped: cram ABI version %" PRIu64 ", libcram knows %d",
-		    group, version, CRAM_ABI_MAJOR);
+		err(dev->ctx, "%s: skipped: cram ABI version %" PRIu64 ", libcram knows %d",
+		    dev->path, version, CRAM_ABI_MAJOR);
 		return false;
 	}
 	return true;
@@ -110,27 +112,30 @@ static int add_device(struct cram_ctx *ctx, const char *name)
 {
 	struct cram_device *dev;
 	unsigned int num[2];
-	char *path;
 
 	if (cram_parse_name(name, "dax", num, 2) < 0) {
 		dbg(ctx, "%s/%s: not a dax device name, skipped", CRAM_DAX_DIR, name);
 		return 0;
 	}
-	if (asprintf(&path, "%s/%s/%s", CRAM_DAX_DIR, name, CRAM_GROUP) < 0)
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
 		return -ENOMEM;
-	if (!cram_group_usable(ctx, path)) {
+	dev->ctx = ctx;
+	dev->dirfd = -1;
+	memcpy(dev->num, num, sizeof(num));
+	if (asprintf(&dev->path, "%s/%s/%s", CRAM_DAX_DIR, name, CRAM_GROUP) < 0) {
+		dev->path = NULL;
+		device_free(dev);
+		return -ENOMEM;
+	}
+	dev->dirfd = open(dev->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dev->dirfd < 0 && errno != ENOENT && errno != ENOTDIR)
+		err(ctx, "%s: skipped: cannot open: %s", dev->path, strerror(errno));
+	if (dev->dirfd < 0 || !cram_group_usable(dev)) {
 		dbg(ctx, "%s: skipped", name);
-		free(path);
+		device_free(dev);
 		return 0;
 	}
-	dev = calloc(1, sizeof(*dev));
-	if (!dev) {
-		free(path);
-		return -ENOMEM;
-	}
-	dev->ctx = ctx;
-	dev->path = path;
-	memcpy(dev->num, num, sizeof(num));
 	dev->devname = strdup(name);
 	if (!dev->devname || find_region(dev) < 0) {
 		device_free(dev);
@@ -206,15 +211,11 @@ const char *cram_device_get_path(struct cram_device *dev)
 	return dev ? dev->path : NULL;
 }
 
-int cram_device_read_stat(struct cram_device *dev, char *buf, size_t len)
+struct cram_attr cram_device_attr(struct cram_device *dev, const char *name)
 {
-	char path[PATH_MAX];
-	int rc;
+	struct cram_attr a = { dev->dirfd, dev->path, name };
 
-	rc = snprintf(path, sizeof(path), "%s/stat", dev->path);
-	if (rc < 0 || (size_t)rc >= sizeof(path))
-		return -ENAMETOOLONG;
-	return cram_sysfs_read(path, buf, len);
+	return a;
 }
 
 struct cram_device *cram_device_get_by_name(struct cram_ctx *ctx, const char *devname)
@@ -231,33 +232,24 @@ struct cram_device *cram_device_get_by_name(struct cram_ctx *ctx, const char *de
 
 /* ---- attributes ----------------------------------------------------------- */
 
-static int attr_path(struct cram_device *dev, const char *attr, char *path, size_t len)
-{
-	int n = snprintf(path, len, "%s/%s", dev->path, attr);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
 static int read_u64_attr(struct cram_device *dev, const char *attr, uint64_t *val)
 {
-	char path[PATH_MAX];
-	int rc;
+	struct cram_attr a;
 
 	if (!dev || !val)
 		return -EINVAL;
-	rc = attr_path(dev, attr, path, sizeof(path));
-	return rc < 0 ? rc : cram_sysfs_read_u64(dev->ctx, path, val);
+	a = cram_device_attr(dev, attr);
+	return cram_sysfs_read_u64(dev->ctx, &a, val);
 }
 
 static int write_attr(struct cram_device *dev, const char *attr, const char *value)
 {
-	char path[PATH_MAX];
-	int rc;
+	struct cram_attr a;
 
 	if (!dev)
 		return -EINVAL;
-	rc = attr_path(dev, attr, path, sizeof(path));
-	return rc < 0 ? rc : cram_sysfs_write(dev->ctx, path, value);
+	a = cram_device_attr(dev, attr);
+	return cram_sysfs_write(dev->ctx, &a, value);
 }
 
 static int write_u64_attr(struct cram_device *dev, const char *attr, uint64_t val)
@@ -275,15 +267,15 @@ static int write_u64_attr(struct cram_device *dev, const char *attr, uint64_t va
 static int read_word_attr(struct cram_device *dev, const char *attr,
 			  const char *const *words, int n)
 {
-	char path[PATH_MAX], buf[CRAM_SYSFS_BUF];
+	char buf[CRAM_SYSFS_BUF];
+	struct cram_attr a;
 	size_t len;
 	int rc, i;
 
 	if (!dev)
 		return -EINVAL;
-	rc = attr_path(dev, attr, path, sizeof(path));
-	if (rc == 0)
-		rc = cram_sysfs_read_str(dev->ctx, path, buf, sizeof(buf));
+	a = cram_device_attr(dev, attr);
+	rc = cram_sysfs_read_str(dev->ctx, &a, buf, sizeof(buf));
 	if (rc < 0)
 		return rc;
 	len = (size_t)rc;
@@ -292,7 +284,7 @@ static int read_word_attr(struct cram_device *dev, const char *attr,
 	for (i = 0; i < n; i++)
 		if (strcmp(buf, words[i]) == 0)
 			return i;
-	return cram_sysfs_bad_value(dev->ctx, path, buf, -EINVAL);
+	return cram_sysfs_bad_value(dev->ctx, &a, buf, -EINVAL);
 }
 
 /* Indexed by enum cram_device_state and enum cram_device_mode. */
@@ -321,18 +313,18 @@ int cram_device_set_state(struct cram_device *dev, enum cram_device_state state)
 int cram_device_get_node(struct cram_device *dev, int *val)
 {
 	char path[PATH_MAX];
+	struct cram_attr a;
 	int rc, node;
 
 	if (!dev || !val)
 		return -EINVAL;
-	rc = attr_path(dev, "node", path, sizeof(path));
-	if (rc == 0)
-		rc = cram_sysfs_read_int(dev->ctx, path, &node);
+	a = cram_device_attr(dev, "node");
+	rc = cram_sysfs_read_int(dev->ctx, &a, &node);
 	if (rc < 0)
 		return rc;
 	if (node < 0 || node >= CRAM_MAX_NODES) {
-		err(dev->ctx, "%s: node id %d out of range 0-%d", path, node,
-		    CRAM_MAX_NODES - 1);
+		err(dev->ctx, "%s: node id %d out of range 0-%d",
+		    cram_attr_path(&a, path, sizeof(path)), node, CRAM_MAX_NODES - 1);
 		return -ERANGE;
 	}
 	*val = node;
@@ -371,13 +363,12 @@ int cram_device_get_capacity_pages(struct cram_device *dev, uint64_t *val)
 
 static int read_bool_attr(struct cram_device *dev, const char *attr, bool *val)
 {
-	char path[PATH_MAX];
-	int rc;
+	struct cram_attr a;
 
 	if (!dev || !val)
 		return -EINVAL;
-	rc = attr_path(dev, attr, path, sizeof(path));
-	return rc < 0 ? rc : cram_sysfs_read_bool(dev->ctx, path, val);
+	a = cram_device_attr(dev, attr);
+	return cram_sysfs_read_bool(dev->ctx, &a, val);
 }
 
 int cram_device_get_no_alloc(struct cram_device *dev, bool *val)
@@ -430,23 +421,22 @@ int cram_device_set_demote_rate_limit(struct cram_device *dev, uint64_t val)
 int cram_device_request_evict(struct cram_device *dev, uint64_t bytes)
 {
 	char path[PATH_MAX], value[24];
+	struct cram_attr a;
 	uint64_t pending;
 	int rc;
 
 	if (!dev)
 		return -EINVAL;
-	rc = attr_path(dev, "evict_bytes", path, sizeof(path));
-	if (rc < 0)
-		return rc;
+	a = cram_device_attr(dev, "evict_bytes");
 	snprintf(value, sizeof(value), "%" PRIu64, bytes);
-	rc = cram_sysfs_write_raw(dev->ctx, path, value);
+	rc = cram_sysfs_write_raw(dev->ctx, &a, value);
 	if (rc == 0)
-		rc = cram_sysfs_read_u64(dev->ctx, path, &pending);
+		rc = cram_sysfs_read_u64(dev->ctx, &a, &pending);
 	if (rc < 0)
 		return rc;
 	if (pending > bytes) {
-		err(dev->ctx, "%s: wrote '%s' but read back %" PRIu64 " pending", path, value,
-		    pending);
+		err(dev->ctx, "%s: wrote '%s' but read back %" PRIu64 " pending",
+		    cram_attr_path(&a, path, sizeof(path)), value, pending);
 		return -EIO;
 	}
 	return 0;

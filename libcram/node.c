@@ -42,7 +42,7 @@ static int read_nodelist(struct cram_ctx *ctx, const char *name, unsigned long *
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", CRAM_NODE_DIR, name);
-	rc = cram_sysfs_read_nodelist(ctx, path, mask, CRAM_MAX_NODES);
+	rc = cram_sysfs_read_nodelist(ctx, CRAM_PATH(path), mask, CRAM_MAX_NODES);
 	if (rc == -ENOENT)
 		err(ctx, "%s: missing", path);
 	return rc;
@@ -58,7 +58,7 @@ static int read_placement(struct cram_ctx *ctx, unsigned long *placement)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/has_placement_memory", CRAM_NODE_DIR);
-	rc = cram_sysfs_read_nodelist(ctx, path, placement, CRAM_MAX_NODES);
+	rc = cram_sysfs_read_nodelist(ctx, CRAM_PATH(path), placement, CRAM_MAX_NODES);
 	if (rc == -ENOENT) {
 		memset(placement, 0, NODE_LONGS * sizeof(*placement));
 		return 0;
@@ -207,7 +207,7 @@ int cram_node_get_size(struct cram_node *node, uint64_t *total, uint64_t *free_b
 	if (!node)
 		return -EINVAL;
 	snprintf(path, sizeof(path), "%s/node%d/meminfo", CRAM_NODE_DIR, node->id);
-	rc = cram_sysfs_read_str(node->ctx, path, buf, sizeof(buf));
+	rc = cram_sysfs_read_str(node->ctx, CRAM_PATH(path), buf, sizeof(buf));
 	if (rc < 0)
 		return rc;
 	rc = meminfo_field(node, path, buf, "MemTotal", &t);
@@ -230,7 +230,7 @@ int cram_node_get_total_bytes(struct cram_node *node, uint64_t *bytes)
 	if (!node || !bytes)
 		return -EINVAL;
 	snprintf(path, sizeof(path), "%s/node%d/meminfo", CRAM_NODE_DIR, node->id);
-	rc = cram_sysfs_read_str(node->ctx, path, buf, sizeof(buf));
+	rc = cram_sysfs_read_str(node->ctx, CRAM_PATH(path), buf, sizeof(buf));
 	return rc < 0 ? rc : meminfo_field(node, path, buf, "MemTotal", bytes);
 }
 

@@ -26,7 +26,7 @@ static int read_list(const char *name, unsigned long *mask)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", CRAM_NODE_DIR, name);
-	rc = cram_sysfs_read(path, buf, sizeof(buf));
+	rc = cram_sysfs_read(CRAM_PATH(path), buf, sizeof(buf));
 	if (rc < 0)
 		return rc;
 	return cram_parse_nodelist(buf, mask, CRAM_MAX_NODES);
@@ -78,7 +78,7 @@ static int read_cram_attr(const char *dev, const char *attr, char *buf, size_t l
 
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
-	return cram_sysfs_read(path, buf, len);
+	return cram_sysfs_read(CRAM_PATH(path), buf, len);
 }
 
 /*

@@ -6,6 +6,7 @@
 #ifndef _LIBCRAM_PRIVATE_H_
 #define _LIBCRAM_PRIVATE_H_
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <syslog.h>
@@ -19,6 +20,19 @@
 #define CRAM_GROUP		"cram"
 /* ABI v2: the placement-mode private nodes; its existence marks ABI v2. */
 #define CRAM_PLACEMENT_LIST	CRAM_NODE_DIR "/has_placement_memory"
+
+/*
+ * Where an attribute is: @name in the directory open as @dirfd, whose
+ * path @dir is only for messages (a device's cram/ directory), or the
+ * path @name itself when @dirfd is AT_FDCWD and @dir NULL (CRAM_PATH()).
+ */
+struct cram_attr {
+	int dirfd;
+	const char *dir;
+	const char *name;
+};
+
+#define CRAM_PATH(path)	(&(const struct cram_attr){ AT_FDCWD, NULL, (path) })
 
 /* The cram ABI major version this library speaks. */
 #define CRAM_ABI_MAJOR		1
@@ -63,10 +77,9 @@ void cram_nodes_free(struct cram_ctx *ctx);
 void cram_devices_free(struct cram_ctx *ctx);
 
 /*
- * device.c: reads the device's cram/stat into @buf (as cram_sysfs_read()),
- * in one read of a freshly opened file, so that every read sees one
- * consistent record. Returns bytes or -errno.
+ * device.c: attribute @name of the device's cram/ directory, which the
+ * device holds open from its discovery until it is freed.
  */
-int cram_device_read_stat(struct cram_device *dev, char *buf, size_t len);
+struct cram_attr cram_device_attr(struct cram_device *dev, const char *name);
 
 #endif /* _LIBCRAM_PRIVATE_H_ */

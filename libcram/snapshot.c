@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Telemetry snapshots: one read of cram/stat, stamped with CLOCK_MONOTONIC
- * and copied into as much of struct cram_snapshot as the caller has. The
- * attribute stays open between snapshots (a pread() at offset 0 has sysfs
- * regenerate it), which spares a daemon polling many devices a path lookup
- * per device and tick.
+ * Telemetry snapshots: one read of cram/stat, opened afresh relative to
+ * the device's cram/ directory, stamped with CLOCK_MONOTONIC and copied
+ * into as much of struct cram_snapshot as the caller has.
  */
 #include <errno.h>
-#include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,17 +30,11 @@ static const size_t stat_offsets[CRAM_STAT_FIELDS] = {
 	offsetof(struct cram_snapshot, ballooned_pages),
 };
 
-/* The path of @dev's cram/stat, for messages: built only when one is due. */
-static const char *stat_path(struct cram_device *dev, char *path, size_t len)
-{
-	snprintf(path, len, "%s/stat", cram_device_get_path(dev));
-	return path;
-}
-
 int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
 {
 	uint64_t fields[CRAM_STAT_FIELDS];
-	char path[PATH_MAX], buf[CRAM_SYSFS_BUF];
+	char buf[CRAM_SYSFS_BUF];
+	struct cram_attr stat;
 	struct cram_ctx *ctx;
 	size_t i;
 	int rc;
@@ -52,13 +42,13 @@ int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap)
 	if (!dev || !snap || !SNAP_HAS(snap, timestamp_ns))
 		return -EINVAL;
 	ctx = cram_device_get_ctx(dev);
-	rc = cram_device_read_stat(dev, buf, sizeof(buf));
+	stat = cram_device_attr(dev, "stat");
+	rc = cram_sysfs_read_str(ctx, &stat, buf, sizeof(buf));
 	if (rc < 0)
-		return cram_sysfs_log_read(ctx, stat_path(dev, path, sizeof(path)), rc,
-					   sizeof(buf));
+		return rc;
 	rc = cram_parse_stat(buf, fields, CRAM_STAT_FIELDS);
 	if (rc < 0)
-		return cram_sysfs_bad_value(ctx, stat_path(dev, path, sizeof(path)), buf, rc);
+		return cram_sysfs_bad_value(ctx, &stat, buf, rc);
 	snap->timestamp_ns = util_now_ns();
 	for (i = 0; i < CRAM_STAT_FIELDS; i++) {
 		if (snap->size >= stat_offsets[i] + sizeof(uint64_t))

@@ -2,10 +2,11 @@
 /*
  * Reading and writing sysfs attributes. Reads are whole-attribute reads
  * into a bounded buffer; writes truncate, write once and are read back.
+ * Messages name an attribute by its full path, built only when one is due.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,7 +65,8 @@ static ssize_t read_all(int fd, char *buf, size_t len)
 	return (ssize_t)n;
 }
 
-int cram_sysfs_read_fd(int fd, char *buf, size_t len)
+/* As cram_sysfs_read(), from an open descriptor, from offset 0. */
+static int read_fd(int fd, char *buf, size_t len)
 {
 	ssize_t n;
 
@@ -82,16 +84,16 @@ int cram_sysfs_read_fd(int fd, char *buf, size_t len)
 	return (int)n;
 }
 
-int cram_sysfs_read(const char *path, char *buf, size_t len)
+int cram_sysfs_read(const struct cram_attr *a, char *buf, size_t len)
 {
 	int fd, rc;
 
-	if (!path || !buf || len < 2 || len > INT32_MAX)
+	if (!a || !a->name || !buf || len < 2 || len > INT32_MAX)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(a->dirfd, a->name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	rc = cram_sysfs_read_fd(fd, buf, len);
+	rc = read_fd(fd, buf, len);
 	close(fd);
 	return rc;
 }
@@ -106,87 +108,93 @@ bool cram_sysfs_file_exists(const char *path)
 	return true;
 }
 
-bool cram_sysfs_dir_exists(const char *path)
+const char *cram_attr_path(const struct cram_attr *a, char *buf, size_t len)
 {
-	DIR *dir = opendir(path);
-
-	if (!dir)
-		return false;
-	closedir(dir);
-	return true;
+	if (!a->dir)
+		return a->name;
+	snprintf(buf, len, "%s/%s", a->dir, a->name);
+	return buf;
 }
 
-int cram_sysfs_read_str(struct cram_ctx *ctx, const char *path, char *buf, size_t len)
+/* Logs the failure @rc of a read of @a into a buffer of @len bytes; returns @rc. */
+static int log_read(struct cram_ctx *ctx, const struct cram_attr *a, int rc, size_t len)
 {
-	return cram_sysfs_log_read(ctx, path, cram_sysfs_read(path, buf, len), len);
-}
+	char buf[PATH_MAX];
 
-int cram_sysfs_log_read(struct cram_ctx *ctx, const char *path, int rc, size_t len)
-{
+	if (rc >= 0)
+		return rc;
 	if (rc == -ENOENT)
-		dbg(ctx, "%s: missing", path);
+		dbg(ctx, "%s: missing", cram_attr_path(a, buf, sizeof(buf)));
 	else if (rc == -EFBIG)
-		err(ctx, "%s: value longer than %zu bytes", path, len - 1);
+		err(ctx, "%s: value longer than %zu bytes", cram_attr_path(a, buf, sizeof(buf)),
+		    len - 1);
 	else if (rc == -EINVAL)
-		err(ctx, "%s: value contains a NUL byte", path);
-	else if (rc < 0)
-		err(ctx, "%s: cannot read: %s", path, strerror(-rc));
+		err(ctx, "%s: value contains a NUL byte", cram_attr_path(a, buf, sizeof(buf)));
+	else
+		err(ctx, "%s: cannot read: %s", cram_attr_path(a, buf, sizeof(buf)),
+		    strerror(-rc));
 	return rc;
 }
 
-int cram_sysfs_bad_value(struct cram_ctx *ctx, const char *path, const char *value, int rc)
+int cram_sysfs_read_str(struct cram_ctx *ctx, const struct cram_attr *a, char *buf, size_t len)
 {
-	char quoted[CRAM_QUOTE_MAX];
+	return log_read(ctx, a, cram_sysfs_read(a, buf, len), len);
+}
+
+int cram_sysfs_bad_value(struct cram_ctx *ctx, const struct cram_attr *a, const char *value,
+			 int rc)
+{
+	char quoted[CRAM_QUOTE_MAX], buf[PATH_MAX];
 
 	quote_value(value, quoted, sizeof(quoted));
-	err(ctx, "%s: invalid value '%s': %s", path, quoted,
+	err(ctx, "%s: invalid value '%s': %s", cram_attr_path(a, buf, sizeof(buf)), quoted,
 	    rc == -ERANGE ? "out of range" : "malformed");
 	return rc;
 }
 
-int cram_sysfs_read_u64(struct cram_ctx *ctx, const char *path, uint64_t *val)
+int cram_sysfs_read_u64(struct cram_ctx *ctx, const struct cram_attr *a, uint64_t *val)
 {
 	char buf[CRAM_SYSFS_BUF];
-	int rc = cram_sysfs_read_str(ctx, path, buf, sizeof(buf));
+	int rc = cram_sysfs_read_str(ctx, a, buf, sizeof(buf));
 
 	if (rc < 0)
 		return rc;
 	rc = cram_parse_u64(buf, val);
-	return rc < 0 ? cram_sysfs_bad_value(ctx, path, buf, rc) : 0;
+	return rc < 0 ? cram_sysfs_bad_value(ctx, a, buf, rc) : 0;
 }
 
-int cram_sysfs_read_int(struct cram_ctx *ctx, const char *path, int *val)
+int cram_sysfs_read_int(struct cram_ctx *ctx, const struct cram_attr *a, int *val)
 {
 	char buf[CRAM_SYSFS_BUF];
-	int rc = cram_sysfs_read_str(ctx, path, buf, sizeof(buf));
+	int rc = cram_sysfs_read_str(ctx, a, buf, sizeof(buf));
 
 	if (rc < 0)
 		return rc;
 	rc = cram_parse_int(buf, val);
-	return rc < 0 ? cram_sysfs_bad_value(ctx, path, buf, rc) : 0;
+	return rc < 0 ? cram_sysfs_bad_value(ctx, a, buf, rc) : 0;
 }
 
-int cram_sysfs_read_bool(struct cram_ctx *ctx, const char *path, bool *val)
+int cram_sysfs_read_bool(struct cram_ctx *ctx, const struct cram_attr *a, bool *val)
 {
 	char buf[CRAM_SYSFS_BUF];
-	int rc = cram_sysfs_read_str(ctx, path, buf, sizeof(buf));
+	int rc = cram_sysfs_read_str(ctx, a, buf, sizeof(buf));
 
 	if (rc < 0)
 		return rc;
 	rc = cram_parse_bool(buf, val);
-	return rc < 0 ? cram_sysfs_bad_value(ctx, path, buf, rc) : 0;
+	return rc < 0 ? cram_sysfs_bad_value(ctx, a, buf, rc) : 0;
 }
 
-int cram_sysfs_read_nodelist(struct cram_ctx *ctx, const char *path, unsigned long *mask,
-			     size_t nbits)
+int cram_sysfs_read_nodelist(struct cram_ctx *ctx, const struct cram_attr *a,
+			     unsigned long *mask, size_t nbits)
 {
 	char buf[CRAM_SYSFS_BUF];
-	int rc = cram_sysfs_read_str(ctx, path, buf, sizeof(buf));
+	int rc = cram_sysfs_read_str(ctx, a, buf, sizeof(buf));
 
 	if (rc < 0)
 		return rc;
 	rc = cram_parse_nodelist(buf, mask, nbits);
-	return rc < 0 ? cram_sysfs_bad_value(ctx, path, buf, rc) : 0;
+	return rc < 0 ? cram_sysfs_bad_value(ctx, a, buf, rc) : 0;
 }
 
 /* One write() of @len bytes, retried on EINTR. Returns 0 or -errno. */
@@ -202,41 +210,43 @@ static int write_once(int fd, const char *buf, size_t len)
 	return (size_t)w == len ? 0 : -EIO;
 }
 
-int cram_sysfs_write_raw(struct cram_ctx *ctx, const char *path, const char *value)
+int cram_sysfs_write_raw(struct cram_ctx *ctx, const struct cram_attr *a, const char *value)
 {
-	char buf[CRAM_SYSFS_BUF];
+	char buf[CRAM_SYSFS_BUF], path[PATH_MAX];
 	size_t len;
 	int fd, rc;
 
-	if (!path || !value)
+	if (!a || !a->name || !value)
 		return -EINVAL;
 	len = strlen(value);
 	if (len + 2 > sizeof(buf) || memchr(value, '\n', len))
 		return -EINVAL;
 	memcpy(buf, value, len);
 	buf[len++] = '\n';
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	fd = openat(a->dirfd, a->name, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		dbg(ctx, "%s: cannot open for writing: %s", path, strerror(-rc));
+		dbg(ctx, "%s: cannot open for writing: %s", cram_attr_path(a, path, sizeof(path)),
+		    strerror(-rc));
 		return rc;
 	}
 	rc = write_once(fd, buf, len);
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	if (rc < 0)
-		dbg(ctx, "%s: writing '%s' failed: %s", path, value, strerror(-rc));
+		dbg(ctx, "%s: writing '%s' failed: %s", cram_attr_path(a, path, sizeof(path)),
+		    value, strerror(-rc));
 	return rc;
 }
 
-int cram_sysfs_write(struct cram_ctx *ctx, const char *path, const char *value)
+int cram_sysfs_write(struct cram_ctx *ctx, const struct cram_attr *a, const char *value)
 {
-	char back[CRAM_SYSFS_BUF], quoted[CRAM_QUOTE_MAX];
-	int rc = cram_sysfs_write_raw(ctx, path, value);
+	char back[CRAM_SYSFS_BUF], quoted[CRAM_QUOTE_MAX], path[PATH_MAX];
+	int rc = cram_sysfs_write_raw(ctx, a, value);
 
 	if (rc < 0)
 		return rc;
-	rc = cram_sysfs_read_str(ctx, path, back, sizeof(back));
+	rc = cram_sysfs_read_str(ctx, a, back, sizeof(back));
 	if (rc < 0)
 		return rc;
 	if (rc > 0 && back[rc - 1] == '\n')
@@ -244,6 +254,7 @@ int cram_sysfs_write(struct cram_ctx *ctx, const char *path, const char *value)
 	if (strcmp(back, value) == 0)
 		return 0;
 	quote_value(back, quoted, sizeof(quoted));
-	err(ctx, "%s: wrote '%s' but read back '%s'", path, value, quoted);
+	err(ctx, "%s: wrote '%s' but read back '%s'", cram_attr_path(a, path, sizeof(path)), value,
+	    quoted);
 	return -EIO;
 }

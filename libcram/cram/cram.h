@@ -181,6 +181,15 @@ int cram_node_get_free_bytes(struct cram_node *node, uint64_t *bytes);
 
 /* ---- devices ---------------------------------------------------------- */
 
+/*
+ * A device holds its cram/ directory open (O_PATH, close-on-exec) from the
+ * scan that found it until its context frees it (cram_rescan(), or the
+ * last cram_unref()), and its getters, setters and snapshots open each
+ * attribute relative to it. Once the device is unbound or removed, they
+ * fail with -ENOENT, also after it is bound again: that bind is a new
+ * device, which cram_rescan() finds.
+ */
+
 /** cram_device_get_first - first dax device bound to the cram driver. */
 struct cram_device *cram_device_get_first(struct cram_ctx *ctx);
 /** cram_device_get_next - the device after @dev, or NULL. */
@@ -230,8 +239,9 @@ int cram_device_set_state(struct cram_device *dev,
 
 /*
  * Typed getters: each reads one attribute of cram/ and stores it in @val.
- * They return 0, -ENOENT (attribute missing), -EINVAL (empty, not a
- * decimal number, trailing junk) or -ERANGE (does not fit).
+ * They return 0, -ENOENT (attribute missing, or the device went away),
+ * -EINVAL (empty, not a decimal number, trailing junk) or -ERANGE (does
+ * not fit).
  */
 int cram_device_get_node(struct cram_device *dev, int *val);
 int cram_device_get_abi_version(struct cram_device *dev, uint64_t *val);
@@ -341,13 +351,12 @@ struct cram_snapshot {
  * cram_device_snapshot - read all telemetry of @dev at once
  * @snap: filled in up to @snap->size bytes
  *
- * cram/stat stays open between calls (one descriptor per device, kept
- * until the device object goes) and is read afresh at offset 0; it is
- * reopened when replaced, removed or failing.
+ * Each call opens cram/stat relative to the device's cram/ directory,
+ * reads it once and closes it, so that it is one consistent record.
  *
  * Returns 0, -EINVAL when @snap->size is too small or cram/stat is
  * malformed (too few fields, non-numeric, junk), -ERANGE on overflow,
- * -ENOENT when cram/stat is missing.
+ * -ENOENT when cram/stat is missing or the device went away.
  */
 int cram_device_snapshot(struct cram_device *dev, struct cram_snapshot *snap);
 

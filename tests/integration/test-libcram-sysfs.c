@@ -15,6 +15,7 @@
  * test-libcram-testbed.sh, which builds the testbed. CRAM_TEST_HOST_NODE1
  * set to 1 says that the real kernel has a node 1.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -62,7 +64,7 @@ static void put(const char *path, const char *value)
 
 static void get(const char *path, char *buf, size_t len)
 {
-	assert_true(cram_sysfs_read(path, buf, len) >= 0);
+	assert_true(cram_sysfs_read(CRAM_PATH(path), buf, len) >= 0);
 }
 
 static int setup(void **state)
@@ -621,6 +623,90 @@ static void test_stat_read_afresh(void **state)
 	put(CRAM_DIR "/stat", orig);
 }
 
+/*
+ * Unbinding removes a device's cram/ directory and binding makes a new
+ * one. Here the attributes move to a directory beside it (which becomes
+ * the new one), so that the directory a device object holds is gone for
+ * good. As tb_replace(), on the testbed directly.
+ */
+static void tb_unbind(void)
+{
+	char dir[512], saved[sizeof(dir) + 8], from[sizeof(dir) + 256], to[sizeof(saved) + 256];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s%s", getenv("UMOCKDEV_DIR"), CRAM_DIR);
+	snprintf(saved, sizeof(saved), "%s.saved", dir);
+	assert_int_equal(mkdir(saved, 0755), 0);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", dir, de->d_name);
+		snprintf(to, sizeof(to), "%s/%s", saved, de->d_name);
+		assert_int_equal(rename(from, to), 0);
+	}
+	closedir(d);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void tb_rebind(void)
+{
+	char dir[512], saved[sizeof(dir) + 8];
+
+	snprintf(dir, sizeof(dir), "%s%s", getenv("UMOCKDEV_DIR"), CRAM_DIR);
+	snprintf(saved, sizeof(saved), "%s.saved", dir);
+	assert_int_equal(rename(saved, dir), 0);
+}
+
+/*
+ * A device whose cram/ directory went away reads and writes -ENOENT,
+ * named by the attribute's path, and stores nothing. Bound again, it is a
+ * new device: the old object does not read the new bind, a rescan finds it.
+ */
+static void test_device_gone(void **state)
+{
+	struct cram_ctx *ctx = *state;
+	struct cram_device *dev = the_device(ctx);
+	struct cram_snapshot snap;
+	uint64_t v = 7;
+	bool b = true;
+	int node = 7;
+
+	assert_int_equal(cram_device_get_state(dev), CRAM_DEVICE_OFFLINE);
+	tb_unbind();
+	cram_set_log_priority(ctx, LOG_DEBUG);
+	memset(&snap, 0xa5, sizeof(snap));
+	snap.size = sizeof(snap);
+	log_buf[0] = '\0';
+	assert_int_equal(cram_device_snapshot(dev, &snap), -ENOENT);
+	assert_true(snap.timestamp_ns == 0xa5a5a5a5a5a5a5a5ULL);
+	assert_non_null(strstr(log_buf, CRAM_DIR "/stat"));
+	assert_int_equal(cram_device_get_state(dev), -ENOENT);
+	assert_int_equal(cram_device_get_node(dev, &node), -ENOENT);
+	assert_int_equal(cram_device_get_total_pages(dev, &v), -ENOENT);
+	assert_int_equal(cram_device_get_no_alloc(dev, &b), -ENOENT);
+	assert_true(node == 7 && v == 7 && b);
+	log_buf[0] = '\0';
+	assert_int_equal(cram_device_set_no_alloc(dev, true), -ENOENT);
+	assert_non_null(strstr(log_buf, CRAM_DIR "/no_alloc"));
+	assert_int_equal(cram_device_request_evict(dev, 0), -ENOENT);
+	assert_int_equal(cram_device_set_thresholds(dev, 0, 0), -ENOENT);
+	assert_string_equal(cram_device_get_path(dev), CRAM_DIR);
+	cram_set_log_priority(ctx, LOG_ERR);
+
+	tb_rebind();
+	put(CRAM_DIR "/total_pages", "1000\n");
+	assert_int_equal(cram_device_get_total_pages(dev, &v), -ENOENT);
+	assert_true(v == 7);
+	dev = the_device(ctx);
+	assert_int_equal(cram_device_get_total_pages(dev, &v), 0);
+	assert_true(v == 1000);
+	assert_int_equal(cram_device_get_state(dev), CRAM_DEVICE_OFFLINE);
+	put(CRAM_DIR "/total_pages", "262144\n");
+}
+
 /* Bad node lists: the scan fails (no nodes) and placement is refused. */
 static void garbage_nodelist(struct cram_ctx *ctx, const char *name)
 {
@@ -642,7 +728,7 @@ static void garbage_nodelist(struct cram_ctx *ctx, const char *name)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put(path, bad[i].value);
 		log_buf[0] = '\0';
-		assert_int_equal(cram_sysfs_read_nodelist(ctx, path, mask, CRAM_MAX_NODES),
+		assert_int_equal(cram_sysfs_read_nodelist(ctx, CRAM_PATH(path), mask, CRAM_MAX_NODES),
 				 bad[i].rc);
 		assert_non_null(strstr(log_buf, path));
 		cram_rescan(ctx);
@@ -775,6 +861,7 @@ int main(int argc, char **argv)
 		T(test_garbage_attrs),
 		T(test_garbage_stat),
 		T(test_stat_read_afresh),
+		T(test_device_gone),
 		T(test_garbage_nodelists),
 		T(test_garbage_meminfo),
 		T(test_garbage_abi_version_skips),

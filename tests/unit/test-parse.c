@@ -416,20 +416,20 @@ static void test_sysfs_read(void **state)
 	struct fixture *f = *state;
 	char buf[8];
 
-	assert_int_equal(cram_sysfs_read(f->path, buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(cram_sysfs_read(CRAM_PATH(f->path), buf, sizeof(buf)), -ENOENT);
 	put_file(f->path, "1234\n", 5);
-	assert_int_equal(cram_sysfs_read(f->path, buf, sizeof(buf)), 5);
+	assert_int_equal(cram_sysfs_read(CRAM_PATH(f->path), buf, sizeof(buf)), 5);
 	assert_string_equal(buf, "1234\n");
 	put_file(f->path, "1234567", 7);
-	assert_int_equal(cram_sysfs_read(f->path, buf, sizeof(buf)), 7);
+	assert_int_equal(cram_sysfs_read(CRAM_PATH(f->path), buf, sizeof(buf)), 7);
 	put_file(f->path, "12345678", 8);
-	assert_int_equal(cram_sysfs_read(f->path, buf, sizeof(buf)), -EFBIG);
+	assert_int_equal(cram_sysfs_read(CRAM_PATH(f->path), buf, sizeof(buf)), -EFBIG);
 	put_file(f->path, "1\0" "23\n", 5);
-	assert_int_equal(cram_sysfs_read(f->path, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(cram_sysfs_read(CRAM_PATH(f->path), buf, sizeof(buf)), -EINVAL);
 	put_file(f->path, "", 0);
-	assert_int_equal(cram_sysfs_read(f->path, buf, sizeof(buf)), 0);
+	assert_int_equal(cram_sysfs_read(CRAM_PATH(f->path), buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
-	assert_int_equal(cram_sysfs_read(f->dir, buf, sizeof(buf)), -EISDIR);
+	assert_int_equal(cram_sysfs_read(CRAM_PATH(f->dir), buf, sizeof(buf)), -EISDIR);
 }
 
 static void test_sysfs_read_u64_logs_path(void **state)
@@ -438,25 +438,25 @@ static void test_sysfs_read_u64_logs_path(void **state)
 	uint64_t v = 3;
 
 	put_file(f->path, "12 junk\n", 8);
-	assert_int_equal(cram_sysfs_read_u64(f->ctx, f->path, &v), -EINVAL);
+	assert_int_equal(cram_sysfs_read_u64(f->ctx, CRAM_PATH(f->path), &v), -EINVAL);
 	assert_true(v == 3);
 	assert_non_null(strstr(log_buf, f->path));
 	assert_non_null(strstr(log_buf, "'12 junk'"));
 
 	put_file(f->path, "1\0" "2", 3);
-	assert_int_equal(cram_sysfs_read_u64(f->ctx, f->path, &v), -EINVAL);
+	assert_int_equal(cram_sysfs_read_u64(f->ctx, CRAM_PATH(f->path), &v), -EINVAL);
 	assert_non_null(strstr(log_buf, "NUL"));
 
 	put_file(f->path, "\x01\xff\n", 3);
-	assert_int_equal(cram_sysfs_read_u64(f->ctx, f->path, &v), -EINVAL);
+	assert_int_equal(cram_sysfs_read_u64(f->ctx, CRAM_PATH(f->path), &v), -EINVAL);
 	assert_non_null(strstr(log_buf, "'?" "?'"));
 
 	put_file(f->path, "99999999999999999999999\n", 24);
-	assert_int_equal(cram_sysfs_read_u64(f->ctx, f->path, &v), -ERANGE);
+	assert_int_equal(cram_sysfs_read_u64(f->ctx, CRAM_PATH(f->path), &v), -ERANGE);
 	assert_non_null(strstr(log_buf, "out of range"));
 
 	put_file(f->path, "42\n", 3);
-	assert_int_equal(cram_sysfs_read_u64(f->ctx, f->path, &v), 0);
+	assert_int_equal(cram_sysfs_read_u64(f->ctx, CRAM_PATH(f->path), &v), 0);
 	assert_true(v == 42);
 }
 
@@ -465,16 +465,16 @@ static void test_sysfs_write(void **state)
 	struct fixture *f = *state;
 	char buf[16];
 
-	assert_int_equal(cram_sysfs_write(f->ctx, f->path, "1"), -ENOENT);
+	assert_int_equal(cram_sysfs_write(f->ctx, CRAM_PATH(f->path), "1"), -ENOENT);
 	put_file(f->path, "offline_movable\n", 16);
-	assert_int_equal(cram_sysfs_write(f->ctx, f->path, "online"), 0);
+	assert_int_equal(cram_sysfs_write(f->ctx, CRAM_PATH(f->path), "online"), 0);
 	/* O_TRUNC: nothing of the longer old value is left. */
-	assert_int_equal(cram_sysfs_read(f->path, buf, sizeof(buf)), 7);
+	assert_int_equal(cram_sysfs_read(CRAM_PATH(f->path), buf, sizeof(buf)), 7);
 	assert_string_equal(buf, "online\n");
-	assert_int_equal(cram_sysfs_write_raw(f->ctx, f->path, "1\n"), -EINVAL);
+	assert_int_equal(cram_sysfs_write_raw(f->ctx, CRAM_PATH(f->path), "1\n"), -EINVAL);
 	/* /dev/null accepts the write but reads back nothing. */
 	log_buf[0] = '\0';
-	assert_int_equal(cram_sysfs_write(f->ctx, "/dev/null", "5"), -EIO);
+	assert_int_equal(cram_sysfs_write(f->ctx, CRAM_PATH("/dev/null"), "5"), -EIO);
 	assert_non_null(strstr(log_buf, "/dev/null"));
 	assert_non_null(strstr(log_buf, "'5'"));
 }
