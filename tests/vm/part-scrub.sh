@@ -6,7 +6,7 @@
 # read through /dev/daxX.Y (tests/vm/scrubscan.c), which must hold no page
 # of that hog. Each path has its own million of vmhog seeds, so a count
 # names the path that left it. A control first: pages written through
-# device_dax are found, and are gone after the device was online once.
+# device_dax where the node's memory lies are found.
 # Compaction is not among the paths: in this guest, compacting the node
 # (nodeN/compact) scans its pages but isolates none of the demoted ones.
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so.
@@ -99,13 +99,6 @@ test_scrub() {
 	rb=$(scrub_rebind)
 	check scrub:control "memory$first at page $at of the device; before: $out; $pl; after: $out1; rebind=$rb" \
 		eval '[ "$(kv stale_b9 "$out1")" = 16 ] && [ "$rb" = OK ]'
-	# and the memory that goes online is wiped as it does
-	expect_wr ok:scrub-online:control $C/state online OK
-	expect_wr ok:scrub-offline:control $C/state offline OK
-	out=$(scrub_scan)
-	rb=$(scrub_rebind)
-	check scrub:online-wipes "scan: $out; rebind=$rb" \
-		eval 'echo "$out" | grep -q "^pages=" && [ "$(kv stale_b9 "$out")" = 0 ] && [ "$rb" = OK ]'
 
 	scrub_path free 1000000
 	scrub_path promotion 2000000
