@@ -1285,10 +1285,20 @@ static int device_init(struct fk_provider *p, struct fk_device *d)
 	if (fk_model_set_overhead(&d->m, p->cfg.overhead) < 0)
 		fk_model_set_overhead(&d->m, total * FK_PAGE_SIZE);
 	fk_model_set_critical_percent(&d->m, p->cfg.critical_percent);
+	/*
+	 * Watched before its attributes (abi_version among them) appear: a
+	 * writer that finds the device usable, such as a cramd whose
+	 * discovery ran while the device was being bound, writes into a
+	 * watched directory, or its write would go unanswered. The provider's
+	 * own writes are renames, which the watch does not report.
+	 */
+	rc = device_watch(p, d);
+	if (rc)
+		return rc;
 	for (a = 0; a < A_COUNT; a++)
 		if (attr_here(p, a))
 			publish(p, d, (enum fk_attr)a, true);
-	return device_watch(p, d);
+	return 0;
 }
 
 static int is_cram_device(struct fk_provider *p, const char *name)
