@@ -60,18 +60,24 @@ static inline bool fd_device(int fd, const char *suffix, char *dev, size_t len)
 	return true;
 }
 
+/* True when the file @dir/@dev exists: the test marked device @dev. */
+static inline bool device_marked(const char *dir, const char *dev)
+{
+	char mark[4096];
+
+	snprintf(mark, sizeof(mark), "%s/%s", dir, dev);
+	return access(mark, F_OK) == 0;
+}
+
 /*
  * True when @fd is the attribute DEV@suffix and the file @dir/DEV exists:
  * the test marked DEV.
  */
 static inline bool fd_device_marked(int fd, const char *suffix, const char *dir)
 {
-	char dev[256], mark[4096];
+	char dev[256];
 
-	if (!dir || !fd_device(fd, suffix, dev, sizeof(dev)))
-		return false;
-	snprintf(mark, sizeof(mark), "%s/%s", dir, dev);
-	return access(mark, F_OK) == 0;
+	return dir && fd_device(fd, suffix, dev, sizeof(dev)) && device_marked(dir, dev);
 }
 
 #endif

@@ -23,12 +23,17 @@
 #include <unistd.h>
 #include "fd-device.h"
 
-/* True when @fd is DEV/cram/state, @buf says "offline" and DEV is pinned. */
-static bool pinned(int fd, const void *buf, size_t len)
+/*
+ * True when @fd is DEV/cram/state, @buf says "offline" and DEV is pinned;
+ * DEV in @dev (@dlen bytes).
+ */
+static bool pinned(int fd, const void *buf, size_t len, char *dev, size_t dlen)
 {
-	if (len < 7 || memcmp(buf, "offline", 7) != 0)
+	const char *dir = getenv("CRAM_PIN_DIR");
+
+	if (len < 7 || memcmp(buf, "offline", 7) != 0 || !dir)
 		return false;
-	return fd_device_marked(fd, "/cram/state", getenv("CRAM_PIN_DIR"));
+	return fd_device(fd, "/cram/state", dev, dlen) && device_marked(dir, dev);
 }
 
 static void holding_path(char *buf, size_t len, const char *dev)
@@ -63,7 +68,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 
 	if (!real_write)
 		real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
-	if (pinned(fd, buf, len) && fd_device(fd, "/cram/state", dev, sizeof(dev))) {
+	if (pinned(fd, buf, len, dev, sizeof(dev))) {
 		holding_path(mark, sizeof(mark), dev);
 		f = fopen(mark, "we");
 		if (f) {
