@@ -10,10 +10,10 @@
  *                                      from page FIRST of DEV, as a control
  *
  * vmhog fills page i of a hog started with SEED with xorshift64 words from
- * a start that is a known function of SEED + i, and may only change the
- * first word later. A page whose second to fourth words follow that chain
- * is such a page, and undoing the first two steps from its second word
- * gives SEED + i. "scan" prints
+ * a start that is a known function of SEED + i (hog-pattern.h), and may
+ * only change the first word later. A page whose second to fourth words
+ * follow that chain is such a page, and undoing the first two steps from
+ * its second word gives SEED + i. "scan" prints
  *
  *   pages=N stale=S stale_bK=C ...
  *
@@ -30,21 +30,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hog-pattern.h"
+
 #define BUCKET 1000000ull
 #define MAX_BUCKETS 64
 #define DAX_ALIGN (2ul << 20)
-
-/* vmhog's fill_random(): its start and its step */
-#define MUL 2654435761ull
-#define ADD 88172645463325252ull
-
-static uint64_t step(uint64_t x)
-{
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return x;
-}
 
 static uint64_t undo_shl(uint64_t y, int s)
 {
@@ -82,26 +72,15 @@ static uint64_t inverse(uint64_t a)
 	return x;
 }
 
-static void fill(unsigned char *p, size_t len, uint64_t seed)
-{
-	uint64_t x = seed * MUL + ADD;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		x = step(x);
-		memcpy(p + i, &x, 8);
-	}
-}
-
 /* SEED + i of a vmhog page, or -1 when @p is not one. */
 static int64_t hog_key(const unsigned char *p)
 {
 	uint64_t w[4];
 
 	memcpy(w, p, sizeof(w));
-	if (!w[1] || w[2] != step(w[1]) || w[3] != step(w[2]))
+	if (!w[1] || w[2] != hog_step(w[1]) || w[3] != hog_step(w[2]))
 		return -1;
-	return (int64_t)((unstep(unstep(w[1])) - ADD) * inverse(MUL));
+	return (int64_t)((unstep(unstep(w[1])) - HOG_ADD) * inverse(HOG_MUL));
 }
 
 static long dev_size(const char *dev)
@@ -160,7 +139,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "plant")) {
 		for (i = 0; i < n; i++)
-			fill(mem + (first + i) * psize, psize, seed + i);
+			hog_fill(mem + (first + i) * psize, psize, seed + i);
 		printf("planted=%ld first=%ld\n", n, first);
 		return 0;
 	}

@@ -54,6 +54,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "hog-pattern.h"
+
 #define HUGE_SIZE (2ul << 20)
 
 int LZ4_compress_default(const char *src, char *dst, int src_size, int dst_cap);
@@ -65,19 +67,6 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *val)
 	errno = 0;
 	*val = strtoul(s, &end, 10);
 	return s[0] < '0' || s[0] > '9' || *end || errno || *val > max ? -1 : 0;
-}
-
-static void fill_random(unsigned char *p, size_t len, uint64_t seed)
-{
-	uint64_t x = seed * 2654435761u + 88172645463325252ull;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		memcpy(p + i, &x, 8);
-	}
 }
 
 static unsigned long lz4_page_bytes(const unsigned char *page, long psize, char *dst,
@@ -95,7 +84,7 @@ static void expect_page(unsigned char *ref, long psize, int random_fill,
 	uint64_t w;
 
 	if (random_fill)
-		fill_random(ref, psize, seed + i);
+		hog_fill(ref, psize, seed + i);
 	else
 		memset(ref, 0, psize);
 	memcpy(&w, ref, 8);
@@ -198,7 +187,7 @@ int main(int argc, char **argv)
 		unsigned char *page = mem + i * psize;
 
 		if (random_fill)
-			fill_random(page, psize, seed + i);
+			hog_fill(page, psize, seed + i);
 		else
 			memset(page, 0, psize);
 		lz4 += lz4_page_bytes(page, psize, dst, 2 * (int)psize);
