@@ -351,6 +351,13 @@ test_compression() {
 		eval '[ "$pa" -le $((pe + 16 * PAGE)) ] && [ "$la" -le $((le + 16 * PAGE)) ]'
 }
 
+# ---- eviction: the swap device, a brd ramdisk (kernel-abi/guest.config) ----
+SWAP_DEV=/dev/ram0
+wait_evicted() { # until evict_bytes reads 0 (up to 30 s)
+	i=0
+	while [ "$(rd $C/evict_bytes)" != 0 ] && [ $i -lt 120 ]; do sleep 0.25; i=$((i + 1)); done
+}
+
 # ---- capacity: the balloon takes pages off the node ---------------------
 wait_ballooned() { # OP VALUE: until ballooned_pages OP VALUE (up to 60 s)
 	i=0

@@ -1,9 +1,8 @@
 # cram VM tests, sourced by guest-tests.sh with the device bound and offline:
 # the demotion rate limit, eviction to swap (evict_bytes, evicted_pages) and
 # reclaim falling back to swap while the node is closed (no_alloc, capacity,
-# rate budget). The swap device is a brd ramdisk (kernel-abi/guest.config),
-# enabled here only and switched off at the end. Leaves the device offline.
-EV_SWAP=/dev/ram0
+# rate budget). The swap device ($SWAP_DEV, guest-tests.sh) is enabled here
+# only and switched off at the end. Leaves the device offline.
 EV_RATE=524288		# the rate limit under test, bytes/s (128 pages/s)
 # "room" is read from logical_bytes, which counts the pages a refresh found
 # resident; pages still being migrated in at that moment are not in it yet
@@ -18,10 +17,6 @@ ev_cs() { # uptime in centiseconds
 ev_nums() { # the counters every line carries
 	echo "demoted_pages=$(rd $C/demoted_pages) evicted_pages=$(rd $C/evicted_pages)" \
 		"evict_bytes=$(rd $C/evict_bytes) swap_used_kb=$(ev_swap_kb)"
-}
-ev_wait_pending() { # until evict_bytes reads 0 (up to 30 s)
-	i=0
-	while [ "$(rd $C/evict_bytes)" != 0 ] && [ $i -lt 120 ]; do sleep 0.25; i=$((i + 1)); done
 }
 ev_reclaim() { # BYTES: memory.reclaim of the test group, timed; sets ev_r ev_el (cs)
 	t0=$(ev_cs)
@@ -88,10 +83,10 @@ test_evict() {
 	check evict-cancelled "evict_bytes=$(rd $C/evict_bytes) $(ev_nums)" [ "$(rd $C/evict_bytes)" = 0 ]
 
 	# swap on
-	mk=$(mkswap $EV_SWAP 2>&1 | tr '\n' ' ' | cut -c1-80)
-	swapon $EV_SWAP 2>/tmp/swapon.err
+	mk=$(mkswap $SWAP_DEV 2>&1 | tr '\n' ' ' | cut -c1-80)
+	swapon $SWAP_DEV 2>/tmp/swapon.err
 	st=$(awk '/^SwapTotal:/ { print $2 }' /proc/meminfo)
-	check swap-on "dev=$EV_SWAP SwapTotal=${st}kB mkswap='$mk' err='$(cat /tmp/swapon.err)'" \
+	check swap-on "dev=$SWAP_DEV SwapTotal=${st}kB mkswap='$mk' err='$(cat /tmp/swapon.err)'" \
 		[ "${st:-0}" -gt 0 ]
 
 	# eviction with swap: the request is served, counted and drained
@@ -101,7 +96,7 @@ test_evict() {
 	l0=$(($(rd $C/logical_bytes) / PAGE))
 	t0=$(ev_cs)
 	expect_wr ok:evict $C/evict_bytes $want OK
-	ev_wait_pending
+	wait_evicted
 	t1=$(ev_cs)
 	settle
 	pend=$(rd $C/evict_bytes) e1=$(rd $C/evicted_pages) s1=$(ev_swap_kb) on1=$(pages_on $ha $n)
@@ -165,7 +160,7 @@ test_evict() {
 	# done: swap off (the hogs go first, so nothing comes back in), offline
 	stop_hogs
 	settle
-	swapoff $EV_SWAP 2>/tmp/swapoff.err
+	swapoff $SWAP_DEV 2>/tmp/swapoff.err
 	st=$(awk '/^SwapTotal:/ { print $2 }' /proc/meminfo)
 	check swap-off "SwapTotal=${st}kB err='$(cat /tmp/swapoff.err)' $(ev_nums)" [ "${st:-1}" = 0 ]
 	e1=$(rd $C/evicted_pages)

@@ -12,7 +12,6 @@
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so.
 
 SCRUB_MB=8
-SCRUB_SWAP=/dev/ram0
 SCAN=/vmtests/scrubscan
 
 # the device's memory through device_dax: the scan's line
@@ -50,12 +49,11 @@ scrub_do_balloon() {
 	echo "capacity_pages=$((on / 2)) hog_on_node_ballooned=$a"
 }
 scrub_do_eviction() {
-	mkswap $SCRUB_SWAP >/dev/null 2>&1
-	swapon $SCRUB_SWAP 2>/dev/null
+	mkswap $SWAP_DEV >/dev/null 2>&1
+	swapon $SWAP_DEV 2>/dev/null
 	e0=$(rd $C/evicted_pages) lb=$(rd $C/logical_bytes)
 	wr $C/evict_bytes "$lb" >/dev/null
-	i=0
-	while [ "$(rd $C/evict_bytes)" != 0 ] && [ $i -lt 120 ]; do sleep 0.25; i=$((i + 1)); done
+	wait_evicted
 	echo "evict_bytes=$lb evicted_pages=$e0->$(rd $C/evicted_pages) hog_on_node_after=$(pages_on $h $n)"
 }
 scrub_do_offline() {
@@ -73,7 +71,7 @@ scrub_path() {
 	on=$(pages_on $h $n)
 	act=$(scrub_do_$path)
 	stop_hogs
-	[ "$path" = eviction ] && swapoff $SCRUB_SWAP 2>/dev/null
+	[ "$path" = eviction ] && swapoff $SWAP_DEV 2>/dev/null
 	[ "$(rd $C/state)" = offline ] || wr $C/state offline >/dev/null
 	out=$(scrub_scan)
 	rb=$(scrub_rebind)
