@@ -109,17 +109,12 @@ static void send_one(struct fk_uevent_queue *q, const struct fk_uevent *ev)
 	g_free(path);
 }
 
-static void drain(struct fk_uevent_queue *q);
+static gboolean on_room(gint fd, GIOCondition cond, gpointer data);
 
-static gboolean on_room(gint fd, GIOCondition cond, gpointer data)
+/* Wake on_room() when the listener of q->wait_fd has room. */
+static void wait_for_room(struct fk_uevent_queue *q)
 {
-	struct fk_uevent_queue *q = data;
-
-	close(q->wait_fd);
-	q->wait_fd = -1;
-	q->watch = 0;
-	drain(q);
-	return G_SOURCE_REMOVE;
+	q->watch = g_unix_fd_add(q->wait_fd, G_IO_OUT | G_IO_ERR | G_IO_HUP, on_room, q);
 }
 
 /* Send from the head while every listener has room; else wait for room. */
@@ -127,12 +122,9 @@ static void drain(struct fk_uevent_queue *q)
 {
 	struct fk_uevent *ev;
 
-	if (q->watch)
-		return;		/* on_room() drains */
 	while (q->len) {
 		if (!listeners_have_room(q)) {
-			q->watch = g_unix_fd_add(q->wait_fd, G_IO_OUT | G_IO_ERR | G_IO_HUP,
-						 on_room, q);
+			wait_for_room(q);
 			return;
 		}
 		ev = &q->ring[q->head];
@@ -143,6 +135,17 @@ static void drain(struct fk_uevent_queue *q)
 		q->head = (q->head + 1) % FK_UEVENT_QUEUE_MAX;
 		q->len--;
 	}
+}
+
+static gboolean on_room(gint fd, GIOCondition cond, gpointer data)
+{
+	struct fk_uevent_queue *q = data;
+
+	close(q->wait_fd);
+	q->wait_fd = -1;
+	q->watch = 0;
+	drain(q);
+	return G_SOURCE_REMOVE;
 }
 
 struct fk_uevent_queue *fk_uevent_queue_new(UMockdevTestbed *tb)
@@ -161,6 +164,18 @@ void fk_uevent_queue_push(struct fk_uevent_queue *q, const char *devpath,
 	struct fk_uevent *ev;
 	char *path;
 
+	/*
+	 * Nothing waits: at once when every listener has room (the uevent
+	 * file is as it is now), else it waits with the file as it is now.
+	 * While uevents wait, on_room() sends them, in order.
+	 */
+	if (!q->len) {
+		if (listeners_have_room(q)) {
+			umockdev_testbed_uevent(q->tb, devpath, action);
+			return;
+		}
+		wait_for_room(q);
+	}
 	if (q->len == FK_UEVENT_QUEUE_MAX) {
 		fk_log("uevent queue: %d uevents wait for a listener that does not read: giving up",
 		       FK_UEVENT_QUEUE_MAX);
@@ -175,7 +190,6 @@ void fk_uevent_queue_push(struct fk_uevent_queue *q, const char *devpath,
 	};
 	g_free(path);
 	q->len++;
-	drain(q);
 }
 
 void fk_uevent_queue_free(struct fk_uevent_queue *q)

@@ -18,8 +18,9 @@
  * loop. Uevents go out in the order they were pushed; none is dropped.
  *
  * umockdev reads a uevent's properties from the device's uevent file when
- * it sends: push() takes a copy of the file, and a uevent that waited is
- * sent with that copy put back in the file for the moment of sending.
+ * it sends: a uevent that must wait keeps a copy of the file as push()
+ * found it, and is sent with that copy put back in the file for the
+ * moment of sending.
  *
  * Limits: a listener that never reads again holds back every uevent
  * after the one it has no room for (even those its filter would have
