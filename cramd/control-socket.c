@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cramd's control socket; see control-socket.h. */
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,6 +328,43 @@ static bool may_serve(const struct cramd_control *ctl, uid_t uid)
 	       others < CRAMD_CONTROL_MAX_CLIENTS - CRAMD_CONTROL_ROOT_RESERVED;
 }
 
+/*
+ * Frees the clients whose peer has closed its socket and that have no
+ * request left to serve: nobody is left to read their reply, and a flood
+ * that has just ended must not keep the slots it held until the loop gets
+ * to their hang-ups. One poll(2) for all of them, without waiting; a
+ * request in the handler goes on, only its reply is dropped. Returns how
+ * many were freed.
+ */
+static unsigned int reap_hung_up(struct cramd_control *ctl)
+{
+	struct pollfd pfd[CRAMD_CONTROL_MAX_CLIENTS + CRAMD_CONTROL_MAX_REFUSED];
+	struct client *who[CRAMD_CONTROL_MAX_CLIENTS + CRAMD_CONTROL_MAX_REFUSED];
+	struct client *cl;
+	unsigned int n = 0, i, freed = 0;
+
+	for (cl = ctl->clients; cl && n < sizeof(pfd) / sizeof(pfd[0]); cl = cl->next) {
+		pfd[n].fd = cl->fd;
+		pfd[n].events = 0;	/* POLLHUP and POLLERR are always reported */
+		who[n++] = cl;
+	}
+	if (n == 0 || poll(pfd, n, 0) <= 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c;
+
+		if (!(pfd[i].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			continue;
+		/* A request sent before the close is still served. */
+		if (who[i]->phase == READING &&
+		    (who[i]->in_len || recv(who[i]->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0))
+			continue;
+		client_free(who[i]);
+		freed++;
+	}
+	return freed;
+}
+
 /* One line now and then for a storm of refusals, not one per connection. */
 static void log_refusal(struct cramd_control *ctl, uid_t uid)
 {
@@ -357,6 +395,8 @@ static void accept_one(struct cramd_control *ctl, int cfd)
 		return;
 	}
 	serve = may_serve(ctl, cred.uid);
+	if (!serve && reap_hung_up(ctl))
+		serve = may_serve(ctl, cred.uid);
 	if (!serve)
 		log_refusal(ctl, cred.uid);
 	if (!serve && ctl->n_refused >= CRAMD_CONTROL_MAX_REFUSED) {
