@@ -123,6 +123,46 @@ cram_synced() {
 	LD_PRELOAD="$CRAM_SYNC_SYSFS${LD_PRELOAD:+ $LD_PRELOAD}" "$@"
 }
 
+# cram_preload NAME: $preload, the harness's LD_PRELOAD module libNAME.so,
+# and $pins, the directory for the files it reads
+cram_preload() {
+	preload=$top_builddir/tests/harness/helpers/.libs/lib$1.so
+	[ -e "$preload" ] || cram_fail "$preload is not built"
+	pins=$CRAM_TESTBED/pins
+	mkdir -p "$pins"
+}
+
+# cram_notify_listen: a socket for cramd's sd_notify messages, which land
+# in $NOTIFY_OUT; sets NOTIFY_SOCK, NOTIFY_OUT and NOTIFY_PID (the
+# receiver, which ends by itself after 120 s)
+cram_notify_listen() {
+	NOTIFY_SOCK=$CRAM_TESTBED/notify.sock
+	NOTIFY_OUT=$CRAM_TESTBED/notify.out
+	"$top_builddir/tests/harness/helpers/notify-recv" "$NOTIFY_SOCK" 120 >"$NOTIFY_OUT" &
+	NOTIFY_PID=$!
+	cram_wait_for 5 test -S "$NOTIFY_SOCK"
+}
+
+# cram_fill_until_closed DEV WHEN: data that does not compress into DEV
+# until cramd closes its gate, failing on an overflow or after 30 s; WHEN
+# ("during the offline") goes into the failure
+cram_fill_until_closed() {
+	_c=/sys/bus/dax/devices/$1/cram
+	_cap=$(cat $_c/phys_capacity_bytes)
+	echo 1000 >$_c/sim/compress_ratio
+	_i=0
+	while ! grep -qx 1 $_c/no_alloc; do
+		_used=$(cat $_c/phys_used_bytes)
+		[ "$_used" -le "$_cap" ] || cram_fail "$1 overflowed $2: $_used > $_cap"
+		[ $_i -lt 300 ] ||
+			cram_fail "$1's gate did not close $2 (used $_used of $_cap)"
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	_used=$(cat $_c/phys_used_bytes)
+	[ "$_used" -le "$_cap" ] || cram_fail "$1 overflowed $2: $_used > $_cap"
+}
+
 # cram_wait_for TIMEOUT_S CMD [ARGS...]: succeed as soon as CMD does
 cram_wait_for() {
 	_timeout=$1

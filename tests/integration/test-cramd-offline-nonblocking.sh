@@ -16,21 +16,13 @@ cram_require_umockdev
 
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
-	preload=$top_builddir/tests/harness/helpers/.libs/libpin-offline.so
-	pins=$CRAM_TESTBED/pins
 	out=$CRAM_TESTBED/out
-	sock=$CRAM_TESTBED/notify.sock
-	msgs=$CRAM_TESTBED/notify.out
-	[ -e "$preload" ] || cram_fail "$preload is not built"
-	mkdir -p "$pins"
-
-	"$top_builddir/tests/harness/helpers/notify-recv" "$sock" 120 >"$msgs" &
-	recv=$!
-	cram_wait_for 5 test -S "$sock"
+	cram_preload pin-offline
+	cram_notify_listen
 	CRAMD_LOG=$CRAM_TESTBED/cramd.log
 	printf '[global]\npoll_interval_ms = 100\noffline_timeout_ms = 60000\n[policy]\npolicy = static\nhigh_watermark_percent = 90\nlow_watermark_percent = 80\n' \
 		>"$CRAM_TESTBED/cramd.conf"
-	NOTIFY_SOCKET=$sock WATCHDOG_USEC=400000 \
+	NOTIFY_SOCKET=$NOTIFY_SOCK WATCHDOG_USEC=400000 \
 		LD_PRELOAD="$preload${LD_PRELOAD:+:$LD_PRELOAD}" CRAM_PIN_DIR=$pins \
 		$CRAMD --config "$CRAM_TESTBED/cramd.conf" --socket "$CRAMD_SOCKET" 2>>"$CRAMD_LOG" &
 	CRAMD_PID=$!
@@ -41,23 +33,12 @@ if [ "${1:-}" = --inner ]; then
 	$CRAMCTL offline dax0.0 >"$out" 2>"$out.err" &
 	ctl=$!
 	sleep 0.5
-	pings=$(grep -c '^WATCHDOG=1' "$msgs")
+	pings=$(grep -c '^WATCHDOG=1' "$NOTIFY_OUT")
 
 	# meanwhile both fill: cramd must close dax1.0's gate in time, and
 	# would close dax0.0's if a pass ran there
-	cap=$(cat $dev/dax1.0/cram/phys_capacity_bytes)
 	echo 1000 >$dev/dax0.0/cram/sim/compress_ratio
-	echo 1000 >$dev/dax1.0/cram/sim/compress_ratio
-	i=0
-	while ! grep -qx 1 $dev/dax1.0/cram/no_alloc; do
-		used=$(cat $dev/dax1.0/cram/phys_used_bytes)
-		[ "$used" -le "$cap" ] || cram_fail "overflow during the offline: $used > $cap"
-		[ $i -lt 300 ] || cram_fail "dax1.0's gate did not close during the offline (used $used of $cap)"
-		sleep 0.1
-		i=$((i + 1))
-	done
-	used=$(cat $dev/dax1.0/cram/phys_used_bytes)
-	[ "$used" -le "$cap" ] || cram_fail "overflow: $used > $cap"
+	cram_fill_until_closed dax1.0 "during the offline"
 	kill -0 $ctl 2>/dev/null || cram_fail "cramctl offline returned before the write ended: $(cat "$out.err")"
 	# the write's process: cramd's child that is not the discovery helper
 	writer_of() {
@@ -69,7 +50,7 @@ if [ "${1:-}" = --inner ]; then
 	writer=$(writer_of)
 	kill -0 "$writer" 2>/dev/null || cram_fail "the offline write ended early"
 	# the watchdog was pinged all along (every 200 ms for WatchdogSec=0.4s)
-	cram_wait_for 5 sh -c "[ \$(grep -c '^WATCHDOG=1' '$msgs') -ge $((pings + 5)) ]"
+	cram_wait_for 5 sh -c "[ \$(grep -c '^WATCHDOG=1' '$NOTIFY_OUT') -ge $((pings + 5)) ]"
 	"$top_builddir/tests/harness/helpers/send-request" "$CRAMD_SOCKET" '{"command":"status"}\n' >"$out.status" ||
 		cram_fail "no status reply during the offline"
 	cram_assert_grep '"device":"dax1.0","node":2,"gate":"closed"' "$out.status"
@@ -109,7 +90,7 @@ if [ "${1:-}" = --inner ]; then
 	rm "$pins/dax0.0"
 	wait $ctl
 	cram_stop_cramd
-	wait $recv
+	wait $NOTIFY_PID
 	exit 0
 fi
 
