@@ -25,6 +25,7 @@ struct cramd_device {
 	struct cramd_policy_state pol;	/* the gate and degraded, held here only */
 	struct cramd_history *history;
 	uint64_t total_pages;
+	bool onlining;			/* offline, its online to come (device.h) */
 	/* What has been said already, so that each condition is logged once. */
 	bool degraded_said;		/* a degraded record stands, with: */
 	enum cramd_cause degraded_cause;
@@ -51,9 +52,11 @@ struct cramd_device {
 };
 
 /*
- * Checks the ABI, sets the configured mode while the device is offline,
- * onlines it and applies the configured migration; each failure is
- * recorded. Returns 0, or -errno: the device is not to be managed.
+ * Checks the ABI, sets the configured mode while the device is offline
+ * and, when it is online already, applies the configured migration; each
+ * failure is recorded. Returns 0, 1 when the device is offline and waits
+ * for its online (@onlining is set; see cramd_device_onlined()), or
+ * -errno: the device is not to be managed.
  */
 int cramd_device_bring_up(struct cramd_device *d);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Setting up one managed cram device: the ABI check, the configured mode
- * (before online), online, and the configured explicit migration (after
- * online), again when the configuration is reloaded; see device.h.
+ * (before online), online (written by the caller, in a child), and the
+ * configured explicit migration (after online), again when the
+ * configuration is reloaded; see device.h.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -112,7 +113,11 @@ static void apply_migrate(struct cramd_device *d)
 				   d->devname, d->node, d->setup.migrate ? "allowed" : "refused");
 }
 
-static int bring_online(struct cramd_device *d)
+/*
+ * Whether @d still needs its online: 0 when it is online already, 1 when
+ * it is offline (the caller writes cram/state), or -errno.
+ */
+static int needs_online(struct cramd_device *d)
 {
 	int rc = cram_device_get_state(d->cdev);
 
@@ -126,16 +131,7 @@ static int bring_online(struct cramd_device *d)
 				   d->devname, cram_device_get_path(d->cdev), strerror(-rc));
 		return rc;
 	}
-	rc = cram_device_set_state(d->cdev, CRAM_DEVICE_ONLINE);
-	if (rc < 0) {
-		cramd_device_event(d, LOG_ERR, "online", "%s: cannot online: %s; not managed",
-				   d->devname, strerror(-rc));
-		return rc;
-	}
-	cramd_device_event(d, LOG_INFO, "online", "%s: onlined as private node %d%s",
-			   d->devname, d->node,
-			   d->mode == CRAMD_MODE_PLACEMENT ? " in placement mode" : "");
-	return 0;
+	return 1;
 }
 
 int cramd_device_bring_up(struct cramd_device *d)
@@ -145,11 +141,38 @@ int cramd_device_bring_up(struct cramd_device *d)
 	if (rc == 0)
 		rc = prepare_mode(d);
 	if (rc == 0)
-		rc = bring_online(d);
-	if (rc < 0)
+		rc = needs_online(d);
+	if (rc == 0)
+		apply_migrate(d);
+	d->onlining = rc == 1;
+	return rc;
+}
+
+int cramd_device_online_call(void *cdev)
+{
+	return cram_device_set_state(cdev, CRAM_DEVICE_ONLINE);
+}
+
+int cramd_device_onlined(struct cramd_device *d, int rc)
+{
+	d->onlining = false;
+	if (rc < 0) {
+		cramd_device_event(d, LOG_ERR, "online", "%s: cannot online: %s; not managed",
+				   d->devname, strerror(-rc));
 		return rc;
+	}
+	cramd_device_event(d, LOG_INFO, "online", "%s: onlined as private node %d%s",
+			   d->devname, d->node,
+			   d->mode == CRAMD_MODE_PLACEMENT ? " in placement mode" : "");
 	apply_migrate(d);
+	if (cram_device_get_total_pages(d->cdev, &d->total_pages) < 0)
+		d->total_pages = 0;
 	return 0;
+}
+
+bool cramd_device_onlining(const struct cramd_device *d)
+{
+	return d->onlining;
 }
 
 void cramd_device_set_setup(struct cramd_device *d, const struct cramd_device_setup *s)
@@ -159,5 +182,6 @@ void cramd_device_set_setup(struct cramd_device *d, const struct cramd_device_se
 	d->setup = *s;
 	if (mode_changed && d->mode != s->mode)
 		mode_mismatch(d);
-	apply_migrate(d);
+	if (!d->onlining)	/* otherwise once it is online */
+		apply_migrate(d);
 }

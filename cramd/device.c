@@ -457,11 +457,11 @@ int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 		return rc;
 	}
 	cram_device_get_no_alloc(cdev, &closed);
-	if (cram_device_get_total_pages(cdev, &d->total_pages) < 0)
+	if (!d->onlining && cram_device_get_total_pages(cdev, &d->total_pages) < 0)
 		d->total_pages = 0;
 	cramd_policy_init(&d->pol, closed, util_now_ns());
 	*out = d;
-	return 0;
+	return rc;
 }
 
 void cramd_device_free(struct cramd_device *d)

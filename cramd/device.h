@@ -41,15 +41,34 @@ struct cramd_device_info {
  * @setup: its mode and migrate (copied)
  * @history: where its records go; may be NULL
  *
- * Checks the ABI version, writes the mode of @setup while the device is
- * offline (a device online in another mode is reported and kept as it
- * is), onlines the device, then writes user_migrate. Returns 0, -ENOMEM,
- * or the -errno that kept it from being managed (logged): -EOPNOTSUPP
- * for mode = placement on a kernel without placement mode (cram ABI v1).
+ * Checks the ABI version and writes the mode of @setup while the device
+ * is offline (a device online in another mode is reported and kept as it
+ * is). A device online already gets its user_migrate written, and 0 is
+ * returned. An offline one is left to the caller to online, and 1 is
+ * returned: the write of cram/state takes as long as the kernel's online,
+ * so cramd runs cramd_device_online_call() in a child (child-call.h) and
+ * reports its end with cramd_device_onlined(); until then the device is
+ * cramd_device_onlining() and gets no pass. Otherwise -ENOMEM, or the
+ * -errno that kept it from being managed (logged): -EOPNOTSUPP for
+ * mode = placement on a kernel without placement mode (cram ABI v1).
  */
 int cramd_device_new(struct cramd_device **out, const struct cramd_candidate *c,
 		     struct cram_ctx *ctx, struct cram_device *cdev, const struct cramd_policy_params *params,
 		     const struct cramd_device_setup *setup, struct cramd_history *history);
+
+/* The write of an online, for cramd_child_call_start(): @cdev is the struct cram_device. */
+int cramd_device_online_call(void *cdev);
+
+/*
+ * cramd_device_onlined - the online of @d ended with @rc (0 or -errno)
+ *
+ * Logs it; once online, writes user_migrate and reads the capacity.
+ * Returns @rc: below 0 the device is not to be managed.
+ */
+int cramd_device_onlined(struct cramd_device *d, int rc);
+
+/* Whether @d waits for its online (see cramd_device_new()). */
+bool cramd_device_onlining(const struct cramd_device *d);
 
 void cramd_device_free(struct cramd_device *d);
 

@@ -22,14 +22,20 @@
 
 #define ERR_MAX 256
 
-/* A control operation waiting for the loop: an online, an offline or a release. */
+/*
+ * An operation waiting for the loop: an online, an offline or a release
+ * that the control socket asked for, or the online of a device that
+ * discovery found (no @done).
+ */
 struct pending {
 	struct cramd_manager *m;
 	char name[CRAMD_DEVNAME_MAX];
 	bool online;
 	bool release;			/* offline, then give it back to device_dax */
 	unsigned long want_run;		/* online: the discovery that answers it */
-	struct cramd_offline *off;	/* offline: its child */
+	bool waiting;			/* online: for the child of another (@on) */
+	struct cramd_child_call *on;	/* online: its child */
+	struct cramd_child_call *off;	/* offline: its child */
 	struct cramd_discover_run *run;	/* release, or claiming a released device back */
 	cramd_manager_done_fn done;
 	void *userdata;
@@ -88,6 +94,8 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c);
 /* What a discovered candidate is known by, for [device NAME] matching. */
 struct cramd_device_ids cramd_manager_candidate_ids(const struct cramd_candidate *c);
 void cramd_manager_drop(struct cramd_manager *m, struct cramd_device *d, const char *why);
+/* Whether the online of @name runs in a child. */
+bool cramd_manager_onlining(struct cramd_manager *m, const char *name);
 void cramd_manager_set_held(struct cramd_manager *m, const char *name, bool held);
 bool cramd_manager_is_held(const struct cramd_manager *m, const char *name);
 /* Whether @d has a device or region named @name (a [global] devices entry). */

@@ -2,7 +2,7 @@
 /*
  * What the control socket asks of the manager: status, pause, and online
  * and offline, which complete later from the event loop (discovery and the
- * offline write run in children); see manager.h. The release after an
+ * online and offline writes run in children); see manager.h. The release after an
  * offline is manager-release.c's.
  */
 #include <errno.h>
@@ -29,7 +29,8 @@ static void unlink_pending(struct cramd_manager *m, struct pending *p)
 void cramd_manager_complete(struct pending *p, int rc, const char *err)
 {
 	unlink_pending(p->m, p);
-	p->done(p->userdata, rc, rc ? err : NULL);
+	if (p->done)
+		p->done(p->userdata, rc, rc ? err : NULL);
 	free(p);
 }
 
@@ -73,16 +74,23 @@ void cramd_manager_finish_online(struct cramd_manager *m, struct pending *p,
 	} else if (!c) {
 		snprintf(err, sizeof(err), "no cram device %s", p->name);
 		rc = -ENODEV;
+	} else if (cramd_manager_onlining(m, p->name)) {
+		p->waiting = true;	/* found by this discovery, its online under way */
+		return;
 	} else if (!cramd_manager_find(m, p->name)) {
 		cramd_manager_set_held(m, p->name, false);
 		rc = cramd_manager_add(m, c);
+		if (rc == 0 && cramd_manager_onlining(m, p->name)) {
+			p->waiting = true;
+			return;
+		}
 		if (rc == 0 && !cramd_manager_find(m, p->name)) {
 			snprintf(err, sizeof(err), "%s could not be onlined: see cramd's log",
 				 p->name);
 			rc = -EIO;
 		}
 		if (rc == 0)
-			cramd_device_pass(cramd_manager_find(m, p->name), m->paused);
+			cramd_manager_pass(m, cramd_manager_find(m, p->name));
 	}
 	if (rc == -ENOMEM)
 		snprintf(err, sizeof(err), "out of memory");
@@ -96,7 +104,9 @@ void cramd_manager_finish_pending(struct cramd_manager *m)
 		struct pending *p = m->pending;
 
 		if (p->off)
-			cramd_offline_finish(p->off);	/* calls cramd_manager_complete() */
+			cramd_child_call_finish(p->off);	/* calls cramd_manager_complete() */
+		else if (p->on)
+			cramd_child_call_finish(p->on);		/* the same */
 		else if (p->run)
 			cramd_discover_finish(p->run);	/* the same: a release is not cut short */
 		else
@@ -160,13 +170,17 @@ void cramd_manager_online(struct cramd_manager *m, const char *name,
 		return;
 	}
 	cramd_manager_set_held(m, name, false);
-	if (cramd_manager_find(m, name)) {
+	if (cramd_manager_find(m, name) && !cramd_manager_onlining(m, name)) {
 		done(userdata, 0, NULL);
 		return;
 	}
 	p = cramd_manager_pending_new(m, name, true, done, userdata);
 	if (!p) {
 		done(userdata, -ENOMEM, "out of memory");
+		return;
+	}
+	if (cramd_manager_onlining(m, name)) {
+		p->waiting = true;	/* answered when its online ends */
 		return;
 	}
 	if (cramd_manager_reclaim(p))

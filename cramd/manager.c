@@ -5,8 +5,8 @@
  * uevent monitor) are manager-events.c's, what the control socket asks
  * manager-requests.c's, each device's own pass device.c's, taking a
  * device offline offline.c's, the start-up checks startup.c's.
- * Nothing here blocks the event loop: discovery and offline run in child
- * processes that the loop watches.
+ * Nothing here blocks the event loop: discovery, online and offline run
+ * in child processes that the loop watches.
  */
 #include <errno.h>
 #include <signal.h>
@@ -62,13 +62,14 @@ void cramd_manager_get_counts(const struct cramd_manager *m, struct cramd_counts
  * None while @d's offline is under way: the driver holds the device for
  * the whole write, so a knob write would wait for it (up to
  * offline_timeout_ms) with the loop, and the node is being emptied anyway.
- * The offline's end brings the device's next pass.
+ * None before its online either. The end of either brings the device's
+ * next pass.
  */
 void cramd_manager_pass(struct cramd_manager *m, struct cramd_device *d)
 {
 	const struct pending *p = cramd_manager_pending_find(m, cramd_device_name(d));
 
-	if (p && p->off) {
+	if ((p && p->off) || cramd_device_onlining(d)) {
 		cramd_device_defer(d);
 		return;
 	}
@@ -122,6 +123,87 @@ struct cramd_device_ids cramd_manager_candidate_ids(const struct cramd_candidate
 	return ids;
 }
 
+/* Take @d out of the table and free it. */
+static void forget(struct cramd_manager *m, struct cramd_device *d)
+{
+	size_t i;
+
+	for (i = 0; i < m->n && m->devs[i] != d; i++)
+		;
+	if (i == m->n)
+		return;
+	cramd_device_free(d);
+	memmove(&m->devs[i], &m->devs[i + 1], (m->n - i - 1) * sizeof(*m->devs));
+	m->n--;
+}
+
+bool cramd_manager_onlining(struct cramd_manager *m, const char *name)
+{
+	const struct pending *p;
+
+	for (p = m->pending; p; p = p->next)
+		if (p->on && strcmp(p->name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The online of @name ended: the device is managed from now on, or
+ * forgotten; every control online waiting for it gets the answer.
+ */
+static void on_online(void *userdata, int rc)
+{
+	struct pending *p = userdata, *w, *next;
+	struct cramd_manager *m = p->m;
+	struct cramd_device *d = cramd_manager_find(m, p->name);
+	char err[ERR_MAX] = "";
+
+	p->on = NULL;
+	if (d && cramd_device_onlining(d) && cramd_device_onlined(d, rc) < 0) {
+		forget(m, d);
+		d = NULL;
+	} else if (!d && rc == 0) {
+		cramd_log(LOG_NOTICE, "%s: onlined, but no longer managed", p->name);
+	}
+	if (rc < 0)
+		snprintf(err, sizeof(err), "%s could not be onlined: %s (see cramd's log)",
+			 p->name, strerror(-rc));
+	else if (!d)
+		snprintf(err, sizeof(err), "%s: no longer managed (see cramd's log)", p->name);
+	if (rc == 0 && !d)
+		rc = -ENODEV;
+	for (w = m->pending; w; w = next) {
+		next = w->next;
+		if (w->waiting && strcmp(w->name, p->name) == 0)
+			cramd_manager_complete(w, rc, err);
+	}
+	cramd_manager_complete(p, rc, err);
+	if (d)
+		cramd_manager_pass(m, d);
+	cramd_manager_notify(m);
+	cramd_manager_reschedule(m);
+}
+
+/*
+ * The kernel's online takes as long as it takes to hand the memory to the
+ * page allocator: written in a child, so that the loop goes on.
+ */
+static void start_online(struct cramd_manager *m, struct cramd_device *d,
+			 struct cram_device *cdev)
+{
+	struct pending *p = cramd_manager_pending_new(m, cramd_device_name(d), true, NULL, NULL);
+	int rc;
+
+	if (!p) {
+		cramd_device_onlined(d, -ENOMEM);
+		forget(m, d);
+		return;
+	}
+	rc = cramd_child_call_start(m->ev, cramd_device_online_call, cdev, on_online, p, &p->on);
+	if (rc < 0)
+		on_online(p, rc);
+}
+
 /* Take @c under management; 0 also when it could not be (logged). */
 int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c)
 {
@@ -132,7 +214,8 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c)
 	struct cramd_device *d, **v;
 	int rc;
 
-	if (!cdev)
+	/* one whose online is still under way, though dropped meanwhile: after it */
+	if (!cdev || cramd_manager_onlining(m, c->devname))
 		return 0;
 	resolve_params(m, &ids, &p);
 	cramd_config_device_setup(&m->cfg, &ids, &setup);
@@ -146,22 +229,16 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c)
 	}
 	m->devs = v;
 	m->devs[m->n++] = d;
+	if (rc == 1)
+		start_online(m, d, cdev);
 	return 0;
 }
 
 void cramd_manager_drop(struct cramd_manager *m, struct cramd_device *d, const char *why)
 {
-	size_t i;
-
-	for (i = 0; i < m->n && m->devs[i] != d; i++)
-		;
-	if (i == m->n)
-		return;
 	cramd_device_event(d, LOG_NOTICE, "release", "%s: %s; no longer managed",
 			   cramd_device_name(d), why);
-	cramd_device_free(d);
-	memmove(&m->devs[i], &m->devs[i + 1], (m->n - i - 1) * sizeof(*m->devs));
-	m->n--;
+	forget(m, d);
 }
 
 bool cramd_manager_name_found(const struct cramd_discovery *d, const char *name)
@@ -258,7 +335,7 @@ static void on_discovery(int rc, struct cramd_discovery *d, void *userdata)
 		cramd_manager_claim_unmatched(m, d);
 	for (p = m->pending; p; p = next) {
 		next = p->next;
-		if (p->online && p->want_run <= m->runs_done)
+		if (p->online && !p->on && !p->waiting && p->want_run <= m->runs_done)
 			cramd_manager_finish_online(m, p, d, rc);
 	}
 	cramd_manager_notify(m);
@@ -291,10 +368,21 @@ void cramd_manager_discover(struct cramd_manager *m)
 
 /* ---- life cycle ------------------------------------------------------------------------------ */
 
+static bool onlines_under_way(const struct cramd_manager *m)
+{
+	const struct pending *p;
+
+	for (p = m->pending; p; p = p->next)
+		if (p->on)
+			return true;
+	return false;
+}
+
 /*
  * The first discovery, before cramd reports ready: the loop runs (signals
- * are taken) until it comes back, with the claims it starts and the
- * discoveries after them. Its failure is fatal.
+ * are taken) until it comes back, with the claims it starts, the
+ * discoveries after them and the onlines of what they found. Its failure
+ * is fatal.
  */
 static int first_discovery(struct cramd_manager *m)
 {
@@ -302,7 +390,8 @@ static int first_discovery(struct cramd_manager *m)
 	int code, rc = 0;
 
 	cramd_manager_discover(m);
-	while ((m->runs_done < until || m->claim || m->disc) && rc >= 0 &&
+	while ((m->runs_done < until || m->claim || m->disc || onlines_under_way(m)) &&
+	       rc >= 0 &&
 	       sd_event_get_exit_code(m->ev, &code) == -ENODATA)
 		rc = sd_event_run(m->ev, UINT64_MAX);
 	return rc < 0 ? rc : m->runs_done < until ? 0 : m->last_run_rc;

@@ -11,17 +11,9 @@
 #include <unistd.h>
 
 #include "bounded.h"
-#include "instance-lock.h"
 #include "log.h"
 #include "offline.h"
 #include "record.h"
-
-struct cramd_offline {
-	pid_t pid;
-	sd_event_source *child;
-	cramd_offline_fn done;
-	void *userdata;
-};
 
 static int write_offline(void *dev)
 {
@@ -59,77 +51,24 @@ const char *cramd_offline_failure(int rc, unsigned int timeout_ms, char *buf, si
 
 /* ---- in a child, beside the loop ------------------------------------------------------ */
 
-/* The child's exit status: the errno of the write (0..255), or ENOTRECOVERABLE. */
-static int status_rc(int code, int status)
-{
-	if (code == CLD_EXITED)
-		return -status;
-	return -ENOTRECOVERABLE;	/* killed: the outcome is unknown */
-}
+struct offline_call {
+	struct cram_device *dev;
+	unsigned int timeout_ms;
+};
 
-static void finish(struct cramd_offline *o, int rc)
+static int offline_call(void *arg)
 {
-	o->child = sd_event_source_disable_unref(o->child);
-	o->done(o->userdata, rc);
-	free(o);
-}
+	const struct offline_call *o = arg;
 
-static int on_child_exit(sd_event_source *s, const siginfo_t *si, void *userdata)
-{
-	finish(userdata, status_rc(si->si_code, si->si_status));
-	return 0;
+	return cramd_offline_bounded(o->dev, o->timeout_ms);
 }
 
 int cramd_offline_start(sd_event *ev, struct cram_device *dev, unsigned int timeout_ms,
-			cramd_offline_fn done, void *userdata, struct cramd_offline **out)
+			cramd_child_call_fn done, void *userdata, struct cramd_child_call **out)
 {
-	struct cramd_offline *o = calloc(1, sizeof(*o));
-	int rc;
+	struct offline_call o = { dev, timeout_ms };	/* the child has its copy */
 
-	*out = NULL;
-	if (!o)
-		return -ENOMEM;
-	o->done = done;
-	o->userdata = userdata;
-	fflush(stderr);
-	o->pid = fork();
-	if (o->pid < 0) {
-		rc = -errno;
-		free(o);
-		return rc;
-	}
-	if (o->pid == 0) {
-		/* the child: one bounded write, its errno as the exit status */
-		free(o);
-		cramd_instance_lock_drop_in_child();
-		rc = cramd_offline_bounded(dev, timeout_ms);
-		_exit(rc < 0 && -rc < 256 ? -rc : rc < 0 ? EIO : 0);
-	}
-	rc = sd_event_add_child(ev, &o->child, o->pid, WEXITED, on_child_exit, o);
-	if (rc < 0) {
-		/* cannot watch it: wait here, the write is bounded anyway */
-		cramd_offline_finish(o);
-		return 0;
-	}
-	*out = o;
-	return 0;
-}
-
-void cramd_offline_finish(struct cramd_offline *o)
-{
-	int status = 0;
-	pid_t r;
-
-	o->child = sd_event_source_disable_unref(o->child);
-	do
-		r = waitpid(o->pid, &status, 0);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		finish(o, -errno);
-	else if (WIFEXITED(status))
-		finish(o, status_rc(CLD_EXITED, WEXITSTATUS(status)));
-	else
-		finish(o, status_rc(CLD_KILLED, 0));
+	return cramd_child_call_start(ev, offline_call, &o, done, userdata, out);
 }
 
 /* ---- on stop, with retries -------------------------------------------------------------- */

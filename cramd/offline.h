@@ -16,27 +16,16 @@
 
 #include <cram/cram.h>
 
-struct cramd_offline;
-
-/* The end of an offline: 0, -ETIMEDOUT (the bound ended it), or the write's -errno. */
-typedef void (*cramd_offline_fn)(void *userdata, int rc);
+#include "child-call.h"
 
 /**
  * cramd_offline_start - offline @dev in a child watched by @ev
  *
- * @done is called once from the loop when the child ends (or by
- * cramd_offline_finish()), after which the offline is gone. SIGCHLD must be
- * blocked. Returns 0, or -errno when no child could be started (then
- * @done is not called).
+ * A bounded write (cramd_offline_bounded()) run by cramd_child_call_start():
+ * @done gets its result, 0, -ETIMEDOUT or the write's -errno.
  */
 int cramd_offline_start(sd_event *ev, struct cram_device *dev, unsigned int timeout_ms,
-			cramd_offline_fn done, void *userdata, struct cramd_offline **out);
-
-/*
- * cramd_offline_finish - wait for the child (it ends within its bound)
- * and call @done: for a loop that is ending.
- */
-void cramd_offline_finish(struct cramd_offline *o);
+			cramd_child_call_fn done, void *userdata, struct cramd_child_call **out);
 
 /**
  * cramd_offline_bounded - offline @dev here, within @timeout_ms

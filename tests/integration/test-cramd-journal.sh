@@ -45,7 +45,7 @@ if [ "${1:-}" = --ns ]; then
 	cram_assert_grep '^CODE_FILE=cramd/device.c$' "$out"
 	cram_assert_grep '^CODE_FILE=cramd/main.c$' "$out"
 	cram_assert_grep '^CODE_LINE=[1-9][0-9]*$' "$out"
-	cram_assert_grep '^CODE_FUNC=bring_online$' "$out"
+	cram_assert_grep '^CODE_FUNC=cramd_device_onlined$' "$out"
 	grep -q '^CODE_FILE=cramd/log.c$' "$out" && cram_fail "a second CODE_FILE, log.c's own"
 	cram_assert_grep '^MESSAGE=received SIGTERM, exiting$' "$out"
 	grep -q 'onlined' "$CRAM_TESTBED/stderr" && cram_fail "journal messages went to stderr too"
