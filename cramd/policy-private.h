@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * What the adaptive policy's parts share inside the policy engine
- * (policy.c) and its wakeup schedule (policy-schedule.c): the plan of one
- * step, the flap window and the estimate's margin. Not for other users of
+ * What the policy engine's parts share: the step and the static policy
+ * (policy.c), the adaptive policy (policy-adaptive.c) and its wakeup
+ * schedule (policy-schedule.c): the plan of one step, the flap window,
+ * the estimate's margin and small helpers. Not for other users of
  * policy.h.
  */
 #ifndef CRAMD_POLICY_PRIVATE_H
@@ -44,6 +45,26 @@ struct plan {
  * room that collects meanwhile.
  */
 #define FLAP_WINDOW_S 100.0
+#define DEFAULT_PAGE 4096ULL
+
+static inline uint64_t permille_of(uint64_t capacity, unsigned int permille)
+{
+	return capacity / 1000 * permille + capacity % 1000 * permille / 1000;
+}
+
+static inline void set_cause(struct cramd_actions *out, enum cramd_cause cause,
+			     double a, double b, double c)
+{
+	out->cause = cause;
+	out->num[0] = a;
+	out->num[1] = b;
+	out->num[2] = c;
+}
+
+static inline uint64_t page_size(const struct cramd_telemetry *t)
+{
+	return t->page_size ? t->page_size : DEFAULT_PAGE;
+}
 
 static inline double sigmas(const struct cramd_adaptive *a)
 {
@@ -55,6 +76,12 @@ static inline double sigmas(const struct cramd_adaptive *a)
  * out->sleep_ns, out->arm_high and out->arm_low from the plan and the
  * knobs the step chose.
  */
+/* policy-adaptive.c: the adaptive policy's decision on fresh telemetry @t. */
+void cramd_policy_decide_adaptive(const struct cramd_policy_params *prm,
+				  struct cramd_policy_state *st,
+				  const struct cramd_telemetry *t, uint64_t now,
+				  struct cramd_actions *out);
+
 void cramd_policy_schedule(const struct cramd_policy_params *prm,
 			   const struct cramd_policy_state *st,
 			   const struct cramd_telemetry *t, const struct plan *p,
