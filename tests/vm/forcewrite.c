@@ -24,8 +24,9 @@
  *       W pages hold FORCE_WORD(i) then the rest of their pattern, I hold
  *       their pattern untouched, B hold anything else.
  *   forcewrite nodes PID ADDR FIRST COUNT
- *       Prints "nodes n0=A n1=B ... absent=X": where the pages are
- *       (move_pages(2) without target nodes, which moves nothing).
+ *       Prints "nodes nN=K ... absent=X": how many pages are on each node
+ *       that has some (move_pages(2) without target nodes, which moves
+ *       nothing) and how many are not present.
  *
  * libc only.
  */
@@ -235,7 +236,8 @@ static int nodes(pid_t pid, uintptr_t addr, unsigned long first,
 	}
 	printf("nodes");
 	for (nid = 0; nid < MAX_NODES; nid++)
-		printf(" n%d=%lu", nid, n[nid]);
+		if (n[nid])
+			printf(" n%d=%lu", nid, n[nid]);
 	printf(" absent=%lu\n", absent);
 	return 0;
 }
