@@ -103,6 +103,12 @@ gcc -std=gnu11 -O2 -Wall -Wextra -o "$root/placetest.tmp" "$here/placetest.c" ||
 copy_bin "$root/placetest.tmp" vmtests
 mv "$root/vmtests/placetest.tmp" "$root/vmtests/placetest"
 rm -f "$root/placetest.tmp"
+# forced writes into another process's pages, for part-fence-force.sh (libc only)
+gcc -std=gnu11 -O2 -Wall -Wextra -o "$root/forcewrite.tmp" "$here/forcewrite.c" ||
+	die "cannot build forcewrite"
+copy_bin "$root/forcewrite.tmp" vmtests
+mv "$root/vmtests/forcewrite.tmp" "$root/vmtests/forcewrite"
+rm -f "$root/forcewrite.tmp"
 # reads the device's memory through device_dax, for part-scrub.sh
 gcc -std=gnu11 -O2 -Wall -Wextra -o "$root/scrubscan.tmp" "$here/scrubscan.c" ||
 	die "cannot build scrubscan"

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * forcewrite: forced writes (FOLL_FORCE) into another process's read-only
+ * anonymous pages, for part-fence-force.sh.
+ *
+ *   forcewrite target MB rw|ro|thp SEED
+ *       Maps MB MiB of private anonymous memory (2 MiB aligned; "thp" asks
+ *       for transparent huge pages, the others forbid them), fills page i
+ *       with the "random" pattern of SEED + i (hog-pattern.h), prints
+ *         ready pages=N addr=0xADDR
+ *       and waits for signals, each answered by one line:
+ *         SIGUSR1  mprotect(PROT_READ), unless "rw": "ro#K"
+ *         SIGHUP   forks a child that shares the pages and only sleeps
+ *                  (it dies with its parent): "fork#K child=PID"
+ *   forcewrite mem|poke PID ADDR FIRST COUNT
+ *       Writes the 64-bit word FORCE_WORD(i) at the start of each page i in
+ *       [FIRST, FIRST + COUNT) of the mapping at ADDR in PID: "mem" with a
+ *       pwrite() to /proc/PID/mem, "poke" with ptrace(PTRACE_POKEDATA)
+ *       after attaching. Prints "mem|poke pages=COUNT ok=K" (K writes that
+ *       reported success).
+ *   forcewrite check PID ADDR FIRST COUNT SEED
+ *       Reads the pages through /proc/PID/mem (what PID sees) and prints
+ *         check pages=COUNT written=W intact=I bad=B
+ *       W pages hold FORCE_WORD(i) then the rest of their pattern, I hold
+ *       their pattern untouched, B hold anything else.
+ *   forcewrite nodes PID ADDR FIRST COUNT
+ *       Prints "nodes nN=K ... absent=X": how many pages are on each node
+ *       that has some (move_pages(2) without target nodes, which moves
+ *       nothing) and how many are not present.
+ *
+ * libc only.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hog-pattern.h"
+
+#define HUGE_SIZE (2ul << 20)
+#define MAX_NODES 16
+#define FORCE_WORD(i) (0x464f524345000000ull + (uint64_t)(i))	/* "FORCE" */
+
+static int parse_ulong(const char *s, int base, unsigned long *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtoul(s, &end, base);
+	return !*s || *end || errno ? -1 : 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: forcewrite target MB rw|ro|thp SEED\n"
+		"       forcewrite mem|poke|nodes PID ADDR FIRST COUNT\n"
+		"       forcewrite check PID ADDR FIRST COUNT SEED\n");
+	return 2;
+}
+
+static int target(unsigned long mb, const char *mode, unsigned long seed)
+{
+	long psize = sysconf(_SC_PAGESIZE);
+	unsigned long pages = (mb << 20) / psize, i, nro = 0, nfork = 0;
+	int thp = !strcmp(mode, "thp"), ro = strcmp(mode, "rw") != 0;
+	unsigned char *mem;
+	sigset_t sigs;
+	pid_t child;
+	int sig;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &sigs, NULL))
+		return 1;
+	mem = mmap(NULL, (mb << 20) + HUGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		perror("forcewrite: mmap");
+		return 1;
+	}
+	mem = (unsigned char *)(((uintptr_t)mem + HUGE_SIZE - 1) &
+				~(uintptr_t)(HUGE_SIZE - 1));
+	madvise(mem, mb << 20, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	for (i = 0; i < pages; i++)
+		hog_fill(mem + i * psize, psize, seed + i);
+	printf("ready pages=%lu addr=%p\n", pages, (void *)mem);
+	fflush(stdout);
+	for (;;) {
+		if (sigwait(&sigs, &sig))
+			continue;
+		if (sig == SIGUSR1) {
+			if (ro && mprotect(mem, mb << 20, PROT_READ))
+				perror("forcewrite: mprotect");
+			printf("ro#%lu\n", ++nro);
+		} else if (sig == SIGHUP) {
+			child = fork();
+			if (child == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				for (;;)
+					pause();
+			}
+			if (child < 0)
+				perror("forcewrite: fork");
+			else
+				printf("fork#%lu child=%ld\n", ++nfork, (long)child);
+		}
+		fflush(stdout);
+	}
+}
+
+static int open_mem(pid_t pid, int flags)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/mem", (long)pid);
+	fd = open(path, flags);
+	if (fd < 0)
+		perror(path);
+	return fd;
+}
+
+static int write_mem(pid_t pid, uintptr_t addr, unsigned long first,
+		     unsigned long count, long psize)
+{
+	unsigned long i, ok = 0;
+	int fd = open_mem(pid, O_RDWR);
+
+	if (fd < 0)
+		return 1;
+	for (i = first; i < first + count; i++) {
+		uint64_t w = FORCE_WORD(i);
+
+		if (pwrite(fd, &w, 8, (off_t)(addr + i * psize)) == 8)
+			ok++;
+		else
+			perror("forcewrite: pwrite");
+	}
+	close(fd);
+	printf("mem pages=%lu ok=%lu\n", count, ok);
+	return ok == count ? 0 : 1;
+}
+
+static int write_poke(pid_t pid, uintptr_t addr, unsigned long first,
+		      unsigned long count, long psize)
+{
+	unsigned long i, ok = 0;
+	int status;
+
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL)) {
+		perror("forcewrite: PTRACE_ATTACH");
+		return 1;
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) {
+		perror("forcewrite: waitpid");
+		return 1;
+	}
+	for (i = first; i < first + count; i++) {
+		if (!ptrace(PTRACE_POKEDATA, pid, (void *)(addr + i * psize),
+			    (void *)(uintptr_t)FORCE_WORD(i)))
+			ok++;
+		else
+			perror("forcewrite: PTRACE_POKEDATA");
+	}
+	if (ptrace(PTRACE_DETACH, pid, NULL, NULL))
+		perror("forcewrite: PTRACE_DETACH");
+	printf("poke pages=%lu ok=%lu\n", count, ok);
+	return ok == count ? 0 : 1;
+}
+
+static int check(pid_t pid, uintptr_t addr, unsigned long first,
+		 unsigned long count, unsigned long seed, long psize)
+{
+	unsigned char *page = malloc(psize), *ref = malloc(psize);
+	unsigned long i, written = 0, intact = 0, bad = 0;
+	int fd = open_mem(pid, O_RDONLY);
+	uint64_t w;
+
+	if (fd < 0 || !page || !ref)
+		return 1;
+	for (i = first; i < first + count; i++) {
+		if (pread(fd, page, psize, (off_t)(addr + i * psize)) != psize) {
+			bad++;
+			continue;
+		}
+		hog_fill(ref, psize, seed + i);
+		if (!memcmp(page, ref, psize)) {
+			intact++;
+			continue;
+		}
+		w = FORCE_WORD(i);
+		memcpy(ref, &w, 8);
+		if (!memcmp(page, ref, psize))
+			written++;
+		else
+			bad++;
+	}
+	close(fd);
+	printf("check pages=%lu written=%lu intact=%lu bad=%lu\n", count,
+	       written, intact, bad);
+	return 0;
+}
+
+static int nodes(pid_t pid, uintptr_t addr, unsigned long first,
+		 unsigned long count, long psize)
+{
+	unsigned long n[MAX_NODES] = { 0 }, absent = 0, i;
+	void **pages = calloc(count, sizeof(*pages));
+	int *status = calloc(count, sizeof(*status));
+	int nid;
+
+	if (!pages || !status)
+		return 1;
+	for (i = 0; i < count; i++)
+		pages[i] = (void *)(addr + (first + i) * psize);
+	if (syscall(SYS_move_pages, pid, count, pages, NULL, status, 0)) {
+		perror("forcewrite: move_pages");
+		return 1;
+	}
+	for (i = 0; i < count; i++) {
+		if (status[i] >= 0 && status[i] < MAX_NODES)
+			n[status[i]]++;
+		else
+			absent++;
+	}
+	printf("nodes");
+	for (nid = 0; nid < MAX_NODES; nid++)
+		if (n[nid])
+			printf(" n%d=%lu", nid, n[nid]);
+	printf(" absent=%lu\n", absent);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long psize = sysconf(_SC_PAGESIZE);
+	unsigned long pid, addr, first, count, seed = 0, mb;
+
+	if (argc == 5 && !strcmp(argv[1], "target")) {
+		if (parse_ulong(argv[2], 10, &mb) || !mb || mb > 4096 ||
+		    (strcmp(argv[3], "rw") && strcmp(argv[3], "ro") &&
+		     strcmp(argv[3], "thp")) ||
+		    parse_ulong(argv[4], 10, &seed))
+			return usage();
+		return target(mb, argv[3], seed);
+	}
+	if (argc < 6 || parse_ulong(argv[2], 10, &pid) ||
+	    parse_ulong(argv[3], 16, &addr) || parse_ulong(argv[4], 10, &first) ||
+	    parse_ulong(argv[5], 10, &count) || !count)
+		return usage();
+	if (argc == 7 && !strcmp(argv[1], "check") && !parse_ulong(argv[6], 10, &seed))
+		return check(pid, addr, first, count, seed, psize);
+	if (argc != 6)
+		return usage();
+	if (!strcmp(argv[1], "mem"))
+		return write_mem(pid, addr, first, count, psize);
+	if (!strcmp(argv[1], "poke"))
+		return write_poke(pid, addr, first, count, psize);
+	if (!strcmp(argv[1], "nodes"))
+		return nodes(pid, addr, first, count, psize);
+	return usage();
+}
