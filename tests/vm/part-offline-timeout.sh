@@ -13,6 +13,8 @@
 TO_MS=${TO_MS:-1500}		# offline_timeout_ms of the guest's cramd
 TO_RETRIES=${TO_RETRIES:-2}	# offline_retries
 TO_SLACK_MS=${TO_SLACK_MS:-1000}	# per write: the kernel's rollback under TCG
+TO_OWN_MS=${TO_OWN_MS:-500}	# cramd's own part of a request: child, reply
+TO_ROLLBACK_MS=5000		# the rollback the control protocol allows for
 
 to_ms() { # T0 T1 (uptime seconds) -> milliseconds between them
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 + 0.5 }'
@@ -84,10 +86,18 @@ test_offline_timeout() {
 	on1=$(pages_on $h $n) node1=$(to_node $n)
 	awk -v a="$t0" -v b="$t1" '$1 >= a - 0.5 && $1 <= b + 1' /tmp/cramd-to.log.t |
 		sed "s/^/VMINFO cramd-timeout request $t0..$t1: /"
-	check cramd-offline-timeout "rc=$orc elapsed=${el}ms (bound ${TO_MS}ms) reply='$out' state=$st node$n: $node0 -> $node1 hog_pages_on_node$n ${on0}->${on1}" \
+	# the write as cramd's child saw it: its length, and how many of the
+	# bound's signals came (1: the first ended it; the rest of its length
+	# is the kernel's rollback, which the protocol allows 5 s for)
+	wt=$(sed -n "s/.*$dax: offline write: .* after \([0-9]*\) ms, \([0-9]*\) tick.*/\1 \2/p" \
+		/tmp/cramd-to.log | tail -n 1)
+	wms=${wt% *} ticks=${wt#* }
+	wms=${wms:-0} ticks=${ticks:-0}
+	check cramd-offline-timeout "rc=$orc elapsed=${el}ms (bound ${TO_MS}ms) write=${wms}ms ticks=$ticks rollback=$((wms - TO_MS))ms cramd_own=$((el - wms))ms reply='$out' state=$st node$n: $node0 -> $node1 hog_pages_on_node$n ${on0}->${on1}" \
 		eval '[ $orc = 1 ] &&
 		echo "$out" | grep -q "$dax: offline timed out after $TO_MS ms (a page could not be moved); left online and managed" &&
-		[ "$el" -ge "$TO_MS" ] && [ "$el" -le $((TO_MS + TO_SLACK_MS)) ] &&
+		[ "$ticks" = 1 ] && [ "$wms" -ge "$TO_MS" ] &&
+		[ "$wms" -le $((TO_MS + TO_ROLLBACK_MS)) ] && [ $((el - wms)) -le "$TO_OWN_MS" ] &&
 		[ "$st" = online ] && [ "$node1" = "$node0" ] && [ "$on1" = "$on0" ]'
 
 	# cramd still answers, and still manages the device
