@@ -27,6 +27,14 @@
  *   placetest off NODE DST MB          fault MB bound to NODE, then move the
  *                                      first half to DST with move_pages()
  *                                      and the rest with migrate_pages()
+ *   placetest movefill NODE LOW_KB     fill NODE with a policy's faults to
+ *                                      LOW_KB + 12 MiB free, then move_pages()
+ *                                      a 32 MiB DRAM range onto it 16 pages
+ *                                      at a time until a page is refused:
+ *                                      the node's least MemFree after a
+ *                                      move, the pages moved while it was
+ *                                      below LOW_KB, and the status and
+ *                                      MemFree of the first refusal
  *   placetest thpmove NODE MB [interleave]
  *                                      move_pages() of MB onto NODE, 2 MiB
  *                                      aligned and THP left on (the system
@@ -402,6 +410,74 @@ static void print_other_statuses(void **pages, const int *status, unsigned long 
 	}
 }
 
+/*
+ * move_pages(2) onto the placement node NODE until it refuses a page. The
+ * node is filled first with a placement policy's order-0 faults (the
+ * faster way) to 12 MiB above LOW_KB, the sum of its zones' low
+ * watermarks; then the moves take it down from there: past the low
+ * watermark, into the allocator's slow path, if nothing stops them there.
+ */
+static int cmd_movefill(int node, long low_kb)
+{
+	unsigned long n = 32UL * 1024 * 1024 / pagesz, chunk = 16, i, j;
+	unsigned long fill = 0, moved = 0, below = 0, touched = 0, ok;
+	long free_kb = node_free_kb(node), min_kb = -1, fail_kb = -1, kb, prev;
+	int nodes[16], status[16], fail = 0;
+	void *pages[16];
+	char *f = NULL, *p;
+
+	if (free_kb < 0)
+		return die("node meminfo");
+	if (free_kb > low_kb + 12 * 1024)
+		fill = (unsigned long)(free_kb - low_kb - 12 * 1024) * 1024 / pagesz;
+	if (order0_only())
+		return 1;
+	if (fill) {
+		f = mmap(NULL, fill * pagesz, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (f == MAP_FAILED)
+			return die("mmap");
+		if (bind_range(f, fill * pagesz, node))
+			return die("mbind");
+		for (; touched < fill; touched++)
+			f[touched * pagesz] = 1;
+	}
+	p = make_range(n, "anon");
+	if (!p)
+		return die("make_range");
+	prev = node_free_kb(node);
+	printf("low_kB=%ld free_before_kB=%ld filled_pages=%lu free_filled_kB=%ld\n",
+	       low_kb, free_kb, touched, prev);
+	for (i = 0; i < n && !fail; i += chunk) {
+		for (j = 0; j < chunk; j++) {
+			pages[j] = p + (i + j) * pagesz;
+			nodes[j] = node;
+			status[j] = 12345;
+		}
+		if (move_pages(chunk, pages, nodes, status) < 0)
+			fail = -errno;
+		kb = node_free_kb(node);
+		for (ok = 0, j = 0; j < chunk; j++) {
+			if (status[j] == node)
+				ok++;
+			else if (!fail)
+				fail = status[j] < 0 ? status[j] : -EINVAL;
+		}
+		moved += ok;
+		/* pages that arrived when the node was below its low watermark */
+		if (prev < low_kb)
+			below += ok;
+		prev = kb;
+		if (fail)
+			fail_kb = kb;
+		else if (min_kb < 0 || kb < min_kb)
+			min_kb = kb;
+	}
+	printf("pages=%lu moved=%lu moved_below_low=%lu free_min_kB=%ld first_fail=%s free_at_fail_kB=%ld\n",
+	       n, moved, below, min_kb, fail ? ename(-fail) : "none", fail_kb);
+	return 0;
+}
+
 static int cmd_move(int node, unsigned long mb, const char *kind, const char *uid)
 {
 	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i;
@@ -617,6 +693,8 @@ int main(int argc, char **argv)
 				  argc > 5 ? argv[5] : NULL);
 	if (argc >= 5 && !strcmp(argv[1], "off"))
 		return cmd_off(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10));
+	if (argc >= 4 && !strcmp(argv[1], "movefill"))
+		return cmd_movefill(atoi(argv[2]), strtol(argv[3], NULL, 10));
 	if (argc >= 4 && !strcmp(argv[1], "thpmove"))
 		return cmd_thpmove(atoi(argv[2]), strtoul(argv[3], NULL, 10),
 				   argc > 4 && !strcmp(argv[4], "interleave"));
