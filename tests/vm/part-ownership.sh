@@ -78,8 +78,10 @@ test_own_foreign() {
 	bad=$(own_write offline "$@")
 	got=$(wr $DAXBUS/drivers/kmem/unbind "$db")
 	wr $DAXBUS/drivers/kmem/remove_id "$db" >/dev/null
-	echo "VMINFO own foreign undo: offline=[$bad] kmem unbind=$got has_memory=[$(rd $NODES/has_memory)] node${na}_MemTotal=$(node_kb $na MemTotal)"
 	[ "$(rd $A/state)" = offline ] || wr $A/state offline >/dev/null
+	s2=$(sys_kb)
+	check own:foreign-undo-memtotal "$db offline=[$bad] kmem unbind=$got, $da offline: has_memory=[$(rd $NODES/has_memory)] node${na}_MemTotal=$(node_kb $na MemTotal)kB MemTotal ${s0}->${s2}kB" \
+		[ "$s2" = "$s0" ]
 }
 
 # 1b. the same with auto_online_blocks=online: kmem's add onlines at once
@@ -96,11 +98,12 @@ test_own_foreign_auto() {
 		echo "$ablk" | grep -qx "$b" || bblk="$bblk $b"
 	done
 	set -- $bblk
+	nbb=$#
 	non=$(own_count online "$@")
 	mem=$(rd $NODES/has_memory) priv=$(rd $NODES/has_private_memory)
 	k1=$(node_kb $na MemTotal) s1=$(sys_kb)
-	check own:foreign-auto-online "auto_online_blocks=online: kmem new_id $db=$got_k blocks=$# online=$non zones=[$(own_zones "$@")] has_memory=[$mem] has_private_memory=[$priv] node${na}_MemTotal ${k0}->${k1}kB MemTotal ${s0}->${s1}kB" \
-		eval '[ "$got_k" = OK ] && [ $# -gt 0 ] && [ "$non" = 0 ] && ! in_list "$mem" "$na" &&
+	check own:foreign-auto-online "auto_online_blocks=online: kmem new_id $db=$got_k blocks=$nbb online=$non zones=[$(own_zones "$@")] has_memory=[$mem] has_private_memory=[$priv] node${na}_MemTotal ${k0}->${k1}kB MemTotal ${s0}->${s1}kB" \
+		eval '[ "$got_k" = OK ] && [ "$nbb" -gt 0 ] && [ "$non" = 0 ] && ! in_list "$mem" "$na" &&
 		[ "$k1" = "$k0" ] && [ "$s1" = "$s0" ]'
 	own_write offline "$@" >/dev/null
 	wr $DAXBUS/drivers/kmem/unbind "$db" >/dev/null
@@ -143,19 +146,19 @@ test_own_perblock() {
 # 3. auto_online_blocks set before cram adds its memory
 test_own_auto() {
 	auto0=$(rd $AUTO)
-	for p in online_kernel online; do
+	for p in online_kernel online online_movable; do
 		expect_wr ok:own-auto-$p $AUTO $p OK
 		s0=$(sys_kb)
 		got=$(wr $C/state online)
 		set -- $(own_blocks $tnode)
-		nm=0
+		nblk=$# nm=0
 		for b; do [ "$(own_zones $b)" = "$b=online/Movable " ] && nm=$((nm + 1)); done
 		mem=$(rd $NODES/has_memory) priv=$(rd $NODES/has_private_memory)
 		kb=$(node_kb $tnode MemTotal) tp=$(rd $C/total_pages) s1=$(sys_kb)
 		wr $AUTO "$auto0" >/dev/null
-		check own:auto-$p "auto_online_blocks=$p: $dax online=$got state=$(rd $C/state) blocks=$# movable=$nm zones=[$(own_zones "$@" | cut -c1-200)] has_memory=[$mem] has_private_memory=[$priv] node${tnode}_MemTotal=${kb}kB total_pages=$tp MemTotal ${s0}->${s1}kB" \
-			eval '[ "$got" = OK ] && [ "$(rd $C/state)" = online ] && [ $# -gt 0 ] &&
-			[ "$nm" = $# ] && ! in_list "$mem" "$tnode" && in_list "$priv" "$tnode" &&
+		check own:auto-$p "auto_online_blocks=$p: $dax online=$got state=$(rd $C/state) blocks=$nblk movable=$nm zones=[$(own_zones "$@" | cut -c1-200)] has_memory=[$mem] has_private_memory=[$priv] node${tnode}_MemTotal=${kb}kB total_pages=$tp MemTotal ${s0}->${s1}kB" \
+			eval '[ "$got" = OK ] && [ "$(rd $C/state)" = online ] && [ "$nblk" -gt 0 ] &&
+			[ "$nm" = "$nblk" ] && ! in_list "$mem" "$tnode" && in_list "$priv" "$tnode" &&
 			[ "${kb:-0}" = $((tp * PAGE / 1024)) ] && [ "$s1" = "$s0" ]'
 		[ "$(rd $C/state)" = offline ] || expect_wr ok:own-auto-$p-offline $C/state offline OK
 		left=$(own_blocks $tnode | wc -l)
