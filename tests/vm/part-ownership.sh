@@ -122,6 +122,11 @@ test_own_perblock() {
 	check own:perblock-offline "$da online, $n blocks: write $b offline=$got $b=$(rd $MEMSYS/$b/state) cram/state=$(rd $A/state) has_private_memory=[$priv] node${na}_MemTotal ${k0}->${k1}kB" \
 		eval '[ "$got" != OK ] && [ "$(rd $MEMSYS/$b/state)" = online ] && [ "$k1" = "$k0" ] &&
 		in_list "$priv" "$na"'
+	# the device core's online file of the block: the same path
+	got=$(wr $MEMSYS/$b/online 0)
+	k1=$(node_kb $na MemTotal)
+	check own:perblock-online-file "write $b/online 0=$got online=$(rd $MEMSYS/$b/online) state=$(rd $MEMSYS/$b/state) cram/state=$(rd $A/state) node${na}_MemTotal ${k0}->${k1}kB" \
+		eval '[ "$got" != OK ] && [ "$(rd $MEMSYS/$b/state)" = online ] && [ "$k1" = "$k0" ]'
 	for t in online_kernel online online_movable; do
 		# a block that went offline above, or still online
 		s=$(rd $MEMSYS/$b/state)
