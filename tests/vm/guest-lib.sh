@@ -32,6 +32,7 @@ errname() {
 	*"Interrupted"*) echo EINTR ;;
 	*"memory"*) echo ENOMEM ;;
 	*"No data available"*) echo ENODATA ;;
+	*"not permitted"*) echo EPERM ;;
 	*) echo "OTHER($1)" ;;
 	esac
 }

@@ -443,6 +443,40 @@ test_rebind() {
 		eval '! in_list "$priv" "$tnode" && [ "${kb:-0}" = 0 ]'
 }
 
+# The second CXL device (run.sh: its own host bridge and window, so Linux
+# gives its region a NUMA node of its own), its region split into two
+# devdax namespaces that share that node: sets da, db (bound to device_dax)
+# and their node na. Parts that use it call it; it sets up once.
+second_setup() {
+	[ -n "${da:-}" ] && [ -n "${db:-}" ] && return 0
+	mem2=$(cxl_mem_under pci0000:de)
+	before=$(ls $DAXBUS/devices)
+	{
+		cxl create-region -m -d decoder0.1 -w 1 -t pmem $mem2
+		# the nd region of the new CXL region: the one with free space
+		nr=$(cxl list -R 2>/dev/null | grep -c '"region"')
+		ndr=
+		for r in /sys/bus/nd/devices/region*; do
+			[ "$(rd $r/available_size)" -gt 0 ] 2>/dev/null && ndr=${r##*/}
+		done
+		ndctl create-namespace -m devdax -r $ndr -s 256M
+		ndctl create-namespace -m devdax -r $ndr -s 256M
+	} >/tmp/second.log 2>&1
+	new=
+	for d in $(ls $DAXBUS/devices); do
+		echo "$before" | grep -qx "$d" || new="$new $d"
+	done
+	set -- $new
+	da=${1:-} db=${2:-}
+	na=$(rd $DAXBUS/devices/$da/target_node) nb=$(rd $DAXBUS/devices/$db/target_node)
+	check second:setup "memdev=$mem2 nd_region=$ndr cxl_regions=$nr new_dax=[${new# }] nodes=$na,$nb first=$dax node=$tnode size=$(rd $DAXBUS/devices/$da/size),$(rd $DAXBUS/devices/$db/size)" \
+		eval '[ -n "$da" ] && [ -n "$db" ] && [ "$na" = "$nb" ]'
+	[ -n "$da" ] && [ -n "$db" ] || {
+		echo "VMINFO second setup log: $(tr '\n' ' ' </tmp/second.log | cut -c1-400)"
+		return 1
+	}
+}
+
 if setup; then
 	test_bind
 	# run.sh --only PARTS: only the named part-*.sh, in that order

@@ -9,35 +9,6 @@
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so, and
 # the second device's dax devices unbound.
 
-second_setup() {
-	mem2=$(cxl_mem_under pci0000:de)
-	before=$(ls $DAXBUS/devices)
-	{
-		cxl create-region -m -d decoder0.1 -w 1 -t pmem $mem2
-		# the nd region of the new CXL region: the one with free space
-		nr=$(cxl list -R 2>/dev/null | grep -c '"region"')
-		ndr=
-		for r in /sys/bus/nd/devices/region*; do
-			[ "$(rd $r/available_size)" -gt 0 ] 2>/dev/null && ndr=${r##*/}
-		done
-		ndctl create-namespace -m devdax -r $ndr -s 256M
-		ndctl create-namespace -m devdax -r $ndr -s 256M
-	} >/tmp/second.log 2>&1
-	new=
-	for d in $(ls $DAXBUS/devices); do
-		echo "$before" | grep -qx "$d" || new="$new $d"
-	done
-	set -- $new
-	da=${1:-} db=${2:-}
-	na=$(rd $DAXBUS/devices/$da/target_node) nb=$(rd $DAXBUS/devices/$db/target_node)
-	check second:setup "memdev=$mem2 nd_region=$ndr cxl_regions=$nr new_dax=[${new# }] nodes=$na,$nb first=$dax node=$tnode size=$(rd $DAXBUS/devices/$da/size),$(rd $DAXBUS/devices/$db/size)" \
-		eval '[ -n "$da" ] && [ -n "$db" ] && [ "$na" = "$nb" ]'
-	[ -n "$da" ] && [ -n "$db" ] || {
-		echo "VMINFO second setup log: $(tr '\n' ' ' </tmp/second.log | cut -c1-400)"
-		return 1
-	}
-}
-
 # until DEV's phys_used_bytes differs from VALUE (up to 5 s), then settle
 used_moves() { # CRAMDIR VALUE
 	i=0
