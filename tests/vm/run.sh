@@ -11,7 +11,7 @@
 #                packages in DEBS_DIR, and run systemd-tests.sh instead
 #   --kernel     use this bzImage instead of kernel-abi/build-kernel.sh
 #   --keep       keep the work dir (serial log, initramfs) and print its path
-#   --timeout    seconds the guest may run (default 1200)
+#   --timeout    seconds the guest may run (default 1800)
 #   --only       run only these part-*.sh (comma-separated names, e.g.
 #                "second-device,userplace") after setup and bind, not the
 #                base suite: for iterating on a part; a full run has none
@@ -21,7 +21,7 @@ top=$(cd "$here/../.." && pwd)
 build=${top_builddir:-$PWD}
 kernel=
 keep=0
-timeout=1200
+timeout=1800
 debs=
 only=
 
