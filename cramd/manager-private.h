@@ -94,7 +94,7 @@ int cramd_manager_add(struct cramd_manager *m, const struct cramd_candidate *c);
 /* What a discovered candidate is known by, for [device NAME] matching. */
 struct cramd_device_ids cramd_manager_candidate_ids(const struct cramd_candidate *c);
 void cramd_manager_drop(struct cramd_manager *m, struct cramd_device *d, const char *why);
-/* Whether the online of @name runs in a child. */
+/* Whether the online of @name (NULL: of any device) runs in a child. */
 bool cramd_manager_onlining(struct cramd_manager *m, const char *name);
 void cramd_manager_set_held(struct cramd_manager *m, const char *name, bool held);
 bool cramd_manager_is_held(const struct cramd_manager *m, const char *name);

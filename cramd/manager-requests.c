@@ -2,8 +2,8 @@
 /*
  * What the control socket asks of the manager: status, pause, and online
  * and offline, which complete later from the event loop (discovery and the
- * online and offline writes run in children); see manager.h. The release after an
- * offline is manager-release.c's.
+ * online and offline writes run in children); see manager.h. The release
+ * after an offline is manager-release.c's.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -142,7 +142,7 @@ bool cramd_manager_onlining(struct cramd_manager *m, const char *name)
 	const struct pending *p;
 
 	for (p = m->pending; p; p = p->next)
-		if (p->on && strcmp(p->name, name) == 0)
+		if (p->on && (!name || strcmp(p->name, name) == 0))
 			return true;
 	return false;
 }
@@ -368,16 +368,6 @@ void cramd_manager_discover(struct cramd_manager *m)
 
 /* ---- life cycle ------------------------------------------------------------------------------ */
 
-static bool onlines_under_way(const struct cramd_manager *m)
-{
-	const struct pending *p;
-
-	for (p = m->pending; p; p = p->next)
-		if (p->on)
-			return true;
-	return false;
-}
-
 /*
  * The first discovery, before cramd reports ready: the loop runs (signals
  * are taken) until it comes back, with the claims it starts, the
@@ -390,7 +380,7 @@ static int first_discovery(struct cramd_manager *m)
 	int code, rc = 0;
 
 	cramd_manager_discover(m);
-	while ((m->runs_done < until || m->claim || m->disc || onlines_under_way(m)) &&
+	while ((m->runs_done < until || m->claim || m->disc || cramd_manager_onlining(m, NULL)) &&
 	       rc >= 0 &&
 	       sd_event_get_exit_code(m->ev, &code) == -ENODATA)
 		rc = sd_event_run(m->ev, UINT64_MAX);
