@@ -80,4 +80,18 @@ static inline bool fd_device_marked(int fd, const char *suffix, const char *dir)
 	return dir && fd_device(fd, suffix, dev, sizeof(dev)) && device_marked(dir, dev);
 }
 
+/*
+ * The calling process's pid into the file @path: a writer the helper holds
+ * says so there, for the test to find (and signal) it.
+ */
+static inline void mark_writer(const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (f) {
+		fprintf(f, "%d\n", (int)getpid());
+		fclose(f);
+	}
+}
+
 #endif

@@ -22,7 +22,6 @@ ssize_t write(int fd, const void *buf, size_t len)
 	const char *dir = getenv("CRAM_PIN_DIR");
 	char dev[256], hold[300], mark[4096];
 	int saved = errno;
-	FILE *f;
 
 	if (!real_write)
 		real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
@@ -32,11 +31,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 	snprintf(hold, sizeof(hold), "%s.hold-online", dev);
 	if (device_marked(dir, hold)) {
 		snprintf(mark, sizeof(mark), "%s/%s.onlining", dir, dev);
-		f = fopen(mark, "we");
-		if (f) {
-			fprintf(f, "%d\n", (int)getpid());
-			fclose(f);
-		}
+		mark_writer(mark);
 		while (device_marked(dir, hold))
 			usleep(10000);
 		unlink(mark);

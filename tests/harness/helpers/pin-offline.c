@@ -64,17 +64,12 @@ ssize_t write(int fd, const void *buf, size_t len)
 {
 	static ssize_t (*real_write)(int, const void *, size_t);
 	char dev[256], mark[4096];
-	FILE *f;
 
 	if (!real_write)
 		real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
 	if (pinned(fd, buf, len, dev, sizeof(dev))) {
 		holding_path(mark, sizeof(mark), dev);
-		f = fopen(mark, "we");
-		if (f) {
-			fprintf(f, "%d\n", (int)getpid());
-			fclose(f);
-		}
+		mark_writer(mark);
 		pause();
 		unlink(mark);
 		errno = EBUSY;
