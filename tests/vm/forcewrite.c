@@ -46,9 +46,9 @@
 #include <unistd.h>
 
 #include "hog-pattern.h"
+#include "node-census.h"
 
 #define HUGE_SIZE (2ul << 20)
-#define MAX_NODES 16
 #define FORCE_WORD(i) (0x464f524345000000ull + (uint64_t)(i))	/* "FORCE" */
 
 static int parse_ulong(const char *s, int base, unsigned long *val)
@@ -215,27 +215,15 @@ static int check(pid_t pid, uintptr_t addr, unsigned long first,
 static int nodes(pid_t pid, uintptr_t addr, unsigned long first,
 		 unsigned long count, long psize)
 {
-	unsigned long n[MAX_NODES] = { 0 }, absent = 0, i;
-	void **pages = calloc(count, sizeof(*pages));
-	int *status = calloc(count, sizeof(*status));
+	unsigned long n[CENSUS_NODES], absent;
 	int nid;
 
-	if (!pages || !status)
-		return 1;
-	for (i = 0; i < count; i++)
-		pages[i] = (void *)(addr + (first + i) * psize);
-	if (syscall(SYS_move_pages, pid, count, pages, NULL, status, 0)) {
+	if (node_census(pid, addr + first * psize, count, psize, n, &absent)) {
 		perror("forcewrite: move_pages");
 		return 1;
 	}
-	for (i = 0; i < count; i++) {
-		if (status[i] >= 0 && status[i] < MAX_NODES)
-			n[status[i]]++;
-		else
-			absent++;
-	}
 	printf("nodes");
-	for (nid = 0; nid < MAX_NODES; nid++)
+	for (nid = 0; nid < CENSUS_NODES; nid++)
 		if (n[nid])
 			printf(" n%d=%lu", nid, n[nid]);
 	printf(" absent=%lu\n", absent);

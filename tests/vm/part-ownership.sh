@@ -33,6 +33,13 @@ own_write() { # STATE BLOCKS... -> the errno names of writing STATE to each
 	for b in "$@"; do out="$out$(wr $MEMSYS/$b/state $want) "; done
 	echo "${out% }"
 }
+own_added() { # NODE BLOCKS... -> the memoryN of NODE that are not among BLOCKS
+	node=$1
+	shift
+	for b in $(own_blocks $node); do
+		echo " $* " | grep -q " $b " || echo $b
+	done
+}
 sys_kb() { awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo; }
 
 # 1. kmem hotplugs the other namespace onto a node that a cram device owns
@@ -48,11 +55,7 @@ test_own_foreign() {
 	echo "$db" >$DAXBUS/drivers/device_dax/unbind 2>/dev/null
 	got_k=$(wr $DAXBUS/drivers/kmem/new_id "$db")
 	drv=$(basename "$(readlink $DAXBUS/devices/$db/driver)" 2>/dev/null)
-	bblk=
-	for b in $(own_blocks $na); do
-		echo "$ablk" | grep -qx "$b" || bblk="$bblk $b"
-	done
-	set -- $bblk
+	set -- $(own_added $na $ablk)
 	nb_blk=$#
 	echo "VMINFO own foreign: $db kmem new_id=$got_k driver=${drv:-none} its blocks on node$na: $nb_blk ($(own_zones "$@"))"
 	for t in online online_movable online_kernel; do
@@ -93,11 +96,7 @@ test_own_foreign_auto() {
 	expect_wr ok:own-auto-online $AUTO online OK
 	got_k=$(wr $DAXBUS/drivers/kmem/new_id "$db")
 	wr $AUTO "$auto0" >/dev/null
-	bblk=
-	for b in $(own_blocks $na); do
-		echo "$ablk" | grep -qx "$b" || bblk="$bblk $b"
-	done
-	set -- $bblk
+	set -- $(own_added $na $ablk)
 	nbb=$#
 	non=$(own_count online "$@")
 	mem=$(rd $NODES/has_memory) priv=$(rd $NODES/has_private_memory)

@@ -59,6 +59,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "node-census.h"
+
 #define MPOL_PREFERRED		1
 #define MPOL_BIND		2
 #define MPOL_INTERLEAVE		3
@@ -66,6 +68,8 @@
 #define MPOL_F_RELATIVE_NODES	(1 << 14)
 #define MPOL_MF_MOVE		(1 << 1)
 #define MAX_NODES		64
+
+_Static_assert(MAX_NODES == CENSUS_NODES, "census counts are MAX_NODES long");
 
 static long pagesz;
 
@@ -132,26 +136,7 @@ static int parse_nodes(const char *s, unsigned long *mask)
 /* Where are the N pages at P? counts[node], and how many are not present. */
 static void census(char *p, unsigned long n, unsigned long *counts, unsigned long *absent)
 {
-	void **pages = calloc(n, sizeof(*pages));
-	int *status = calloc(n, sizeof(*status));
-	unsigned long i;
-
-	memset(counts, 0, MAX_NODES * sizeof(*counts));
-	*absent = 0;
-	for (i = 0; i < n; i++)
-		pages[i] = p + i * pagesz;
-	if (move_pages(n, pages, NULL, status) < 0) {
-		*absent = n;
-	} else {
-		for (i = 0; i < n; i++) {
-			if (status[i] >= 0 && status[i] < MAX_NODES)
-				counts[status[i]]++;
-			else
-				(*absent)++;
-		}
-	}
-	free(pages);
-	free(status);
+	node_census(0, (uintptr_t)p, n, pagesz, counts, absent);
 }
 
 static void print_census(const char *prefix, unsigned long *counts, unsigned long absent)
