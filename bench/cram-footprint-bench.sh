@@ -10,9 +10,11 @@
 # devices) into each, for DURATION_S seconds (default 20) after all of them
 # came online and WARMUP_S seconds more (default 0; the adaptive policy
 # samples every poll interval until it has learned the noise of the
-# readings, 64 samples, so a warm-up of 10 s measures the steady state
-# after that); MAX_SLEEP_MS sets [policy] max_sleep_ms (default 0: a pass
-# every poll interval). Then, in the same script, the baseline: cram-tick-floor, an
+# readings, 64 samples, once a device demotes; a device that showed no
+# inflow at its first passes may first sleep MAX_SLEEP_MS, so a warm-up
+# of MAX_SLEEP_MS + 10 s measures the steady state after that);
+# MAX_SLEEP_MS sets [policy] max_sleep_ms (default 0: a pass every poll
+# interval). Then, in the same script, the baseline: cram-tick-floor, an
 # sd-event loop that wakes at the same interval and does nothing, for the
 # same time. Prints
 #  - cramd's CPU share of one core (/proc/PID/schedstat), the floor's, and

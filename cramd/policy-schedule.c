@@ -70,6 +70,7 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	double used = st->est.used, high = p->limit, in = st->est.in_bps;
 	/* never armed where a reading's noise or the estimate's doubt already is */
 	double floor = p->used + sigmas(&prm->adaptive) * cramd_root(p->noise_var) + p->page;
+	bool bound = false;
 
 	if (st->rate_limit == 0 || st->rate_limit == UINT64_MAX)
 		inflow = -1;		/* unlimited */
@@ -78,9 +79,14 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	} else if (p->budget <= 0 || inflow < 0) {
 		sleep = poll;
 	} else if (inflow > 0 && room >= 0 && room <= p->budget) {
-		/* the capacity target keeps it from the limit: wake before it binds */
+		/*
+		 * the capacity target keeps it from the limit: wake before it
+		 * binds; bound (less than a page of room), nothing comes in
+		 * until a pass moves the target
+		 */
+		bound = room < p->page;
 		high = used + room * st->est.size_in * 3 / 4;
-		if (in > 0 && room * 3 / 4 / in < sleep)
+		if (!bound && in > 0 && room * 3 / 4 / in < sleep)
 			sleep = room * 3 / 4 / in;
 	} else if (inflow > 0) {
 		sleep = p->budget / inflow - p->react_s;
@@ -104,7 +110,7 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	}
 	if (high < floor) {	/* as good as there: the next poll decides */
 		high = p->limit > floor ? p->limit : floor;
-		if (inflow != 0)
+		if (inflow != 0 && !bound)
 			sleep = poll;
 	}
 	if (out->evict)		/* eviction under way: watched */

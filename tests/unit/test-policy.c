@@ -865,6 +865,34 @@ static void test_schedule_idle_filling(void **state)
 	assert_true((double)d.arm_high >= (double)r.s.snap.phys_used_bytes + growth * 10);
 }
 
+/*
+ * A device whose logical size binds long before its physical use nears
+ * the limit (512 MiB logical at 2:1 on 1 GiB physical): once full, nothing
+ * comes in until pages leave, so it sleeps max_sleep_ms, armed at the
+ * limit, rather than polling because "the room" is gone (16 such devices
+ * woke cramd 8 times a second in cram-footprint-bench).
+ */
+static void test_schedule_logically_full(void **state)
+{
+	struct rig r;
+	int i;
+
+	rig_init(&r);
+	r.cfg.adaptive.max_sleep_ms = 10000;
+	r.s.total_pages = GIB / 2 / PAGE;
+	for (i = 0; i < 64; i++)
+		rig_set_used(&r, 0);
+	for (i = 0; i < 1000 && r.s.snap.logical_bytes < GIB / 2; i++)
+		rig_tick(&r, 4 * MIB, 2);
+	assert_int_equal(r.s.snap.logical_bytes, GIB / 2);
+	assert_int_equal(r.st.capacity_pages * PAGE, GIB / 2);
+	for (i = 0; i < 30; i++)
+		rig_tick(&r, 0, 2);
+	assert_false(d.gate_closed);
+	assert_int_equal(d.sleep_ns, 10000 * MS);
+	assert_true(d.arm_high > r.s.snap.phys_used_bytes + 64 * MIB);
+}
+
 /* Closed with no room: nothing comes in, sleep long, armed low where it may reopen. */
 static void test_schedule_closed(void **state)
 {
@@ -1112,6 +1140,7 @@ int main(void)
 		cmocka_unit_test(test_schedule_never_past_danger),
 		cmocka_unit_test(test_schedule_idle),
 		cmocka_unit_test(test_schedule_idle_filling),
+		cmocka_unit_test(test_schedule_logically_full),
 		cmocka_unit_test(test_schedule_closed),
 		cmocka_unit_test(test_schedule_closed_falling),
 		cmocka_unit_test(test_schedule_noisy_near_limit),
