@@ -227,8 +227,9 @@ static void check_overfull(struct cramd_device *d, const struct cram_snapshot *s
 static void apply_gate(struct cramd_device *d, const struct cramd_actions *a)
 {
 	struct cramd_record r;
-	bool now;
-	int rc = cram_device_get_no_alloc(d->cdev, &now);
+	bool now = false;
+	/* a new decision is written at once: what the device holds changes nothing */
+	int rc = a->gate_changed ? -EAGAIN : cram_device_get_no_alloc(d->cdev, &now);
 	bool found_closed = !a->gate_changed && rc == 0 && now && !a->gate_closed;
 
 	if (found_closed && !d->found_closed) {
