@@ -184,6 +184,16 @@ cram_wait_for() {
 	cram_fail "timed out after $((_timeout * CRAM_WAIT_SCALE))s waiting for: $*"
 }
 
+# cram_fk_ctl LINE: append LINE to the fake kernel's control file and
+# return once the fake kernel has read it (it writes how much of the file
+# it has read to fake-kernel.ctl.done); a fixed sleep is a race on a
+# loaded machine.
+cram_fk_ctl() {
+	printf '%s\n' "$1" >>"$CRAM_TESTBED/fake-kernel.ctl"
+	_size=$(stat -c %s "$CRAM_TESTBED/fake-kernel.ctl")
+	cram_wait_for 10 sh -c "[ \$(cat '$CRAM_TESTBED/fake-kernel.ctl.done' 2>/dev/null || echo 0) -ge $_size ]"
+}
+
 # cram_read FILE: print the attribute FILE. A kernel attribute is never
 # empty, but a testbed file is while a writer (cramd, with O_TRUNC) is
 # between its open() and its write(): an empty read is retried for up to

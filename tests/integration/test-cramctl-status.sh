@@ -47,8 +47,7 @@ if [ "${1:-}" = --inner ]; then
 	fi
 	cram_assert_grep "no cram device or region named 'dax9.0'" "$out.err"
 
-	echo "freeze dax1.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
-	sleep 0.3
+	cram_fk_ctl "freeze dax1.0"
 	echo "12 junk" >$dev/dax1.0/cram/stat
 	if $CRAMCTL status -o $old >"$out" 2>"$out.err"; then
 		cram_fail "garbage telemetry gave exit status 0"

@@ -106,8 +106,7 @@ if [ "${1:-}" = --inner ]; then
 	cram_start_cramd '[global]\npoll_interval_ms = 100\n'
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
-	echo "freeze dax0.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
-	sleep 0.3
+	cram_fk_ctl "freeze dax0.0"
 	echo "1 2 3" >$dev/dax0.0/cram/stat
 	cram_wait_for 10 grep -q 'dax0.0: degraded' "$CRAMD_LOG"
 	cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc

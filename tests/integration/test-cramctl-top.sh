@@ -123,8 +123,7 @@ if [ "${1:-}" = --inner ]; then
 	wait_shows '^dax1\.0  region1  node 2  online  placement  managed$'
 	wait_shows '^  last [0-9:]*Z [a-z-]*: .'
 	# garbage telemetry: cramd degrades the device
-	echo "freeze dax0.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
-	sleep 0.3
+	cram_fk_ctl "freeze dax0.0"
 	echo "12 junk" >$dev/dax0.0/cram/stat
 	wait_shows '^dax0\.0  region0  node 1  online  compressed  managed  DEGRADED$'
 	wait_shows '^  phys: telemetry unreadable (cram/stat)$'

@@ -12,8 +12,7 @@ if [ "${1:-}" = --inner ]; then
 	cram_start_cramd '[global]\npoll_interval_ms = 100\n'
 	pid=$CRAMD_PID
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
-	echo "freeze dax0.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
-	sleep 0.3
+	cram_fk_ctl "freeze dax0.0"
 
 	for junk in "" "-5 1 1 1 1 1 1" "1 2 3" "99999999999999999999999 1 1 1 1 1 1" "abc"; do
 		n=$(grep -c 'dax0.0.*degraded' "$log")

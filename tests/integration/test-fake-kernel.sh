@@ -104,8 +104,9 @@ inner() {
 	[ "$(value demoted_pages)" -gt 0 ] || cram_fail "demoted_pages did not count"
 
 	# freeze keeps garbage in a telemetry file; thaw rewrites it.
-	echo "freeze dax0.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
-	sleep 0.2
+	cram_fk_ctl "freeze dax0.0"
+	cram_assert_eq "$(cat "$CRAM_TESTBED/fake-kernel.ctl.done")" \
+		"$(stat -c %s "$CRAM_TESTBED/fake-kernel.ctl")" "ctl.done: all of the control file read"
 	echo "12 junk" >$c/stat
 	sleep 0.2
 	cram_assert_eq "$(value stat)" "12 junk" "frozen stat keeps what the test wrote"
