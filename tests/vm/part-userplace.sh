@@ -241,14 +241,29 @@ test_placement_cpuset() {
 # refusal (the per-cpu lists take a batch of free pages at once).
 # Unfixed, the guest saw moved_below_low=0 and free_min_kB=6900 against a
 # low watermark of 5036 kB.
-test_placement_movefill() {
+# placement_fill_check LABEL MODE: placetest movefill|migfill, its numbers
+placement_fill_check() {
 	n=$tnode
 	low=$(zone_low_kb $n)
 	latch=$(dmesg | grep -c "movable nodes only")
-	out=$($PT movefill $n "$low" 2>&1)
-	check place:move-past-low-watermark "$(echo $out) cpuset_latch=$latch" \
+	out=$($PT $2 $n "$low" 2>&1)
+	check $1 "$(echo $out) cpuset_latch=$latch" \
 		eval '[ "$(kv moved_below_low "$out")" -ge 256 ] && [ "$(kv free_min_kB "$out")" -ge 0 ] &&
-		[ "$(kv free_min_kB "$out")" -lt "$low" ]'
+		[ "$(kv free_min_kB "$out")" -lt "$low" ] && [ "$(kv first_fail "$out")" = ENOMEM ]'
+}
+test_placement_movefill() {
+	placement_fill_check place:move-past-low-watermark movefill
+}
+
+# migrate_pages(2) onto the placement node past its low watermark, under
+# the same latch: migrate_to_node()'s allocation has no __GFP_HARDWALL
+# either. Each 16 pages are faulted on DRAM and then moved by one
+# migrate_pages(0, all others, N); when N is full the call fails with
+# ENOMEM and the pages it could not move stay on DRAM. With
+# __GFP_HARDWALL put back, the guest saw moved_below_low=0 and ENOMEM
+# with 4420 and 4880 kB free.
+test_placement_migfill() {
+	placement_fill_check place:migrate-past-low-watermark migfill
 }
 
 test_placement_offline() {
@@ -455,6 +470,7 @@ test_placement_off
 test_private_hugetlb placement
 test_placement_cpuset
 test_placement_movefill
+test_placement_migfill
 test_placement_ownership
 test_placement_offline
 test_user_migrate
