@@ -222,6 +222,21 @@ test_placement_cpuset() {
 	got=$(wr $CS/cpuset.mems $n)
 	check place:cpuset-mems-private "cpuset.mems=$n: $got effective=[$(rd $CS/cpuset.mems.effective)]" \
 		eval '! in_list "$(rd $CS/cpuset.mems.effective)" $n'
+	# the private node is never in the effective mems: naming it must not
+	# latch cpusets_insane_config() ("movable nodes only" in dmesg)
+	latch=$(dmesg | grep "movable nodes only")
+	check place:cpuset-private-no-latch "cpuset.mems=$n: dmesg='$latch'" eval '[ -z "$latch" ]'
+	# A cpuset of a node with no memory at all latches it (upstream's
+	# case, not a private node's): the checks of placement allocations
+	# past the low watermark below run under the latch.
+	m=
+	for i in $(seq 0 63); do
+		in_list "$(rd $NODES/possible)" $i && ! in_list "$(rd $NODES/has_memory)" $i &&
+			! in_list "$(rd $NODES/has_private_memory)" $i && { m=$i; break; }
+	done
+	got=$([ -n "$m" ] && wr $CS/cpuset.mems $m)
+	latch=$(dmesg | grep "movable nodes only")
+	check place:cpuset-memoryless-latch "cpuset.mems=$m: ${got:-none} dmesg='$latch'" eval '[ -n "$latch" ]'
 	wr $CS/cpuset.mems 0 >/dev/null
 	out=$(sh -c 'echo $$ >'$CS'/cgroup.procs && exec '$PT' fault '$n' 8' 2>&1)
 	check place:cpuset-mems0-bind "cpuset.mems=$(rd $CS/cpuset.mems): $(echo $out)" \
