@@ -222,6 +222,21 @@ test_placement_cpuset() {
 	got=$(wr $CS/cpuset.mems $n)
 	check place:cpuset-mems-private "cpuset.mems=$n: $got effective=[$(rd $CS/cpuset.mems.effective)]" \
 		eval '! in_list "$(rd $CS/cpuset.mems.effective)" $n'
+	# the private node is never in the effective mems: naming it must not
+	# latch cpusets_insane_config() ("movable nodes only" in dmesg)
+	latch=$(dmesg | grep "movable nodes only")
+	check place:cpuset-private-no-latch "cpuset.mems=$n: dmesg='$latch'" eval '[ -z "$latch" ]'
+	# A cpuset of a node with no memory at all latches it (upstream's
+	# case, not a private node's): the checks of placement allocations
+	# past the low watermark below run under the latch.
+	m=
+	for i in $(seq 0 63); do
+		in_list "$(rd $NODES/possible)" $i && ! in_list "$(rd $NODES/has_memory)" $i &&
+			! in_list "$(rd $NODES/has_private_memory)" $i && { m=$i; break; }
+	done
+	got=$([ -n "$m" ] && wr $CS/cpuset.mems $m)
+	latch=$(dmesg | grep "movable nodes only")
+	check place:cpuset-memoryless-latch "cpuset.mems=$m: ${got:-none} dmesg='$latch'" eval '[ -n "$latch" ]'
 	wr $CS/cpuset.mems 0 >/dev/null
 	out=$(sh -c 'echo $$ >'$CS'/cgroup.procs && exec '$PT' fault '$n' 8' 2>&1)
 	check place:cpuset-mems0-bind "cpuset.mems=$(rd $CS/cpuset.mems): $(echo $out)" \
@@ -241,14 +256,32 @@ test_placement_cpuset() {
 # refusal (the per-cpu lists take a batch of free pages at once).
 # Unfixed, the guest saw moved_below_low=0 and free_min_kB=6900 against a
 # low watermark of 5036 kB.
-test_placement_movefill() {
+# placement_fill_check LABEL MODE: placetest movefill|migfill, its numbers
+placement_fill_check() {
 	n=$tnode
 	low=$(zone_low_kb $n)
 	latch=$(dmesg | grep -c "movable nodes only")
-	out=$($PT movefill $n "$low" 2>&1)
-	check place:move-past-low-watermark "$(echo $out) cpuset_latch=$latch" \
+	out=$($PT $2 $n "$low" 2>&1)
+	check $1 "$(echo $out) cpuset_latch=$latch" \
 		eval '[ "$(kv moved_below_low "$out")" -ge 256 ] && [ "$(kv free_min_kB "$out")" -ge 0 ] &&
-		[ "$(kv free_min_kB "$out")" -lt "$low" ]'
+		[ "$(kv free_min_kB "$out")" -lt "$low" ] && [ "$(kv first_fail "$out")" = ENOMEM ]'
+}
+test_placement_movefill() {
+	placement_fill_check place:move-past-low-watermark movefill
+}
+
+# migrate_pages(2) onto the placement node past its low watermark, under
+# the same latch: migrate_to_node()'s allocation has no __GFP_HARDWALL
+# either. Each 16 pages are faulted on DRAM and then moved by one
+# migrate_pages(0, all others, N); when N is full the call fails with
+# ENOMEM and the pages it could not move stay on DRAM. It runs after
+# test_placement_ownership: run before it, its churn on N was followed by
+# place:full-request-fails seeing the next fault succeed (again_sigbus=0)
+# in two of four runs. With
+# __GFP_HARDWALL put back, the guest saw moved_below_low=0 and ENOMEM
+# with 4420 and 4880 kB free.
+test_placement_migfill() {
+	placement_fill_check place:migrate-past-low-watermark migfill
 }
 
 test_placement_offline() {
@@ -456,5 +489,6 @@ test_private_hugetlb placement
 test_placement_cpuset
 test_placement_movefill
 test_placement_ownership
+test_placement_migfill
 test_placement_offline
 test_user_migrate

@@ -35,6 +35,10 @@
  *                                      move, the pages moved while it was
  *                                      below LOW_KB, and the status and
  *                                      MemFree of the first refusal
+ *   placetest migfill NODE LOW_KB      the same with migrate_pages(2): each
+ *                                      16 pages are faulted on DRAM, then
+ *                                      migrate_pages(0, all others, NODE)
+ *                                      moves them, until one is left behind
  *   placetest thpmove NODE MB [interleave]
  *                                      move_pages() of MB onto NODE, 2 MiB
  *                                      aligned and THP left on (the system
@@ -57,6 +61,7 @@
 #include <sys/prctl.h>
 #include <grp.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "node-census.h"
@@ -402,12 +407,78 @@ static void print_other_statuses(void **pages, const int *status, unsigned long 
  * watermarks; then the moves take it down from there: past the low
  * watermark, into the allocator's slow path, if nothing stops them there.
  */
-static int cmd_movefill(int node, long low_kb)
+/*
+ * A child that faults @max order-0 pages bound to @node and holds them
+ * until @hold is closed (release_filler()). Its pid, and in @touched how
+ * many pages it faulted; -1 on failure.
+ */
+static pid_t spawn_filler(int node, unsigned long max, int *hold, unsigned long *touched)
+{
+	unsigned long t = 0;
+	int up[2], down[2];
+	pid_t pid;
+	char *f;
+
+	if (pipe(up) || pipe(down))
+		return -1;
+	pid = fork();
+	if (pid) {
+		close(up[1]);
+		close(down[0]);
+		*hold = down[1];
+		if (pid < 0 || read(up[0], touched, sizeof(*touched)) != sizeof(*touched))
+			return -1;
+		close(up[0]);
+		return pid;
+	}
+	close(down[1]);
+	f = mmap(NULL, max * pagesz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (f == MAP_FAILED || bind_range(f, max * pagesz, node))
+		_exit(1);
+	for (; t < max; t++)
+		f[t * pagesz] = 1;
+	if (write(up[1], &t, sizeof(t)) != sizeof(t) || read(down[0], &t, 1) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+static void release_filler(pid_t pid, int hold)
+{
+	close(hold);
+	waitpid(pid, NULL, 0);
+}
+
+/*
+ * migrate_pages(2) of the process's DRAM pages onto @node: fault the 16
+ * pages at @p on DRAM first (nothing else of the process is left there
+ * after the first call), then move; into @status where each one is.
+ */
+static long migrate_chunk(int node, char *p, unsigned long chunk, int *status)
+{
+	unsigned long old = ~0UL & ~(1UL << node), new = 1UL << node, j;
+	void *pages[16];
+	long rc;
+
+	for (j = 0; j < chunk; j++) {
+		memset(p + j * pagesz, (int)(j + 1), (size_t)pagesz);
+		pages[j] = p + j * pagesz;
+	}
+	rc = syscall(SYS_migrate_pages, 0, MAX_NODES + 1, &old, &new);
+	if (rc < 0)
+		rc = -errno;
+	if (move_pages(chunk, pages, NULL, status) < 0)
+		return -errno;
+	return rc;
+}
+
+static int cmd_movefill(int node, long low_kb, int migrate)
 {
 	unsigned long n = 32UL * 1024 * 1024 / pagesz, chunk = 16, i, j;
 	unsigned long fill = 0, moved = 0, below = 0, touched = 0, ok;
-	long free_kb = node_free_kb(node), min_kb = -1, fail_kb = -1, kb, prev;
-	int nodes[16], status[16], fail = 0;
+	long free_kb = node_free_kb(node), min_kb = -1, fail_kb = -1, kb, prev, rc = 0;
+	int nodes[16], status[16], fail = 0, hold = -1;
+	pid_t pid = 0;
 	void *pages[16];
 	char *f = NULL, *p;
 
@@ -417,7 +488,15 @@ static int cmd_movefill(int node, long low_kb)
 		fill = (unsigned long)(free_kb - low_kb - 12 * 1024) * 1024 / pagesz;
 	if (order0_only())
 		return 1;
-	if (fill) {
+	/*
+	 * migrate_pages(2) walks the whole address space at each call: the
+	 * fill lives in a child, which holds it until this process is done.
+	 */
+	if (fill && migrate) {
+		pid = spawn_filler(node, fill, &hold, &touched);
+		if (pid < 0)
+			return die("filler");
+	} else if (fill) {
 		f = mmap(NULL, fill * pagesz, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (f == MAP_FAILED)
@@ -427,8 +506,12 @@ static int cmd_movefill(int node, long low_kb)
 		for (; touched < fill; touched++)
 			f[touched * pagesz] = 1;
 	}
-	p = make_range(n, "anon");
-	if (!p)
+	if (migrate)
+		p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else
+		p = make_range(n, "anon");
+	if (!p || p == MAP_FAILED)
 		return die("make_range");
 	prev = node_free_kb(node);
 	printf("low_kB=%ld free_before_kB=%ld filled_pages=%lu free_filled_kB=%ld\n",
@@ -439,8 +522,13 @@ static int cmd_movefill(int node, long low_kb)
 			nodes[j] = node;
 			status[j] = 12345;
 		}
-		if (move_pages(chunk, pages, nodes, status) < 0)
+		if (migrate) {
+			rc = migrate_chunk(node, p + i * pagesz, chunk, status);
+			if (rc < 0)
+				fail = (int)rc;
+		} else if (move_pages(chunk, pages, nodes, status) < 0) {
 			fail = -errno;
+		}
 		kb = node_free_kb(node);
 		for (ok = 0, j = 0; j < chunk; j++) {
 			if (status[j] == node)
@@ -458,8 +546,13 @@ static int cmd_movefill(int node, long low_kb)
 		else if (min_kb < 0 || kb < min_kb)
 			min_kb = kb;
 	}
-	printf("pages=%lu moved=%lu moved_below_low=%lu free_min_kB=%ld first_fail=%s free_at_fail_kB=%ld\n",
+	printf("pages=%lu moved=%lu moved_below_low=%lu free_min_kB=%ld first_fail=%s free_at_fail_kB=%ld",
 	       n, moved, below, min_kb, fail ? ename(-fail) : "none", fail_kb);
+	if (migrate)
+		printf(" last_rc=%ld", rc);
+	printf("\n");
+	if (pid > 0)
+		release_filler(pid, hold);
 	return 0;
 }
 
@@ -679,7 +772,9 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "off"))
 		return cmd_off(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10));
 	if (argc >= 4 && !strcmp(argv[1], "movefill"))
-		return cmd_movefill(atoi(argv[2]), strtol(argv[3], NULL, 10));
+		return cmd_movefill(atoi(argv[2]), strtol(argv[3], NULL, 10), 0);
+	if (argc >= 4 && !strcmp(argv[1], "migfill"))
+		return cmd_movefill(atoi(argv[2]), strtol(argv[3], NULL, 10), 1);
 	if (argc >= 4 && !strcmp(argv[1], "thpmove"))
 		return cmd_thpmove(atoi(argv[2]), strtoul(argv[3], NULL, 10),
 				   argc > 4 && !strcmp(argv[4], "interleave"));
