@@ -1,28 +1,43 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * forcewrite: forced writes (FOLL_FORCE) into another process's read-only
- * anonymous pages, for part-fence-force.sh.
+ * anonymous pages, for part-fence-force.sh, and the other paths to such
+ * pages (process_vm_writev(2), madvise(2), KSM, userfaultfd) for
+ * part-paths.sh.
  *
- *   forcewrite target MB rw|ro|thp SEED
+ *   forcewrite target MB rw|ro|thp|same SEED
  *       Maps MB MiB of private anonymous memory (2 MiB aligned; "thp" asks
  *       for transparent huge pages, the others forbid them), fills page i
- *       with the "random" pattern of SEED + i (hog-pattern.h), prints
+ *       with the "random" pattern of SEED + i (hog-pattern.h; "same": of
+ *       SEED, every page alike, for KSM), prints
  *         ready pages=N addr=0xADDR
  *       and waits for signals, each answered by one line:
- *         SIGUSR1  mprotect(PROT_READ), unless "rw": "ro#K"
+ *         SIGUSR1  mprotect(PROT_READ), unless "rw" or "same": "ro#K"
  *         SIGHUP   forks a child that shares the pages and only sleeps
  *                  (it dies with its parent): "fork#K child=PID"
- *   forcewrite mem|poke PID ADDR FIRST COUNT
+ *         SIGUSR2  runs the command in /tmp/fw.cmd.PID, one of
+ *                    madv ADVICE FIRST COUNT  (ADVICE: collapse, pageout,
+ *                                         cold, dontneed, mergeable or
+ *                                         hugepage)
+ *                    write FIRST COUNT   (FORCE_WORD(i) into page i, a
+ *                                         plain write of the process)
+ *                    wp FIRST COUNT      (userfaultfd: register the range
+ *                                         for write protection, protect
+ *                                         it, unprotect it)
+ *                  and prints "cmd#K CMD rc=0|ERRNO ...".
+ *   forcewrite mem|poke|pvw PID ADDR FIRST COUNT
  *       Writes the 64-bit word FORCE_WORD(i) at the start of each page i in
  *       [FIRST, FIRST + COUNT) of the mapping at ADDR in PID: "mem" with a
  *       pwrite() to /proc/PID/mem, "poke" with ptrace(PTRACE_POKEDATA)
- *       after attaching. Prints "mem|poke pages=COUNT ok=K" (K writes that
- *       reported success).
- *   forcewrite check PID ADDR FIRST COUNT SEED
+ *       after attaching, "pvw" with process_vm_writev(2) (not forced: the
+ *       mapping must be writable). Prints "mem|poke|pvw pages=COUNT ok=K"
+ *       (K writes that reported success).
+ *   forcewrite check PID ADDR FIRST COUNT SEED [same]
  *       Reads the pages through /proc/PID/mem (what PID sees) and prints
  *         check pages=COUNT written=W intact=I bad=B
  *       W pages hold FORCE_WORD(i) then the rest of their pattern, I hold
- *       their pattern untouched, B hold anything else.
+ *       their pattern untouched, B hold anything else ("same": the
+ *       pattern of SEED in every page).
  *   forcewrite nodes PID ADDR FIRST COUNT
  *       Prints "nodes nN=K ... absent=X": how many pages are on each node
  *       that has some (move_pages(2) without target nodes, which moves
@@ -41,13 +56,19 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 
 #include "hog-pattern.h"
 #include "node-census.h"
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
 #define HUGE_SIZE (2ul << 20)
 #define FORCE_WORD(i) (0x464f524345000000ull + (uint64_t)(i))	/* "FORCE" */
 
@@ -62,17 +83,121 @@ static int parse_ulong(const char *s, int base, unsigned long *val)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: forcewrite target MB rw|ro|thp SEED\n"
-		"       forcewrite mem|poke|nodes PID ADDR FIRST COUNT\n"
-		"       forcewrite check PID ADDR FIRST COUNT SEED\n");
+	fprintf(stderr, "usage: forcewrite target MB rw|ro|thp|same SEED\n"
+		"       forcewrite mem|poke|pvw|nodes PID ADDR FIRST COUNT\n"
+		"       forcewrite check PID ADDR FIRST COUNT SEED [same]\n");
 	return 2;
+}
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case EINVAL: return "EINVAL";
+	case EAGAIN: return "EAGAIN";
+	case ENOMEM: return "ENOMEM";
+	case EFAULT: return "EFAULT";
+	case EPERM: return "EPERM";
+	case ENOSYS: return "ENOSYS";
+	case EBUSY: return "EBUSY";
+	case ENOENT: return "ENOENT";
+	default: return "OTHER";
+	}
+}
+
+/* userfaultfd write protection of [p, p + len): register, protect, unprotect */
+static void cmd_wp(unsigned char *p, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API,
+				  .features = UFFD_FEATURE_PAGEFAULT_FLAG_WP };
+	struct uffdio_register reg = {
+		.range = { .start = (uintptr_t)p, .len = len },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	struct uffdio_writeprotect wp = {
+		.range = { .start = (uintptr_t)p, .len = len },
+	};
+	int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK), e[4] = { 0 };
+
+	if (fd < 0) {
+		printf(" uffd=%s", errname(errno));
+		return;
+	}
+	if (ioctl(fd, UFFDIO_API, &api))
+		e[0] = errno;
+	if (!e[0] && ioctl(fd, UFFDIO_REGISTER, &reg))
+		e[1] = errno;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	if (!e[0] && !e[1] && ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+		e[2] = errno;
+	wp.mode = 0;
+	if (!e[0] && !e[1] && ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+		e[3] = errno;
+	/* the fd stays open: the range stays registered */
+	printf(" api=%s register=%s protect=%s unprotect=%s", errname(e[0]),
+	       errname(e[1]), errname(e[2]), errname(e[3]));
+}
+
+/* SIGUSR2: the command in /tmp/fw.cmd.PID on the mapping at @mem */
+static void command(unsigned char *mem, unsigned long pages, long psize,
+		    unsigned long k)
+{
+	static const struct { const char *name; int advice; } advs[] = {
+		{ "collapse", MADV_COLLAPSE }, { "pageout", MADV_PAGEOUT },
+		{ "cold", MADV_COLD }, { "dontneed", MADV_DONTNEED },
+		{ "mergeable", MADV_MERGEABLE }, { "hugepage", MADV_HUGEPAGE },
+	};
+	char path[64], verb[16] = "", arg[16] = "";
+	unsigned long first = 0, count = 0, i;
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/tmp/fw.cmd.%ld", (long)getpid());
+	f = fopen(path, "r");
+	if (f) {
+		n = fscanf(f, "%15s", verb);
+		if (n == 1 && !strcmp(verb, "madv"))
+			n += fscanf(f, "%15s", arg);
+		n += fscanf(f, "%lu %lu", &first, &count);
+		fclose(f);
+	}
+	printf("cmd#%lu %s%s%s", k, verb, *arg ? " " : "", arg);
+	if (n < 3 || first + count > pages || !count) {
+		printf(" rc=EINVAL (bad command)\n");
+		return;
+	}
+	if (!strcmp(verb, "madv")) {
+		for (i = 0; i < sizeof(advs) / sizeof(advs[0]); i++)
+			if (!strcmp(arg, advs[i].name))
+				break;
+		if (i == sizeof(advs) / sizeof(advs[0])) {
+			printf(" rc=EINVAL (advice)\n");
+			return;
+		}
+		errno = 0;
+		madvise(mem + first * psize, count * psize, advs[i].advice);
+		printf(" rc=%s", errname(errno));
+	} else if (!strcmp(verb, "write")) {
+		for (i = first; i < first + count; i++) {
+			uint64_t w = FORCE_WORD(i);
+
+			memcpy(mem + i * psize, &w, 8);
+		}
+		printf(" rc=0 pages=%lu", count);
+	} else if (!strcmp(verb, "wp")) {
+		cmd_wp(mem + first * psize, count * psize);
+	} else {
+		printf(" rc=EINVAL (verb)");
+	}
+	printf("\n");
 }
 
 static int target(unsigned long mb, const char *mode, unsigned long seed)
 {
 	long psize = sysconf(_SC_PAGESIZE);
-	unsigned long pages = (mb << 20) / psize, i, nro = 0, nfork = 0;
-	int thp = !strcmp(mode, "thp"), ro = strcmp(mode, "rw") != 0;
+	unsigned long pages = (mb << 20) / psize, i, nro = 0, nfork = 0, ncmd = 0;
+	int thp = !strcmp(mode, "thp"), same = !strcmp(mode, "same");
+	int ro = strcmp(mode, "rw") && !same;
 	unsigned char *mem;
 	sigset_t sigs;
 	pid_t child;
@@ -81,6 +206,7 @@ static int target(unsigned long mb, const char *mode, unsigned long seed)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGUSR1);
 	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR2);
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL))
 		return 1;
 	mem = mmap(NULL, (mb << 20) + HUGE_SIZE, PROT_READ | PROT_WRITE,
@@ -93,7 +219,7 @@ static int target(unsigned long mb, const char *mode, unsigned long seed)
 				~(uintptr_t)(HUGE_SIZE - 1));
 	madvise(mem, mb << 20, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	for (i = 0; i < pages; i++)
-		hog_fill(mem + i * psize, psize, seed + i);
+		hog_fill(mem + i * psize, psize, same ? seed : seed + i);
 	printf("ready pages=%lu addr=%p\n", pages, (void *)mem);
 	fflush(stdout);
 	for (;;) {
@@ -114,6 +240,8 @@ static int target(unsigned long mb, const char *mode, unsigned long seed)
 				perror("forcewrite: fork");
 			else
 				printf("fork#%lu child=%ld\n", ++nfork, (long)child);
+		} else if (sig == SIGUSR2) {
+			command(mem, pages, psize, ++ncmd);
 		}
 		fflush(stdout);
 	}
@@ -179,8 +307,28 @@ static int write_poke(pid_t pid, uintptr_t addr, unsigned long first,
 	return ok == count ? 0 : 1;
 }
 
+static int write_pvw(pid_t pid, uintptr_t addr, unsigned long first,
+		     unsigned long count, long psize)
+{
+	unsigned long i, ok = 0;
+
+	for (i = first; i < first + count; i++) {
+		uint64_t w = FORCE_WORD(i);
+		struct iovec local = { .iov_base = &w, .iov_len = 8 };
+		struct iovec remote = { .iov_base = (void *)(addr + i * psize),
+					.iov_len = 8 };
+
+		if (process_vm_writev(pid, &local, 1, &remote, 1, 0) == 8)
+			ok++;
+		else
+			perror("forcewrite: process_vm_writev");
+	}
+	printf("pvw pages=%lu ok=%lu\n", count, ok);
+	return ok == count ? 0 : 1;
+}
+
 static int check(pid_t pid, uintptr_t addr, unsigned long first,
-		 unsigned long count, unsigned long seed, long psize)
+		 unsigned long count, unsigned long seed, int same, long psize)
 {
 	unsigned char *page = malloc(psize), *ref = malloc(psize);
 	unsigned long i, written = 0, intact = 0, bad = 0;
@@ -194,7 +342,7 @@ static int check(pid_t pid, uintptr_t addr, unsigned long first,
 			bad++;
 			continue;
 		}
-		hog_fill(ref, psize, seed + i);
+		hog_fill(ref, psize, same ? seed : seed + i);
 		if (!memcmp(page, ref, psize)) {
 			intact++;
 			continue;
@@ -238,7 +386,7 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "target")) {
 		if (parse_ulong(argv[2], 10, &mb) || !mb || mb > 4096 ||
 		    (strcmp(argv[3], "rw") && strcmp(argv[3], "ro") &&
-		     strcmp(argv[3], "thp")) ||
+		     strcmp(argv[3], "thp") && strcmp(argv[3], "same")) ||
 		    parse_ulong(argv[4], 10, &seed))
 			return usage();
 		return target(mb, argv[3], seed);
@@ -247,14 +395,17 @@ int main(int argc, char **argv)
 	    parse_ulong(argv[3], 16, &addr) || parse_ulong(argv[4], 10, &first) ||
 	    parse_ulong(argv[5], 10, &count) || !count)
 		return usage();
-	if (argc == 7 && !strcmp(argv[1], "check") && !parse_ulong(argv[6], 10, &seed))
-		return check(pid, addr, first, count, seed, psize);
+	if ((argc == 7 || (argc == 8 && !strcmp(argv[7], "same"))) &&
+	    !strcmp(argv[1], "check") && !parse_ulong(argv[6], 10, &seed))
+		return check(pid, addr, first, count, seed, argc == 8, psize);
 	if (argc != 6)
 		return usage();
 	if (!strcmp(argv[1], "mem"))
 		return write_mem(pid, addr, first, count, psize);
 	if (!strcmp(argv[1], "poke"))
 		return write_poke(pid, addr, first, count, psize);
+	if (!strcmp(argv[1], "pvw"))
+		return write_pvw(pid, addr, first, count, psize);
 	if (!strcmp(argv[1], "nodes"))
 		return nodes(pid, addr, first, count, psize);
 	return usage();

@@ -97,13 +97,14 @@ gcc -O2 -Wall -Wextra -o "$root/statpoll.tmp" "$here/statpoll.c" || die "cannot 
 copy_bin "$root/statpoll.tmp" vmtests
 mv "$root/vmtests/statpoll.tmp" "$root/vmtests/statpoll"
 rm -f "$root/statpoll.tmp"
-# the system calls of part-userplace.sh (libc only)
+# the system calls of part-userplace.sh and part-paths.sh (libc only)
 gcc -std=gnu11 -O2 -Wall -Wextra -o "$root/placetest.tmp" "$here/placetest.c" ||
 	die "cannot build placetest"
 copy_bin "$root/placetest.tmp" vmtests
 mv "$root/vmtests/placetest.tmp" "$root/vmtests/placetest"
 rm -f "$root/placetest.tmp"
-# forced writes into another process's pages, for part-fence-force.sh (libc only)
+# forced writes into another process's pages, for part-fence-force.sh, and
+# the other paths to them, for part-paths.sh (libc only)
 gcc -std=gnu11 -O2 -Wall -Wextra -o "$root/forcewrite.tmp" "$here/forcewrite.c" ||
 	die "cannot build forcewrite"
 copy_bin "$root/forcewrite.tmp" vmtests

@@ -24,6 +24,10 @@
  *                                      migrate_pages(0, all others, NODE)
  *   placetest fault NODE MB            MPOL_BIND to NODE, fault MB, write
  *                                      it, check the data and where it is
+ *   placetest uffdcopy NODE MB         as "fault", but the pages are
+ *                                      filled by UFFDIO_COPY into a range
+ *                                      registered with userfaultfd
+ *                                      (missing mode), not by faults
  *   placetest off NODE DST MB          fault MB bound to NODE, then move the
  *                                      first half to DST with move_pages()
  *                                      and the rest with migrate_pages()
@@ -60,9 +64,12 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <grp.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
 
 #include "node-census.h"
 
@@ -110,8 +117,8 @@ static int die(const char *what)
 
 /*
  * This process faults order-0 pages only from now on; 0, or 1 after
- * printing the error. Not madvise(MADV_NOHUGEPAGE): the test kernel has
- * no CONFIG_ADVISE_SYSCALLS, so it fails there with ENOSYS.
+ * printing the error. prctl(PR_SET_THP_DISABLE), not madvise(
+ * MADV_NOHUGEPAGE): it covers every mapping the process makes later.
  */
 static int order0_only(void)
 {
@@ -637,6 +644,50 @@ static int cmd_fault(int node, unsigned long mb)
 	return 0;
 }
 
+static int cmd_uffdcopy(int node, unsigned long mb)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i, copied = 0;
+	char *p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *src = malloc(pagesz);
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { .start = (uintptr_t)p, .len = n * pagesz },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	int fd, err = 0;
+
+	if (p == MAP_FAILED || !src)
+		return die("mmap");
+	if (order0_only())
+		return die("madvise");
+	if (bind_range(p, n * pagesz, node))
+		return die("mbind");
+	fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return die("userfaultfd");
+	if (ioctl(fd, UFFDIO_API, &api) || ioctl(fd, UFFDIO_REGISTER, &reg))
+		return die("UFFDIO_REGISTER");
+	for (i = 0; i < n; i++) {
+		struct uffdio_copy c = {
+			.dst = (uintptr_t)(p + i * pagesz), .src = (uintptr_t)src,
+			.len = pagesz,
+		};
+
+		memset(src, (int)(i * 7 + 1), (size_t)pagesz);
+		if (ioctl(fd, UFFDIO_COPY, &c) == 0 && c.copy == pagesz)
+			copied++;
+		else if (!err)
+			err = errno;
+	}
+	census(p, n, counts, &absent);
+	printf("pages=%lu copied=%lu copy_err=%s data_bad=%lu ", n, copied, ename(err),
+	       bad_pages(p, n, 0));
+	print_census("uffd", counts, absent);
+	after_write(p, n);
+	return 0;
+}
+
 static int cmd_off(int node, int dst, unsigned long mb)
 {
 	unsigned long n = mb * 1024 * 1024 / pagesz, half, counts[MAX_NODES], absent, i;
@@ -780,6 +831,8 @@ int main(int argc, char **argv)
 				   argc > 4 && !strcmp(argv[4], "interleave"));
 	if (argc >= 4 && !strcmp(argv[1], "fault"))
 		return cmd_fault(atoi(argv[2]), strtoul(argv[3], NULL, 10));
+	if (argc >= 4 && !strcmp(argv[1], "uffdcopy"))
+		return cmd_uffdcopy(atoi(argv[2]), strtoul(argv[3], NULL, 10));
 	fprintf(stderr, "usage: see the comment at the top of placetest.c\n");
 	return 2;
 }

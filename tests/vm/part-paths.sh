@@ -1,0 +1,322 @@
+# cram VM tests: the other paths to a compressed node's pages (issue 12),
+# with the options that open them (kernel-abi/guest.config): a write by
+# process_vm_writev(2), madvise(2) (MADV_COLLAPSE, MADV_COLD,
+# MADV_PAGEOUT, MADV_DONTNEED), KSM, userfaultfd (UFFDIO_WRITEPROTECT on
+# demoted pages; UFFDIO_COPY into a range bound to the node) and MGLRU
+# (demotion and evict_bytes with lru_gen on and off). Sourced by
+# guest-tests.sh (busybox sh); entered with the device bound, offline and
+# in compressed mode; leaves it so.
+#
+# forcewrite (forcewrite.c) holds the pages and runs the in-process
+# commands (SIGUSR2); pages are counted with move_pages(2)'s query. A
+# bypass would read: data written while the page stays on the node
+# (promoted_pages does not rise), or a page on the node that neither
+# demotion nor an opted-in move put there.
+
+FW=/vmtests/forcewrite
+PT=/vmtests/placetest
+KSM=/sys/kernel/mm/ksm
+LRU=/sys/kernel/mm/lru_gen/enabled
+
+# pa_start MB MODE SEED [TAG]: a forcewrite target in the test cgroup,
+# its output in /tmp/pa.TAG (TAG: SEED unless given); sets pt (its pid)
+# and pa (the mapping)
+pa_start() {
+	tag=${4:-$3}
+	rm -f /tmp/pa.$tag
+	sh -c 'echo $$ >'$CG'/cgroup.procs && exec "$@"' pa \
+		$FW target $1 $2 $3 >/tmp/pa.$tag 2>&1 &
+	pt=$!
+	hogs="$hogs $pt"
+	hog_wait /tmp/pa.$tag '^ready' >/dev/null
+	pa=$(sed -n 's/.*addr=\(0x[0-9a-f]*\).*/\1/p' /tmp/pa.$tag)
+}
+# pa_cmd PID TAG CMD...: one command of the target PID (output file
+# /tmp/pa.TAG); its answer line
+pa_cmd() {
+	t=$1 tag=$2
+	shift 2
+	k=$(($(grep -c '^cmd#' /tmp/pa.$tag) + 1))
+	echo "$*" >/tmp/fw.cmd.$t
+	kill -USR2 $t
+	hog_wait /tmp/pa.$tag "^cmd#$k " | cut -d' ' -f2-
+}
+pa_on_of() { # PID ADDR FIRST COUNT: pages of that range on the node
+	kv n$n "$($FW nodes $1 $2 $3 $4 2>/dev/null)"
+}
+pa_on() { # FIRST COUNT: the last target's pages on the node
+	pa_on_of $pt $pa $1 $2
+}
+pa_swap_kb() {
+	awk '/^SwapTotal:/ { t = $2 } /^SwapFree:/ { f = $2 } END { print t - f }' /proc/meminfo
+}
+pa_nums() {
+	echo "demoted_pages=$(rd $C/demoted_pages) promoted_pages=$(rd $C/promoted_pages)" \
+		"logical_bytes=$(rd $C/logical_bytes) node${n}_MemFree=$(node_kb $n MemFree)kB" \
+		"node${n}_AnonPages=$(node_kb $n AnonPages)kB"
+}
+
+test_paths() {
+	n=$tnode
+	mode0=$(rd $C/mode)
+	expect_wr ok:paths-online $C/state online OK
+	settle
+
+	# process_vm_writev(2) into writable demoted pages: the write faults
+	# through GUP (FOLL_WRITE), and the fence moves each page first
+	pa_start 8 rw 201
+	r=$(reclaim 8M)
+	on0=$(pa_on 0 1024) p0=$(rd $C/promoted_pages)
+	w=$($FW pvw $pt $pa 0 1024 2>&1 | tail -n 1)
+	settle
+	on1=$(pa_on 0 1024) p1=$(rd $C/promoted_pages)
+	c=$($FW check $pt $pa 0 1024 201)
+	rest=$(pa_on 1024 1024)
+	dp=$((p1 - p0))
+	check paths-pvw "reclaim=$r $w $c pages_on_node$n ${on0}->${on1} of 1024 (unwritten 1024: $rest on the node) promoted_pages ${p0}->${p1} (+$dp)" \
+		eval '[ "$(kv ok "$w")" = 1024 ] && [ "$(kv written "$c")" = 1024 ] &&
+		[ "$(kv bad "$c")" = 0 ] && [ "$on0" -gt 512 ] && [ "$on1" = 0 ] &&
+		[ "$dp" -ge "$on0" ] && [ "$dp" -le 1032 ]'
+	stop_hogs
+	settle
+
+	# MADV_COLLAPSE over demoted pages, khugepaged off (THP "never";
+	# MADV_COLLAPSE ignores that setting). All 512 on the node: every PTE
+	# is read-only (the fence), so there is nothing to collapse. With 16
+	# written first (moved to DRAM, writable), the collapse goes ahead,
+	# and its huge page is allocated on a node with normal memory
+	# (hpage_collapse_find_target_node() skips a fenced node): the other
+	# pages' data leaves the node by copy, not promotion. Either way no
+	# huge page appears on the node, and a write after it does not stay
+	# there.
+	thp=/sys/kernel/mm/transparent_hugepage
+	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp/enabled)
+	echo never >$thp/enabled
+	pa_start 4 rw 202
+	r=$(reclaim 8M)
+	h=$(pa_cmd $pt 202 madv hugepage 0 1024)
+	hp0=$(node_kb $n AnonHugePages)
+	on0=$(pa_on 0 512) p0=$(rd $C/promoted_pages)
+	a=$(pa_cmd $pt 202 madv collapse 0 512)
+	settle
+	on1=$(pa_on 0 512) hp1=$(node_kb $n AnonHugePages)
+	c=$($FW check $pt $pa 0 512 202)
+	check paths-collapse-ro "THP=never reclaim=$r [$h] [$a] pages_on_node$n ${on0}->${on1} of 512 node${n}_AnonHugePages ${hp0}->${hp1}kB $c promoted_pages ${p0}->$(rd $C/promoted_pages)" \
+		eval '[ "$on0" = 512 ] && [ "$on1" = "$on0" ] && [ "$hp1" = "$hp0" ] &&
+		[ "$(kv intact "$c")" = 512 ]'
+	on0=$(pa_on 512 512) p0=$(rd $C/promoted_pages)
+	w=$(pa_cmd $pt 202 write 512 16)
+	on1=$(pa_on 512 512) p1=$(rd $C/promoted_pages)
+	a=$(pa_cmd $pt 202 madv collapse 512 512)
+	settle
+	on2=$(pa_on 512 512) p2=$(rd $C/promoted_pages) hp2=$(node_kb $n AnonHugePages)
+	tthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$pt/smaps)
+	c=$($FW check $pt $pa 512 512 202)
+	w2=$(pa_cmd $pt 202 write 512 512)
+	on3=$(pa_on 512 512) p3=$(rd $C/promoted_pages)
+	c2=$($FW check $pt $pa 512 512 202)
+	check paths-collapse-mixed "[$w] pages_on_node$n ${on0}->${on1} promoted_pages ${p0}->${p1}; [$a] pages_on_node$n ${on1}->${on2} promoted_pages ->${p2} node${n}_AnonHugePages ${hp0}->${hp2}kB target_AnonHugePages=${tthp}kB $c; [$w2] pages_on_node$n ${on2}->${on3} promoted_pages ->${p3} $c2" \
+		eval '[ "$on0" -gt 256 ] && [ "$on1" -lt "$on0" ] && [ "$hp2" = "$hp0" ] &&
+		[ "$(kv written "$c")" = 16 ] && [ "$(kv intact "$c")" = 496 ] &&
+		[ "$on3" = 0 ] && [ "$(kv written "$c2")" = 512 ] &&
+		[ $((p3 - p2)) -ge "$on2" ] && [ $((p3 - p2)) -le $((on2 + 8)) ]'
+	stop_hogs
+	settle
+
+	# khugepaged (THP "always", scanning every 100 ms) over the same two
+	# kinds of range: it leaves the read-only one on the node and
+	# collapses the mixed one into a huge page on a node with normal
+	# memory
+	echo always >$thp/enabled
+	ks0=$(rd $thp/khugepaged/scan_sleep_millisecs)
+	pa_start 4 rw 205
+	r=$(reclaim 8M)
+	on0=$(pa_on 0 512)
+	w=$(pa_cmd $pt 205 write 512 16)
+	on1=$(pa_on 512 512) fs0=$(rd $thp/khugepaged/full_scans)
+	echo 100 >$thp/khugepaged/scan_sleep_millisecs
+	h=$(pa_cmd $pt 205 madv hugepage 0 1024)
+	i=0
+	while [ $(($(rd $thp/khugepaged/full_scans) - fs0)) -lt 3 ] && [ $i -lt 120 ]; do
+		sleep 0.25
+		i=$((i + 1))
+	done
+	settle
+	on2=$(pa_on 0 512) on3=$(pa_on 512 512) hp3=$(node_kb $n AnonHugePages)
+	tthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$pt/smaps)
+	c=$($FW check $pt $pa 0 1024 205)
+	check paths-khugepaged "reclaim=$r full_scans ${fs0}->$(rd $thp/khugepaged/full_scans) read-only range: pages_on_node$n ${on0}->${on2} of 512; mixed range [$w]: pages_on_node$n ${on1}->${on3} of 512 node${n}_AnonHugePages ${hp0}->${hp3}kB target_AnonHugePages=${tthp}kB $c" \
+		eval '[ "$on0" = 512 ] && [ "$on2" = 512 ] && [ "$hp3" = "$hp0" ] &&
+		[ "$(kv written "$c")" = 16 ] && [ "$(kv intact "$c")" = 1008 ]'
+	echo "$ks0" >$thp/khugepaged/scan_sleep_millisecs
+	echo "$thp0" >$thp/enabled
+	stop_hogs
+	settle
+
+	# MADV_COLD, MADV_PAGEOUT (swap on: to swap, as evict_bytes would, and
+	# back to DRAM on the next read) and MADV_DONTNEED on demoted pages
+	pa_start 8 rw 203
+	r=$(reclaim 8M)
+	on0=$(pa_on 0 512) s0="$(pa_nums)"
+	a=$(pa_cmd $pt 203 madv cold 0 512)
+	settle
+	on1=$(pa_on 0 512)
+	c=$($FW check $pt $pa 0 512 203)
+	check paths-cold "reclaim=$r [$a] pages_on_node$n ${on0}->${on1} of 512 $c before: $s0 after: $(pa_nums)" \
+		eval '[ "$on0" -gt 256 ] && [ "$on1" = "$on0" ] && [ "$(kv intact "$c")" = 512 ]'
+	mkswap $SWAP_DEV >/dev/null 2>&1
+	swapon $SWAP_DEV 2>/dev/null
+	on0=$(pa_on 512 512) s0="$(pa_nums)" sw0=$(pa_swap_kb)
+	a=$(pa_cmd $pt 203 madv pageout 512 512)
+	settle
+	on1=$(pa_on 512 512) ab1=$(kv absent "$($FW nodes $pt $pa 512 512)")
+	sw1=$(pa_swap_kb)
+	s1="$(pa_nums)"
+	c=$($FW check $pt $pa 512 512 203)
+	on2=$(pa_on 512 512) nd2=$($FW nodes $pt $pa 512 512)
+	check paths-pageout "[$a] pages_on_node$n ${on0}->${on1} absent=$ab1 swap_used_kb ${sw0}->${sw1} after a read: $c $nd2 before: $s0 after: $s1" \
+		eval '[ "$on0" -gt 256 ] && [ "$on1" -lt "$on0" ] && [ "$(kv intact "$c")" = 512 ] &&
+		[ "$on2" -le "$on1" ] && [ "$(kv demoted_pages "$s1")" = "$(kv demoted_pages "$s0")" ]'
+	swapoff $SWAP_DEV 2>/dev/null
+	settle
+	on0=$(pa_on 1024 1024) s0="$(pa_nums)"
+	a=$(pa_cmd $pt 203 madv dontneed 1024 1024)
+	settle
+	nd1=$($FW nodes $pt $pa 1024 1024) s1="$(pa_nums)"
+	lb0=$(kv logical_bytes "$s0") lb1=$(kv logical_bytes "$s1")
+	check paths-dontneed "[$a] pages_on_node$n ${on0}-> $nd1 logical_bytes ${lb0}->${lb1} before: $s0 after: $s1" \
+		eval '[ "$on0" -gt 512 ] && [ "$(kv absent "$nd1")" = 1024 ] &&
+		[ $((lb0 - lb1)) -ge $((on0 * PAGE * 9 / 10)) ] &&
+		[ "$(kv promoted_pages "$s1")" = "$(kv promoted_pages "$s0")" ] &&
+		[ "$(kv demoted_pages "$s1")" = "$(kv demoted_pages "$s0")" ]'
+	stop_hogs
+	settle
+
+	# KSM: A's 2048 identical pages demoted, then B's 2048 copies of the
+	# same page in DRAM, both MADV_MERGEABLE (A first, so ksmd meets A's
+	# pages first); ksmd runs with the gate closed (no_alloc) and
+	# max_page_sharing past 4096, so that one KSM page could serve all.
+	# Made of a page of A, it would map B's data onto the node: none of
+	# B's pages may be there afterwards, and no page arrives
+	# (demoted_pages, logical_bytes). A write into a merged page copies
+	# it, without changing the page that stays.
+	mps0=$(rd $KSM/max_page_sharing)
+	echo 8192 >$KSM/max_page_sharing
+	pa_start 8 same 301 ksma
+	ta=$pt aa=$pa
+	r=$(reclaim 8M)
+	pa_start 8 same 301 ksmb
+	tb=$pt ab=$pa
+	expect_wr ok:paths-ksm-gate-close $C/no_alloc 1 OK
+	ka0=$(pa_on_of $ta $aa 0 2048) kb0=$(pa_on_of $tb $ab 0 2048) s0="$(pa_nums)"
+	m1=$(pa_cmd $ta ksma madv mergeable 0 2048)
+	m2=$(pa_cmd $tb ksmb madv mergeable 0 2048)
+	f0=$(rd $KSM/full_scans)
+	echo 4096 >$KSM/pages_to_scan
+	echo 10 >$KSM/sleep_millisecs
+	echo 1 >$KSM/run
+	i=0
+	while [ $(($(rd $KSM/full_scans) - f0)) -lt 3 ] && [ $i -lt 240 ]; do
+		sleep 0.25
+		i=$((i + 1))
+	done
+	echo 0 >$KSM/run
+	settle
+	k="pages_shared=$(rd $KSM/pages_shared) pages_sharing=$(rd $KSM/pages_sharing) full_scans=$(rd $KSM/full_scans)"
+	ka1=$(pa_on_of $ta $aa 0 2048) kb1=$(pa_on_of $tb $ab 0 2048) s1="$(pa_nums)"
+	k="$k max_page_sharing=$(rd $KSM/max_page_sharing)"
+	check paths-ksm-merge "[$m1] [$m2] $k A_on_node$n ${ka0}->${ka1} B_on_node$n ${kb0}->${kb1} of 2048 no_alloc=1 before: $s0 after: $s1" \
+		eval '[ "$ka0" -gt 1024 ] && [ "$(kv pages_sharing "$k")" -gt 0 ] && [ "$kb1" = 0 ] &&
+		[ "$(kv demoted_pages "$s1")" = "$(kv demoted_pages "$s0")" ] &&
+		[ "$(kv logical_bytes "$s1")" -le "$(kv logical_bytes "$s0")" ]'
+	p0=$(rd $C/promoted_pages)
+	wb=$(pa_cmd $tb ksmb write 0 2048)
+	kb2=$(pa_on_of $tb $ab 0 2048)
+	wa=$(pa_cmd $ta ksma write 0 1024)
+	ka2=$(pa_on_of $ta $aa 0 1024) ka3=$(pa_on_of $ta $aa 1024 1024)
+	p1=$(rd $C/promoted_pages)
+	cb=$($FW check $tb $ab 0 2048 301 same)
+	ca=$($FW check $ta $aa 0 2048 301 same)
+	check paths-ksm-write "[$wb] B_on_node$n ${kb1}->${kb2} B: $cb; [$wa] A_on_node$n (written 1024) ${ka2} (unwritten 1024) ${ka3} A: $ca promoted_pages ${p0}->${p1} $(pa_nums)" \
+		eval '[ "$kb2" = 0 ] && [ "$ka2" = 0 ] && [ "$(kv written "$cb")" = 2048 ] &&
+		[ "$(kv written "$ca")" = 1024 ] && [ "$(kv intact "$ca")" = 1024 ]'
+	expect_wr ok:paths-ksm-gate-open $C/no_alloc 0 OK
+	stop_hogs
+	echo 2 >$KSM/run	# unmerge what is left, so that the knob can change back
+	echo 0 >$KSM/run
+	echo "$mps0" >$KSM/max_page_sharing
+	settle
+
+	# userfaultfd write protection on demoted pages: protect, then
+	# unprotect (which makes a PTE writable where mprotect() would), then a
+	# write: the fence still moves each page first
+	pa_start 4 rw 204
+	r=$(reclaim 4M)
+	on0=$(pa_on 0 1024)
+	u=$(pa_cmd $pt 204 wp 0 1024)
+	on1=$(pa_on 0 1024) p0=$(rd $C/promoted_pages)
+	w=$(pa_cmd $pt 204 write 0 1024)
+	settle
+	on2=$(pa_on 0 1024) p1=$(rd $C/promoted_pages)
+	c=$($FW check $pt $pa 0 1024 204)
+	check paths-uffd-wp "reclaim=$r [$u] pages_on_node$n ${on0}->${on1}; [$w] pages_on_node$n ${on1}->${on2} promoted_pages ${p0}->${p1} (+$((p1 - p0))) $c" \
+		eval '[ "$(kv unprotect "$u")" = 0 ] && [ "$on0" -gt 512 ] && [ "$on1" = "$on0" ] &&
+		[ "$on2" = 0 ] && [ $((p1 - p0)) -ge "$on1" ] && [ "$(kv written "$c")" = 1024 ]'
+	stop_hogs
+	settle
+
+	# UFFDIO_COPY into a range bound (MPOL_BIND) to the node: compressed
+	# mode refuses the policy, nothing lands there
+	s0="$(pa_nums)"
+	out=$($PT uffdcopy $n 4 2>&1)
+	check paths-uffd-copy-compressed "$(echo $out) before: $s0 after: $(pa_nums)" \
+		eval '[ "$(kv uffd_N$n "$out")" = 0 ] && [ "$(kv written_N$n "$out")" = 0 ]'
+
+	# MGLRU: demotion and evict_bytes with lru_gen on, then off
+	lru0=$(rd $LRU)
+	mkswap $SWAP_DEV >/dev/null 2>&1
+	swapon $SWAP_DEV 2>/dev/null
+	seed=210
+	for set in Y N; do
+		echo $set >$LRU 2>/dev/null
+		lru=$(rd $LRU)
+		seed=$((seed + 1))
+		pa_start 16 rw $seed
+		d0=$(rd $C/demoted_pages)
+		r=$(reclaim 16M)
+		on0=$(pa_on 0 4096) d1=$(rd $C/demoted_pages)
+		e0=$(rd $C/evicted_pages) l0=$(($(rd $C/logical_bytes) / PAGE))
+		# half of what arrived, at most 8 MiB
+		wp=$((on0 / 2 < 2048 ? on0 / 2 : 2048))
+		want=$((wp * PAGE))
+		wr $C/evict_bytes $want >/dev/null
+		wait_evicted
+		settle
+		on1=$(pa_on 0 4096) e1=$(rd $C/evicted_pages) pend=$(rd $C/evict_bytes)
+		l1=$(($(rd $C/logical_bytes) / PAGE))
+		c=$($FW check $pt $pa 0 4096 $seed)
+		check paths-mglru-$set "lru_gen/enabled=$lru reclaim=$r demoted_pages ${d0}->${d1} (+$((d1 - d0))) pages_on_node$n ${on0}->${on1} of 4096 evict_bytes=$want ($wp pages) pending=$pend evicted_pages ${e0}->${e1} (+$((e1 - e0))) resident ${l0}->${l1} $c" \
+			eval '[ "$on0" -gt 2048 ] && [ $((d1 - d0)) -ge "$on0" ] && [ "$pend" = 0 ] &&
+			[ $((e1 - e0)) -ge "$wp" ] && [ $((on0 - on1)) -ge $((wp * 9 / 10)) ] &&
+			[ "$(kv intact "$c")" = 4096 ]'
+		stop_hogs
+		settle
+	done
+	echo "$lru0" | cut -c1-6 >$LRU 2>/dev/null
+	swapoff $SWAP_DEV 2>/dev/null
+	settle
+	expect_wr ok:paths-offline $C/state offline OK
+
+	# UFFDIO_COPY in placement mode: the pages land on the node
+	expect_wr ok:paths-placement $C/mode placement OK
+	expect_wr ok:paths-placement-online $C/state online OK
+	out=$($PT uffdcopy $n 4 2>&1)
+	check paths-uffd-copy-placement "$(echo $out) promoted_pages=$(rd $C/promoted_pages)" \
+		eval '[ "$(kv uffd_N$n "$out")" = 1024 ] && [ "$(kv copied "$out")" = 1024 ] &&
+		[ "$(kv data_bad "$out")" = 0 ] && [ "$(kv written_N$n "$out")" = 1024 ] &&
+		[ "$(kv written_bad "$out")" = 0 ]'
+	expect_wr ok:paths-placement-offline $C/state offline OK
+	expect_wr ok:paths-mode-back $C/mode "$mode0" OK
+}
+
+test_paths
