@@ -21,6 +21,8 @@ if [ "${1:-}" = --inner ]; then
 	cram_wait_for 10 test -S "$CRAMD_SOCKET"
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
+	# the onlines' records: cramd is ready once it has seen them end
+	cram_wait_for 10 grep -q 'ready: managing 2 devices' "$CRAMD_LOG"
 
 	$CRAMCTL status >"$out" 2>"$out.err" || cram_fail "status failed"
 	grep -q "not running" "$out.err" && cram_fail "status says cramd is not running"

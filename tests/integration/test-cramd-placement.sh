@@ -24,7 +24,9 @@ inner_v2() {
 	cram_wait_for 5 grep -qx 1-2 $N/has_private_memory
 	cram_wait_for 5 grep -qx 1 $dev/dax1.0/cram/user_migrate
 	cram_assert_grep 'dax0.0: mode set to placement' "$CRAMD_LOG"
-	cram_assert_grep 'dax0.0: onlined as private node 1 in placement mode' "$CRAMD_LOG"
+	# the state reads online once the online's write is done; cramd logs
+	# the online when it has seen its child finish, a little later
+	cram_wait_for 10 grep -q 'dax0.0: onlined as private node 1 in placement mode' "$CRAMD_LOG"
 	cram_assert_grep 'dax1.0: explicit migration into node 2 allowed' "$CRAMD_LOG"
 	# dax1.0 runs the policy (thresholds written); dax0.0 gets no knob write
 	cram_wait_for 5 grep -qx 120795955 $dev/dax1.0/cram/high_threshold_bytes
