@@ -446,6 +446,12 @@ int cram_device_request_evict(struct cram_device *dev, uint64_t bytes)
  * The kernel keeps low <= high at every write, so the order of the two
  * writes depends on where the current low threshold is.
  */
+/*
+ * High first, which keeps low <= high unless the low in force is above
+ * the new high: the kernel refuses that with EINVAL, and only then is the
+ * low read, to tell it from a high beyond the capacity, and written
+ * first. A caller that re-arms every pass reads nothing.
+ */
 int cram_device_set_thresholds(struct cram_device *dev, uint64_t high, uint64_t low)
 {
 	uint64_t cur_low;
@@ -453,14 +459,13 @@ int cram_device_set_thresholds(struct cram_device *dev, uint64_t high, uint64_t 
 
 	if (!dev || (high && low && low > high))
 		return -EINVAL;
-	rc = cram_device_get_low_threshold(dev, &cur_low);
-	if (rc < 0)
-		return rc;
-	if (high && high < cur_low) {
+	rc = write_u64_attr(dev, "high_threshold_bytes", high);
+	if (rc == -EINVAL && high) {
+		if (cram_device_get_low_threshold(dev, &cur_low) < 0 || cur_low <= high)
+			return rc;
 		rc = write_u64_attr(dev, "low_threshold_bytes", low);
 		return rc < 0 ? rc : write_u64_attr(dev, "high_threshold_bytes", high);
 	}
-	rc = write_u64_attr(dev, "high_threshold_bytes", high);
 	return rc < 0 ? rc : write_u64_attr(dev, "low_threshold_bytes", low);
 }
 

@@ -19,6 +19,10 @@
  *	"place tonode=ERR move=ERR migrate=ERR mbind=ERR move_pages=ERR
  *	 page_node=N" (ERR: OK or the errno name).
  *
+ *   libcram-probe thresholds DEV HIGH LOW
+ *	cram_device_set_thresholds() on device DEV; prints
+ *	"thresholds rc=ERR high=H low=L" with what the attributes hold after.
+ *
  * Exit status: 0 when the output could be produced, 1 otherwise; the
  * verdicts are the shell's.
  */
@@ -210,8 +214,45 @@ static int place(int dram, int node)
 	return 0;
 }
 
+/* cram_device_set_thresholds() on @name, and what the device holds after. */
+static int thresholds(const char *name, unsigned long long high, unsigned long long low)
+{
+	struct cram_ctx *ctx;
+	struct cram_device *dev;
+	uint64_t h = 0, l = 0;
+	int rc = cram_new(&ctx);
+
+	if (rc < 0) {
+		fprintf(stderr, "cram_new: %s\n", strerror(-rc));
+		return 1;
+	}
+	rc = -ENODEV;
+	cram_device_foreach(ctx, dev) {
+		if (strcmp(cram_device_get_devname(dev), name))
+			continue;
+		rc = cram_device_set_thresholds(dev, high, low);
+		cram_device_get_high_threshold(dev, &h);
+		cram_device_get_low_threshold(dev, &l);
+		break;
+	}
+	printf("thresholds rc=%s high=%llu low=%llu\n", errname(-rc),
+	       (unsigned long long)h, (unsigned long long)l);
+	cram_unref(ctx);
+	return 0;
+}
+
+static int parse_ull(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || end == s || *end || *s == '-' ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	unsigned long long h, l;
 	int a, b;
 
 	if (argc == 2 && !strcmp(argv[1], "discover"))
@@ -222,6 +263,10 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "place") && !parse_int(argv[2], 1023, &a) &&
 	    !parse_int(argv[3], 1023, &b))
 		return place(a, b);
-	fprintf(stderr, "usage: libcram-probe discover | alloc NODE PAGES | place DRAM NODE\n");
+	if (argc == 5 && !strcmp(argv[1], "thresholds") && !parse_ull(argv[3], &h) &&
+	    !parse_ull(argv[4], &l))
+		return thresholds(argv[2], h, l);
+	fprintf(stderr, "usage: libcram-probe discover | alloc NODE PAGES | place DRAM NODE"
+		" | thresholds DEV HIGH LOW\n");
 	return 1;
 }

@@ -1,7 +1,8 @@
 # libcram in the guest: its discovery finds the private node, and its
 # allocation helpers behave as cram_alloc_onnode(3) says: a DRAM node works
 # and the pages land there; a private node fails closed with EOPNOTSUPP
-# (ENODEV while the node has no memory) and leaves nothing mapped.
+# (ENODEV while the node has no memory) and leaves nothing mapped; and
+# cram_device_set_thresholds() orders its writes as the kernel needs.
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so.
 # /vmtests/libcram-probe is tests/vm/libcram-probe.c, built by mkinitramfs.sh.
 
@@ -57,6 +58,20 @@ test_libcram() {
 	p=$($P place 0 $n 2>&1)
 	check libcram:place-private "$p" \
 		eval 'echo "$p" | grep -q "tonode=EOPNOTSUPP move=EOPNOTSUPP migrate=EOPNOTSUPP mbind=EINVAL move_pages=ENODEV page_node=0$"'
+	# cram_device_set_thresholds(3) writes the high first, and the low
+	# first only when the kernel refuses a high below the low in force; a
+	# high beyond the capacity changes neither
+	pc=$(rd $C/phys_capacity_bytes)
+	hi0=$(rd $C/high_threshold_bytes) lo0=$(rd $C/low_threshold_bytes)
+	t1=$($P thresholds $dax $((pc / 2)) $((pc / 4)) 2>&1)
+	t2=$($P thresholds $dax $((pc / 8)) $((pc / 16)) 2>&1)
+	t3=$($P thresholds $dax $((pc + 4096)) $((pc / 32)) 2>&1)
+	t4=$($P thresholds $dax $hi0 $lo0 2>&1)
+	check libcram:thresholds-order "capacity=$pc [$t1] [$t2] [$t3] [$t4]" \
+		eval '[ "$t1" = "thresholds rc=OK high=$((pc / 2)) low=$((pc / 4))" ] &&
+		[ "$t2" = "thresholds rc=OK high=$((pc / 8)) low=$((pc / 16))" ] &&
+		[ "$t3" = "thresholds rc=EINVAL high=$((pc / 8)) low=$((pc / 16))" ] &&
+		[ "$t4" = "thresholds rc=OK high=$hi0 low=$lo0" ]'
 	expect_wr ok:libcram-offline $C/state offline OK
 }
 
