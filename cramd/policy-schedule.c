@@ -81,13 +81,21 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	} else if (inflow > 0 && room >= 0 && room <= p->budget) {
 		/*
 		 * the capacity target keeps it from the limit: wake before it
-		 * binds; bound (less than a page of room), nothing comes in
-		 * until a pass moves the target
+		 * binds, to move it. Bound when no pass can move it (less than
+		 * a page of room, or the target is the device's whole size):
+		 * what is left of the room fits at 1:1, and only what leaves
+		 * the device lets more in, at most as fast as it leaves
 		 */
-		bound = room < p->page;
+		bound = room < p->page || (t->total_pages && st->capacity_pages >= t->total_pages);
 		high = used + room * st->est.size_in * 3 / 4;
-		if (!bound && in > 0 && room * 3 / 4 / in < sleep)
+		if (bound) {
+			high = p->limit - st->est.out_bps * p->react_s;
+			if (st->est.out_bps > 0 &&
+			    (p->budget - room) / st->est.out_bps - p->react_s < sleep)
+				sleep = (p->budget - room) / st->est.out_bps - p->react_s;
+		} else if (in > 0 && room * 3 / 4 / in < sleep) {
 			sleep = room * 3 / 4 / in;
+		}
 	} else if (inflow > 0) {
 		sleep = p->budget / inflow - p->react_s;
 		high = p->limit - inflow * p->react_s;
@@ -98,9 +106,10 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	 * Idle (under a rate limit that cannot reach the limit within
 	 * max_sleep_ms): armed where it has got busy, beyond twice what it
 	 * fills at its measured net growth until the next pass, so that a
-	 * steady slow fill does not wake it long before that pass
+	 * steady slow fill does not wake it long before that pass; a bound
+	 * device takes nothing in however busy it gets
 	 */
-	if (p->idle_rate && !out->gate_closed) {
+	if (p->idle_rate && !out->gate_closed && !bound) {
 		double busy = 2 * p->growth * sleep;
 
 		if (busy < p->budget / 64)

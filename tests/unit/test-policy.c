@@ -893,6 +893,45 @@ static void test_schedule_logically_full(void **state)
 	assert_true(d.arm_high > r.s.snap.phys_used_bytes + 64 * MIB);
 }
 
+/*
+ * The capacity target is the device's whole size and what is left of it
+ * fits below the limit even at 1:1: no pass can move the target, and
+ * nothing but an outflow lets more in than the room. A filling device
+ * sleeps max_sleep_ms up to its last pages; with promotions making room,
+ * it wakes before what they let in at 1:1 could reach the limit.
+ */
+static void test_schedule_whole_size_target(void **state)
+{
+	uint64_t limit;
+	struct rig r;
+	int i;
+
+	rig_init(&r);
+	r.cfg.adaptive.max_sleep_ms = 10000;
+	limit = GIB - GIB / 1000 * r.cfg.adaptive.reserve_permille;
+	r.s.total_pages = GIB / 2 / PAGE;
+	for (i = 0; i < 64; i++)
+		rig_set_used(&r, 0);
+	while (r.s.snap.logical_bytes < GIB / 2 - 64 * MIB)
+		rig_tick(&r, 4 * MIB, 2);
+	assert_int_equal(r.st.capacity_pages * PAGE, GIB / 2);
+	while (r.s.snap.logical_bytes < GIB / 2 - MIB) {
+		rig_tick(&r, MIB, 2);
+		assert_false(d.gate_closed);
+		assert_int_equal(d.sleep_ns, 10000 * MS);
+		assert_true(d.arm_high > r.s.snap.phys_used_bytes + 64 * MIB);
+	}
+	/* 80 MiB/s promoted, replaced by incompressible data: +40 MiB/s */
+	for (i = 0; i < 60; i++) {
+		rig_promote(&r, 16 * MIB, 2);
+		rig_tick(&r, 16 * MIB, 1);
+	}
+	assert_false(d.gate_closed);
+	assert_true(d.sleep_ns < 10000 * MS);
+	assert_true((double)d.sleep_ns / 1e9 * 40 * MIB <
+		    (double)(limit - r.s.snap.phys_used_bytes));
+}
+
 /* Closed with no room: nothing comes in, sleep long, armed low where it may reopen. */
 static void test_schedule_closed(void **state)
 {
@@ -1141,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(test_schedule_idle),
 		cmocka_unit_test(test_schedule_idle_filling),
 		cmocka_unit_test(test_schedule_logically_full),
+		cmocka_unit_test(test_schedule_whole_size_target),
 		cmocka_unit_test(test_schedule_closed),
 		cmocka_unit_test(test_schedule_closed_falling),
 		cmocka_unit_test(test_schedule_noisy_near_limit),
