@@ -77,9 +77,11 @@ static void decide_static(const struct cramd_policy_params *prm,
 		out->gate_closed = st->gate_closed;
 		set_cause(out, CRAMD_CAUSE_BETWEEN, pct, low, high);
 	}
-	/* closed, nothing comes in: the low watermark's uevent wakes cramd */
-	if (out->gate_closed && prm->adaptive.max_sleep_ms > prm->poll_interval_ms)
-		out->sleep_ns = prm->adaptive.max_sleep_ms * NS_PER_MS;
+	/*
+	 * A pass every poll interval (max_sleep_ms is the adaptive policy's):
+	 * a closed static gate cannot tell what its knobs still let in from
+	 * nothing, nor a reading that lags the low watermark's crossing.
+	 */
 }
 
 /* ---- the capacity target -------------------------------------------------------- */
