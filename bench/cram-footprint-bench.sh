@@ -13,14 +13,15 @@
 # readings, 64 samples, once a device demotes; a device that showed no
 # inflow at its first passes may first sleep MAX_SLEEP_MS, so a warm-up
 # of MAX_SLEEP_MS + 10 s measures the steady state after that);
-# MAX_SLEEP_MS sets [policy] max_sleep_ms (default 0: a pass every poll
-# interval). Then, in the same script, the baseline: cram-tick-floor, an
-# sd-event loop that wakes at the same interval and does nothing, for the
-# same time. Prints
+# MAX_SLEEP_MS sets [policy] max_sleep_ms (default 10000, cramd's
+# default; 0: a pass every poll interval). Then, in the same script, the
+# baseline: cram-tick-floor, an sd-event loop that wakes at the same
+# interval and does nothing, for the same time. Prints
 #  - cramd's CPU share of one core (/proc/PID/schedstat), the floor's, and
 #    their difference, i.e. cramd's own work, with its cost per device-tick;
 #  - the wakeups per second of each (context switches, /proc/PID/status);
 #  - cramd's VmRSS, VmHWM, RssAnon, RssFile, Pss and its largest mappings,
+#    its VmRSS less umockdev's preload library and its private pages,
 #    and its VmRSS against the floor's (both map libsystemd and libc, so
 #    the ratio is steadier across runs than the kB);
 #  - what the telemetry histories take of that RSS: HISTORY_BYTES per
@@ -40,7 +41,7 @@
 set -u
 DEVICES=${DEVICES:-16}
 INFLOW=${INFLOW:-4194304}
-MAX_SLEEP_MS=${MAX_SLEEP_MS:-0}
+MAX_SLEEP_MS=${MAX_SLEEP_MS:-10000}
 WARMUP_S=${WARMUP_S:-0}
 # sizeof(struct cramd_telemetry_history) on 64-bit, as cramd(8) states it
 # (tests/unit/test-telemetry-history.c checks the number)
@@ -109,6 +110,13 @@ if [ "${1:-}" = --inner ]; then
 			" %.1f%% of VmRSS\n", b, b * n / 1024, n, (c > 0 ? 100 * b * n / 1024 / c : 0) }'
 	echo "Pss $(awk '$1 == "Pss:" { print $2 }' /proc/$pid/smaps_rollup) kB" \
 		"(shared library pages divided among the processes mapping them)"
+	# what a cramd without the testbed would hold: umockdev's preload
+	# library is the benchmark's, not cramd's
+	awk -v c="$(status VmRSS)" '$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { pre = ($6 ~ /umockdev/) }
+		pre && $1 == "Rss:" { u += $2 }
+		$1 == "Private_Clean:" || $1 == "Private_Dirty:" { p += $2 }
+		END { printf "VmRSS less umockdev'"'"'s preload library (%d kB): %d kB;" \
+			" private (clean + dirty): %d kB\n", u, c - u, p }' /proc/$pid/smaps
 	if [ -n "${PERF:-}" ]; then
 		perf record -q -o "$CRAM_TESTBED/perf.data" -p $pid -- sleep 5 \
 			>/dev/null 2>&1

@@ -61,7 +61,7 @@
 #define CRAMD_SMOOTHING_PCT_MAX 100u
 #define CRAMD_SAFETY_PCT_DEFAULT 50u		/* 0: utilization .. 100: safety */
 #define CRAMD_NOISE_FLOOR_PM_DEFAULT 0u		/* 0: the noise is learned */
-#define CRAMD_MAX_SLEEP_MS_DEFAULT 0u	/* 0: a pass every poll interval */
+#define CRAMD_MAX_SLEEP_MS_DEFAULT 10000u
 #define CRAMD_COLLAPSE_HIDDEN_PCT_DEFAULT 0u	/* 0: one reaction time */
 #define CRAMD_STALE_INTERVALS_DEFAULT 3u
 #define CRAMD_RECOVER_SAMPLES_DEFAULT 2u

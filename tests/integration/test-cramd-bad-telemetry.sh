@@ -9,7 +9,8 @@ if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 	log=$CRAM_TESTBED/cramd.log
 
-	cram_start_cramd '[global]\npoll_interval_ms = 100\n'
+	# a pass every poll interval, so that each bad value is seen at once
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\nmax_sleep_ms = 0\n'
 	pid=$CRAMD_PID
 	cram_wait_for 10 grep -qx online $dev/dax0.0/cram/state
 	cram_fk_ctl "freeze dax0.0"
@@ -26,8 +27,15 @@ if [ "${1:-}" = --inner ]; then
 		cram_wait_for 5 grep -qx 0 $dev/dax0.0/cram/no_alloc
 	done
 
+	# With the default schedule an idle device sleeps up to max_sleep_ms
+	# (10 s): the next pass sees the attribute gone.
+	cram_stop_cramd
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n'
+	pid=$CRAMD_PID
+	cram_wait_for 5 grep -qx 0 $dev/dax0.0/cram/no_alloc
+	sleep 1
 	rm -f "$CRAM_TESTBED/sys/bus/dax/devices/dax0.0/cram/stat"
-	cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc
+	cram_wait_for 15 grep -qx 1 $dev/dax0.0/cram/no_alloc
 	kill -0 $pid || cram_fail "cramd died on a missing attribute"
 	cram_stop_cramd
 	exit 0

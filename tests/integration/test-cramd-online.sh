@@ -7,8 +7,10 @@ cram_require_umockdev
 if [ "${1:-}" = --inner ]; then
 	dev=/sys/bus/dax/devices
 
-	# Only dax1.0 is configured: dax0.0 must stay offline.
-	cram_start_cramd '[global]\npoll_interval_ms = 100\ndevices = dax1.0\n'
+	# Only dax1.0 is configured: dax0.0 must stay offline. With
+	# max_sleep_ms = 0 the thresholds are the watermarks (otherwise the
+	# adaptive policy arms them where it wants to be woken).
+	cram_start_cramd '[global]\npoll_interval_ms = 100\ndevices = dax1.0\n[policy]\nmax_sleep_ms = 0\n'
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
 	cram_wait_for 5 grep -qx 2 /sys/devices/system/node/has_private_memory
 	# The testbed, like a stock kernel, has demotion off: cramd says so.
@@ -30,7 +32,7 @@ if [ "${1:-}" = --inner ]; then
 
 	# A [device] section (matched here by region) overrides [policy] for
 	# that device only: dax1.0's thresholds move to 50%/40%.
-	cram_start_cramd '[global]\npoll_interval_ms = 100\n[device region1]\nhigh_watermark_percent = 50\nlow_watermark_percent = 40\n'
+	cram_start_cramd '[global]\npoll_interval_ms = 100\n[policy]\nmax_sleep_ms = 0\n[device region1]\nhigh_watermark_percent = 50\nlow_watermark_percent = 40\n'
 	cram_wait_for 5 grep -qx 67108864 $dev/dax1.0/cram/high_threshold_bytes
 	cram_assert_eq "$(cram_read $dev/dax1.0/cram/low_threshold_bytes)" 53687091 "dax1.0 low threshold"
 	cram_assert_eq "$(cram_read $dev/dax0.0/cram/high_threshold_bytes)" 120795955 "dax0.0 keeps 90%"

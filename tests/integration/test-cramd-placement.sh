@@ -29,7 +29,7 @@ inner_v2() {
 	cram_wait_for 10 grep -q 'dax0.0: onlined as private node 1 in placement mode' "$CRAMD_LOG"
 	cram_assert_grep 'dax1.0: explicit migration into node 2 allowed' "$CRAMD_LOG"
 	# dax1.0 runs the policy (thresholds written); dax0.0 gets no knob write
-	cram_wait_for 5 grep -qx 120795955 $dev/dax1.0/cram/high_threshold_bytes
+	cram_wait_for 5 sh -c "! grep -qx 0 $dev/dax1.0/cram/high_threshold_bytes"
 	sleep 0.5
 	cram_assert_eq "$(cram_read $dev/dax0.0/cram/high_threshold_bytes)" 0 "no policy on a placement node"
 	cram_assert_eq "$(cat $dev/dax0.0/cram/logical_bytes)" 0 "nothing demoted into placement"

@@ -1133,13 +1133,17 @@ static void test_schedule_watch_close(void **state)
 	assert_int_equal(d.sleep_ns, 10000 * MS);
 }
 
-/* max_sleep_ms 0 (the default): a pass every poll interval, the watermarks armed. */
+/*
+ * The schedule is on by default (10 s); max_sleep_ms 0 turns it off: a
+ * pass every poll interval, the watermarks armed.
+ */
 static void test_schedule_off(void **state)
 {
 	struct rig r;
 
 	rig_init(&r);
-	assert_int_equal(r.cfg.adaptive.max_sleep_ms, 0);
+	assert_int_equal(r.cfg.adaptive.max_sleep_ms, 10000);
+	r.cfg.adaptive.max_sleep_ms = 0;
 	rig_set_used(&r, GIB / 2);
 	rig_set_used(&r, GIB / 2);
 	assert_int_equal(d.sleep_ns, 100 * MS);

@@ -3,8 +3,8 @@
 # its physical capacity but FL_ROOM, so that a short flood fills it under
 # TCG: a random hog larger than that room is pushed into the private node
 # by back-to-back memory.reclaim writes (no pause for the refresh) while
-# cramd runs its default configuration, and once more with the wakeup
-# schedule on ([policy] max_sleep_ms). statpoll samples cram/stat
+# cramd runs with a pass every poll interval ([policy] max_sleep_ms = 0),
+# and once more with its default configuration (the wakeup schedule on). statpoll samples cram/stat
 # every FL_MS ms: physical use may never exceed the capacity. The part
 # prints the sampler's count and rate, the least headroom (bytes and
 # 1/1000 of capacity) and cramd's wakeups per second (its context switches,
@@ -113,8 +113,8 @@ test_flood() {
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 	mkdir -p $CG
 	echo 1 >/sys/kernel/mm/numa/demotion_enabled
-	fl_run default 61
-	fl_run sleep 62 "max_sleep_ms = ${FL_MAX_SLEEP_MS:-10000}"
+	fl_run poll 61 "max_sleep_ms = 0"
+	fl_run default 62
 }
 
 test_flood
