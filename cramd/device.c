@@ -412,6 +412,9 @@ void cramd_device_pass(struct cramd_device *d, bool dry_run)
 	if (dry_run)
 		return;
 	apply_gate(d, &a);
+	/* a gate found closed is rewritten if the next pass finds it so: soon */
+	if (d->found_closed && d->due_ns > now + d->params.poll_interval_ms * 1000000ULL)
+		d->due_ns = now + d->params.poll_interval_ms * 1000000ULL;
 	apply_knobs(d, &a);
 	if (t.snap && snap.phys_capacity_bytes && a.arm_high)
 		arm_thresholds(d, snap.phys_capacity_bytes, &a);
