@@ -1,9 +1,10 @@
 # cram VM tests: the other paths to a compressed node's pages (issue 12),
 # with the options that open them (kernel-abi/guest.config): a write by
-# process_vm_writev(2), madvise(2) (MADV_COLLAPSE, MADV_COLD,
-# MADV_PAGEOUT, MADV_DONTNEED), KSM, userfaultfd (UFFDIO_WRITEPROTECT on
-# demoted pages; UFFDIO_COPY into a range bound to the node) and MGLRU
-# (demotion and evict_bytes with lru_gen on and off). Sourced by
+# process_vm_writev(2) or by read(2) from a pipe, writes of 16 fork()ed
+# children at once, madvise(2) (MADV_COLLAPSE, MADV_COLD, MADV_PAGEOUT,
+# MADV_DONTNEED), KSM, userfaultfd (UFFDIO_WRITEPROTECT on demoted pages;
+# UFFDIO_COPY into a range bound to the node), MGLRU (demotion and
+# evict_bytes with lru_gen on and off). Sourced by
 # guest-tests.sh (busybox sh); entered with the device bound, offline and
 # in compressed mode; leaves it so.
 #
@@ -56,6 +57,33 @@ pa_nums() {
 		"node${n}_AnonPages=$(node_kb $n AnonPages)kB"
 }
 
+# pa_write NAME SEED WRITE [self]: an 8 MiB target SEED is demoted, then
+# the command WRITE ($pt and $pa are set when it runs; its last line says
+# ok=K) writes one word into each of the first 1024 pages: every write
+# lands, every page it wrote leaves the node first, promoted_pages counts
+# them, and the other 1024 are left as they were. "self": the target
+# writes, and may promote those of its own other pages that reclaim put
+# on the node (stack, heap) as it runs the command
+pa_write() {
+	pa_start 8 rw $2
+	r=$(reclaim 8M)
+	on0=$(pa_on 0 1024) p0=$(rd $C/promoted_pages)
+	other=0
+	[ "${4:-}" = self ] && other=$(($(pages_on $pt $n) - on0 - $(pa_on 1024 1024)))
+	w=$(eval "$3" 2>&1 | tail -n 1)
+	settle
+	on1=$(pa_on 0 1024) p1=$(rd $C/promoted_pages)
+	c=$($FW check $pt $pa 0 1024 $2)
+	rest=$(pa_on 1024 1024)
+	dp=$((p1 - p0))
+	check $1 "reclaim=$r $w $c pages_on_node$n ${on0}->${on1} of 1024 (unwritten 1024: $rest on the node; the target's other pages there: $other) promoted_pages ${p0}->${p1} (+$dp)" \
+		eval '[ "$(kv ok "$w")" = 1024 ] && [ "$(kv written "$c")" = 1024 ] &&
+		[ "$(kv bad "$c")" = 0 ] && [ "$on0" -gt 512 ] && [ "$on1" = 0 ] &&
+		[ "$dp" -ge "$on0" ] && [ "$dp" -le $((1032 + other)) ]'
+	stop_hogs
+	settle
+}
+
 test_paths() {
 	n=$tnode
 	mode0=$(rd $C/mode)
@@ -64,19 +92,29 @@ test_paths() {
 
 	# process_vm_writev(2) into writable demoted pages: the write faults
 	# through GUP (FOLL_WRITE), and the fence moves each page first
-	pa_start 8 rw 201
+	pa_write paths-pvw 201 '$FW pvw $pt $pa 0 1024'
+	# read(2) from a pipe into them: the kernel's copy to user memory
+	# takes a write fault, and the fence moves each page first
+	pa_write paths-pipe-read 206 'pa_cmd $pt 206 pipe 0 1024' self
+
+	# fork(): 16 children share 1024 demoted pages and write them at
+	# once, each its own 64 (page i by child i % 16). Every child sees
+	# the pages' data, then its own writes and nobody else's; each write
+	# copies the page to DRAM for that child (not a promotion: only the
+	# parent's own other pages may be promoted as it runs the command);
+	# the parent's pages stay on the node with their data
+	pa_start 4 rw 207
 	r=$(reclaim 8M)
-	on0=$(pa_on 0 1024) p0=$(rd $C/promoted_pages)
-	w=$($FW pvw $pt $pa 0 1024 2>&1 | tail -n 1)
+	on0=$(pa_on 0 1024) p0=$(rd $C/promoted_pages) fr0=$(node_kb $n MemFree)
+	other=$(($(pages_on $pt $n) - on0))
+	a=$(pa_cmd $pt 207 fan 16 0 1024)
 	settle
-	on1=$(pa_on 0 1024) p1=$(rd $C/promoted_pages)
-	c=$($FW check $pt $pa 0 1024 201)
-	rest=$(pa_on 1024 1024)
-	dp=$((p1 - p0))
-	check paths-pvw "reclaim=$r $w $c pages_on_node$n ${on0}->${on1} of 1024 (unwritten 1024: $rest on the node) promoted_pages ${p0}->${p1} (+$dp)" \
-		eval '[ "$(kv ok "$w")" = 1024 ] && [ "$(kv written "$c")" = 1024 ] &&
-		[ "$(kv bad "$c")" = 0 ] && [ "$on0" -gt 512 ] && [ "$on1" = 0 ] &&
-		[ "$dp" -ge "$on0" ] && [ "$dp" -le 1032 ]'
+	on1=$(pa_on 0 1024) p1=$(rd $C/promoted_pages) fr1=$(node_kb $n MemFree)
+	c=$($FW check $pt $pa 0 1024 207)
+	check paths-fork-fan "reclaim=$r [$a] parent: $c pages_on_node$n ${on0}->${on1} of 1024 (its other pages there: $other) promoted_pages ${p0}->${p1} node${n}_MemFree ${fr0}->${fr1}kB" \
+		eval '[ "$(kv children "$a")" = 16 ] && [ "$(kv ok "$a")" = 16 ] &&
+		[ "$on0" -gt 512 ] && [ "$on1" = "$on0" ] &&
+		[ "$(kv intact "$c")" = 1024 ] && [ $((p1 - p0)) -le $((other + 8)) ]'
 	stop_hogs
 	settle
 
