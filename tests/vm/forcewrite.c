@@ -24,6 +24,15 @@
  *                    wp FIRST COUNT      (userfaultfd: register the range
  *                                         for write protection, protect
  *                                         it, unprotect it)
+ *                    pipe FIRST COUNT    (FORCE_WORD(i) into page i by
+ *                                         read(2) from a pipe: the kernel
+ *                                         writes, copying to user memory)
+ *                    fan N FIRST COUNT   (forks N children at once; child
+ *                                         c reads every page of the range,
+ *                                         writes FORCE_WORD(i) into each
+ *                                         page i with (i - FIRST) % N == c
+ *                                         and checks that it sees its own
+ *                                         words and the pattern elsewhere)
  *                  and prints "cmd#K CMD rc=0|ERRNO ...".
  *   forcewrite mem|poke|pvw PID ADDR FIRST COUNT
  *       Writes the 64-bit word FORCE_WORD(i) at the start of each page i in
@@ -138,9 +147,119 @@ static void cmd_wp(unsigned char *p, size_t len)
 	       errname(e[1]), errname(e[2]), errname(e[3]));
 }
 
+/* the kernel writes: FORCE_WORD(i) into page i through a pipe, by read(2) */
+static void cmd_pipe(unsigned char *mem, unsigned long first,
+		     unsigned long count, long psize)
+{
+	unsigned long i, ok = 0;
+	int fds[2], e = 0;
+
+	if (pipe(fds)) {
+		printf(" rc=%s", errname(errno));
+		return;
+	}
+	for (i = first; i < first + count; i++) {
+		uint64_t w = FORCE_WORD(i);
+
+		if (write(fds[1], &w, 8) != 8) {
+			e = errno;
+			break;
+		}
+		if (read(fds[0], mem + i * psize, 8) == 8)
+			ok++;
+		else if (!e)
+			e = errno ? errno : EFAULT;
+	}
+	close(fds[0]);
+	close(fds[1]);
+	printf(" rc=%s pages=%lu ok=%lu", errname(e), count, ok);
+}
+
+/*
+ * One child of "fan": bit 0 when a page read wrong before its writes, bit 1
+ * when one of its own pages does not hold its word after them, bit 2 when
+ * another page is not its pattern.
+ */
+static int fan_child(unsigned char *mem, unsigned long first,
+		     unsigned long count, long psize, unsigned long c,
+		     unsigned long nchild, unsigned long seed, int same)
+{
+	unsigned char *ref = malloc(psize);
+	unsigned long i;
+	int rc = 0;
+
+	if (!ref)
+		return 8;
+	for (i = first; i < first + count; i++) {
+		hog_fill(ref, psize, same ? seed : seed + i);
+		if (memcmp(mem + i * psize, ref, psize))
+			rc |= 1;
+	}
+	for (i = first + c; i < first + count; i += nchild) {
+		uint64_t w = FORCE_WORD(i);
+
+		memcpy(mem + i * psize, &w, 8);
+	}
+	for (i = first; i < first + count; i++) {
+		int mine = (i - first) % nchild == c;
+		uint64_t w = FORCE_WORD(i);
+
+		hog_fill(ref, psize, same ? seed : seed + i);
+		if (mine)
+			memcpy(ref, &w, 8);
+		if (memcmp(mem + i * psize, ref, psize))
+			rc |= mine ? 2 : 4;
+	}
+	free(ref);
+	return rc;
+}
+
+/* "fan": @nchild children share the pages and write them at once */
+static void cmd_fan(unsigned char *mem, unsigned long first,
+		    unsigned long count, long psize, unsigned long nchild,
+		    unsigned long seed, int same)
+{
+	unsigned long c, started = 0, ok = 0, flags = 0;
+	int go[2], status;
+	char b;
+
+	if (!nchild || nchild > 256 || pipe(go)) {
+		printf(" rc=EINVAL");
+		return;
+	}
+	for (c = 0; c < nchild; c++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(go[1]);
+			/* until the parent closes its end: all start together */
+			while (read(go[0], &b, 1) < 0 && errno == EINTR)
+				;
+			_exit(fan_child(mem, first, count, psize, c, nchild,
+					seed, same));
+		}
+		if (pid < 0)
+			break;
+		started++;
+	}
+	close(go[0]);
+	close(go[1]);
+	while (started && wait(&status) > 0) {
+		started--;
+		if (WIFEXITED(status) && !WEXITSTATUS(status))
+			ok++;
+		else if (WIFEXITED(status))
+			flags |= WEXITSTATUS(status);
+		else
+			flags |= 16;
+	}
+	printf(" rc=0 children=%lu ok=%lu fail_bits=%lu", nchild, ok, flags);
+}
+
 /* SIGUSR2: the command in /tmp/fw.cmd.PID on the mapping at @mem */
 static void command(unsigned char *mem, unsigned long pages, long psize,
-		    unsigned long k)
+		    unsigned long k, unsigned long seed, int same)
 {
 	static const struct { const char *name; int advice; } advs[] = {
 		{ "collapse", MADV_COLLAPSE }, { "pageout", MADV_PAGEOUT },
@@ -156,7 +275,7 @@ static void command(unsigned char *mem, unsigned long pages, long psize,
 	f = fopen(path, "r");
 	if (f) {
 		n = fscanf(f, "%15s", verb);
-		if (n == 1 && !strcmp(verb, "madv"))
+		if (n == 1 && (!strcmp(verb, "madv") || !strcmp(verb, "fan")))
 			n += fscanf(f, "%15s", arg);
 		n += fscanf(f, "%lu %lu", &first, &count);
 		fclose(f);
@@ -186,6 +305,11 @@ static void command(unsigned char *mem, unsigned long pages, long psize,
 		printf(" rc=0 pages=%lu", count);
 	} else if (!strcmp(verb, "wp")) {
 		cmd_wp(mem + first * psize, count * psize);
+	} else if (!strcmp(verb, "pipe")) {
+		cmd_pipe(mem, first, count, psize);
+	} else if (!strcmp(verb, "fan")) {
+		cmd_fan(mem, first, count, psize, strtoul(arg, NULL, 10), seed,
+			same);
 	} else {
 		printf(" rc=EINVAL (verb)");
 	}
@@ -241,7 +365,7 @@ static int target(unsigned long mb, const char *mode, unsigned long seed)
 			else
 				printf("fork#%lu child=%ld\n", ++nfork, (long)child);
 		} else if (sig == SIGUSR2) {
-			command(mem, pages, psize, ++ncmd);
+			command(mem, pages, psize, ++ncmd, seed, same);
 		}
 		fflush(stdout);
 	}

@@ -1,9 +1,12 @@
 # cram VM tests: the other paths to a compressed node's pages (issue 12),
 # with the options that open them (kernel-abi/guest.config): a write by
-# process_vm_writev(2), madvise(2) (MADV_COLLAPSE, MADV_COLD,
-# MADV_PAGEOUT, MADV_DONTNEED), KSM, userfaultfd (UFFDIO_WRITEPROTECT on
-# demoted pages; UFFDIO_COPY into a range bound to the node) and MGLRU
-# (demotion and evict_bytes with lru_gen on and off). Sourced by
+# process_vm_writev(2) or by read(2) from a pipe, writes of 16 fork()ed
+# children at once, madvise(2) (MADV_COLLAPSE, MADV_COLD, MADV_PAGEOUT,
+# MADV_DONTNEED), KSM, userfaultfd (UFFDIO_WRITEPROTECT on demoted pages;
+# UFFDIO_COPY into a range bound to the node), MGLRU (demotion and
+# evict_bytes with lru_gen on and off), and on a placement node
+# MADV_COLLAPSE, THP faults, offline under a bind, online again, and a
+# swap round trip. Sourced by
 # guest-tests.sh (busybox sh); entered with the device bound, offline and
 # in compressed mode; leaves it so.
 #
@@ -18,14 +21,17 @@ PT=/vmtests/placetest
 KSM=/sys/kernel/mm/ksm
 LRU=/sys/kernel/mm/lru_gen/enabled
 
-# pa_start MB MODE SEED [TAG]: a forcewrite target in the test cgroup,
-# its output in /tmp/pa.TAG (TAG: SEED unless given); sets pt (its pid)
-# and pa (the mapping)
+# pa_start MB MODE SEED [TAG [PREFIX...]]: a forcewrite target in the test
+# cgroup, run by the command PREFIX (numactl ...) when given, its output in
+# /tmp/pa.TAG (TAG: SEED unless given); sets pt (its pid) and pa (the
+# mapping)
 pa_start() {
-	tag=${4:-$3}
+	pa_mb=$1 pa_mode=$2 pa_seed=$3 tag=${4:-$3}
+	shift 3
+	[ $# -gt 0 ] && shift
 	rm -f /tmp/pa.$tag
 	sh -c 'echo $$ >'$CG'/cgroup.procs && exec "$@"' pa \
-		$FW target $1 $2 $3 >/tmp/pa.$tag 2>&1 &
+		"$@" $FW target $pa_mb $pa_mode $pa_seed >/tmp/pa.$tag 2>&1 &
 	pt=$!
 	hogs="$hogs $pt"
 	hog_wait /tmp/pa.$tag '^ready' >/dev/null
@@ -47,6 +53,14 @@ pa_on_of() { # PID ADDR FIRST COUNT: pages of that range on the node
 pa_on() { # FIRST COUNT: the last target's pages on the node
 	pa_on_of $pt $pa $1 $2
 }
+pa_state() { # the last target's state letter; Z once it has exited
+	# (the shell may have reaped it already: then it has no /proc entry)
+	if [ -r /proc/$pt/stat ]; then
+		sed 's/.*) //' /proc/$pt/stat 2>/dev/null | cut -c1
+	else
+		echo Z
+	fi
+}
 pa_swap_kb() {
 	awk '/^SwapTotal:/ { t = $2 } /^SwapFree:/ { f = $2 } END { print t - f }' /proc/meminfo
 }
@@ -54,6 +68,33 @@ pa_nums() {
 	echo "demoted_pages=$(rd $C/demoted_pages) promoted_pages=$(rd $C/promoted_pages)" \
 		"logical_bytes=$(rd $C/logical_bytes) node${n}_MemFree=$(node_kb $n MemFree)kB" \
 		"node${n}_AnonPages=$(node_kb $n AnonPages)kB"
+}
+
+# pa_write NAME SEED WRITE [self]: an 8 MiB target SEED is demoted, then
+# the command WRITE ($pt and $pa are set when it runs; its last line says
+# ok=K) writes one word into each of the first 1024 pages: every write
+# lands, every page it wrote leaves the node first, promoted_pages counts
+# them, and the other 1024 are left as they were. "self": the target
+# writes, and may promote those of its own other pages that reclaim put
+# on the node (stack, heap) as it runs the command
+pa_write() {
+	pa_start 8 rw $2
+	r=$(reclaim 8M)
+	on0=$(pa_on 0 1024) p0=$(rd $C/promoted_pages)
+	other=0
+	[ "${4:-}" = self ] && other=$(($(pages_on $pt $n) - on0 - $(pa_on 1024 1024)))
+	w=$(eval "$3" 2>&1 | tail -n 1)
+	settle
+	on1=$(pa_on 0 1024) p1=$(rd $C/promoted_pages)
+	c=$($FW check $pt $pa 0 1024 $2)
+	rest=$(pa_on 1024 1024)
+	dp=$((p1 - p0))
+	check $1 "reclaim=$r $w $c pages_on_node$n ${on0}->${on1} of 1024 (unwritten 1024: $rest on the node; the target's other pages there: $other) promoted_pages ${p0}->${p1} (+$dp)" \
+		eval '[ "$(kv ok "$w")" = 1024 ] && [ "$(kv written "$c")" = 1024 ] &&
+		[ "$(kv bad "$c")" = 0 ] && [ "$on0" -gt 512 ] && [ "$on1" = 0 ] &&
+		[ "$dp" -ge "$on0" ] && [ "$dp" -le $((1032 + other)) ]'
+	stop_hogs
+	settle
 }
 
 test_paths() {
@@ -64,19 +105,29 @@ test_paths() {
 
 	# process_vm_writev(2) into writable demoted pages: the write faults
 	# through GUP (FOLL_WRITE), and the fence moves each page first
-	pa_start 8 rw 201
+	pa_write paths-pvw 201 '$FW pvw $pt $pa 0 1024'
+	# read(2) from a pipe into them: the kernel's copy to user memory
+	# takes a write fault, and the fence moves each page first
+	pa_write paths-pipe-read 206 'pa_cmd $pt 206 pipe 0 1024' self
+
+	# fork(): 16 children share 1024 demoted pages and write them at
+	# once, each its own 64 (page i by child i % 16). Every child sees
+	# the pages' data, then its own writes and nobody else's; each write
+	# copies the page to DRAM for that child (not a promotion: only the
+	# parent's own other pages may be promoted as it runs the command);
+	# the parent's pages stay on the node with their data
+	pa_start 4 rw 207
 	r=$(reclaim 8M)
-	on0=$(pa_on 0 1024) p0=$(rd $C/promoted_pages)
-	w=$($FW pvw $pt $pa 0 1024 2>&1 | tail -n 1)
+	on0=$(pa_on 0 1024) p0=$(rd $C/promoted_pages) fr0=$(node_kb $n MemFree)
+	other=$(($(pages_on $pt $n) - on0))
+	a=$(pa_cmd $pt 207 fan 16 0 1024)
 	settle
-	on1=$(pa_on 0 1024) p1=$(rd $C/promoted_pages)
-	c=$($FW check $pt $pa 0 1024 201)
-	rest=$(pa_on 1024 1024)
-	dp=$((p1 - p0))
-	check paths-pvw "reclaim=$r $w $c pages_on_node$n ${on0}->${on1} of 1024 (unwritten 1024: $rest on the node) promoted_pages ${p0}->${p1} (+$dp)" \
-		eval '[ "$(kv ok "$w")" = 1024 ] && [ "$(kv written "$c")" = 1024 ] &&
-		[ "$(kv bad "$c")" = 0 ] && [ "$on0" -gt 512 ] && [ "$on1" = 0 ] &&
-		[ "$dp" -ge "$on0" ] && [ "$dp" -le 1032 ]'
+	on1=$(pa_on 0 1024) p1=$(rd $C/promoted_pages) fr1=$(node_kb $n MemFree)
+	c=$($FW check $pt $pa 0 1024 207)
+	check paths-fork-fan "reclaim=$r [$a] parent: $c pages_on_node$n ${on0}->${on1} of 1024 (its other pages there: $other) promoted_pages ${p0}->${p1} node${n}_MemFree ${fr0}->${fr1}kB" \
+		eval '[ "$(kv children "$a")" = 16 ] && [ "$(kv ok "$a")" = 16 ] &&
+		[ "$on0" -gt 512 ] && [ "$on1" = "$on0" ] &&
+		[ "$(kv intact "$c")" = 1024 ] && [ $((p1 - p0)) -le $((other + 8)) ]'
 	stop_hogs
 	settle
 
@@ -315,7 +366,105 @@ test_paths() {
 		eval '[ "$(kv uffd_N$n "$out")" = 1024 ] && [ "$(kv copied "$out")" = 1024 ] &&
 		[ "$(kv data_bad "$out")" = 0 ] && [ "$(kv written_N$n "$out")" = 1024 ] &&
 		[ "$(kv written_bad "$out")" = 0 ]'
+
+	# MADV_COLLAPSE over pages bound to the placement node (numactl
+	# --membind, THP "never" so that they fault in as small pages): the
+	# huge pages are made on the node itself, or the collapse fails; no
+	# page leaves the node, the data stays
+	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp/enabled)
+	echo never >$thp/enabled
+	pa_start 4 rw 208 208 numactl --membind=$n
+	on0=$(pa_on 0 1024) hp0=$(node_kb $n AnonHugePages)
+	h=$(pa_cmd $pt 208 madv hugepage 0 1024)
+	a=$(pa_cmd $pt 208 madv collapse 0 1024)
+	nd=$($FW nodes $pt $pa 0 1024) on1=$(pa_on 0 1024) hp1=$(node_kb $n AnonHugePages)
+	tthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$pt/smaps)
+	c=$($FW check $pt $pa 0 1024 208)
+	check paths-collapse-placement "[$h] [$a] pages_on_node$n ${on0}->${on1} of 1024 ($nd) node${n}_AnonHugePages ${hp0}->${hp1}kB target_AnonHugePages=${tthp}kB $c" \
+		eval '[ "$on0" = 1024 ] && [ "$on1" = 1024 ] && [ "$(kv intact "$c")" = 1024 ] &&
+		{ [ "$(kv rc "$a")" != 0 ] || { [ $((hp1 - hp0)) = 4096 ] && [ "$tthp" = 4096 ]; }; }'
+	stop_hogs
+
+	# a THP fault under the bind (THP "always", MADV_HUGEPAGE): the huge
+	# pages are allocated on the node, every page is there
+	echo always >$thp/enabled
+	hp0=$(node_kb $n AnonHugePages)
+	pa_start 8 thp 209 209 numactl --membind=$n
+	nd=$($FW nodes $pt $pa 0 2048) hp1=$(node_kb $n AnonHugePages)
+	tthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$pt/smaps)
+	c=$($FW check $pt $pa 0 2048 209)
+	check paths-thp-placement "THP=always pages: $nd of 2048 node${n}_AnonHugePages ${hp0}->${hp1}kB target_AnonHugePages=${tthp}kB $c" \
+		eval '[ "$(kv n$n "$nd")" = 2048 ] && [ "$(kv intact "$c")" = 2048 ] &&
+		[ "$tthp" -ge 2048 ] && [ $((hp1 - hp0)) -ge "$tthp" ]'
+	echo "$thp0" >$thp/enabled
+	stop_hogs
+
+	# offline while a task bound to the node has its pages there: they
+	# move to DRAM with their data and the task lives on; its bind still
+	# names the node, so its next fault that needs a new page gets SIGBUS
+	pa_start 4 rw 210 210 numactl --membind=$n
+	nd0=$($FW nodes $pt $pa 0 1024)
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	expect_wr ok:paths-placement-offline $C/state offline OK
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	nd1=$($FW nodes $pt $pa 0 1024)
+	c=$($FW check $pt $pa 0 1024 210)
+	st=$(pa_state)
+	check paths-offline-placement "before: $nd0 offline t=${t0}..${t1} after: $nd1 $c task state=$st" \
+		eval '[ "$(kv n$n "$nd0")" = 1024 ] && [ "$(kv n$n "$nd1")" = 0 ] &&
+		[ "$(kv absent "$nd1")" = 0 ] && [ "$(kv intact "$c")" = 1024 ] &&
+		[ "$st" != Z ]'
+	# MADV_DONTNEED on 16 pages, then a write to them (the command may
+	# fault first itself: its stdio buffer)
+	d=
+	for cmd in "madv dontneed 16 16" "write 16 16"; do
+		k=$(($(grep -c '^cmd#' /tmp/pa.210) + 1))
+		echo "$cmd" >/tmp/fw.cmd.$pt
+		kill -USR2 $pt 2>/dev/null
+		i=0
+		while [ "$(pa_state)" != Z ] && ! grep -q "^cmd#$k " /tmp/pa.210 && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		d="$d [$cmd: $(grep "^cmd#$k " /tmp/pa.210 | cut -d' ' -f2-)]"
+		[ "$(pa_state)" = Z ] && break
+	done
+	i=0
+	while [ "$(pa_state)" != Z ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	st=$(pa_state)
+	[ "$st" = Z ] || kill -KILL $pt 2>/dev/null
+	wait $pt
+	ws=$?
+	check paths-offline-placement-fault "commands:$d state=$st exit_status=$ws (135: SIGBUS)" \
+		eval '[ "$st" = Z ] && [ "$ws" = 135 ]'
+	hogs=
+
+	# online again: a new bind's faults land on the node again
+	expect_wr ok:paths-placement-reonline $C/state online OK
+	pa_start 4 rw 211 211 numactl --membind=$n
+	nd=$($FW nodes $pt $pa 0 1024)
+	check paths-reonline-placement "has_placement_memory=[$(rd $NODES/has_placement_memory)] pages: $nd of 1024" \
+		eval '[ "$(kv n$n "$nd")" = 1024 ]'
+
+	# MADV_PAGEOUT (swap on) sends them to swap; when the task faults
+	# them back in (its writes), they come in under its bind: on the node
+	# again, with their data. (A read through /proc/PID/mem by another
+	# process allocates under that process's policy instead: numactl
+	# binds the task, not the mapping.)
+	mkswap $SWAP_DEV >/dev/null 2>&1
+	swapon $SWAP_DEV 2>/dev/null
+	sw0=$(pa_swap_kb)
+	a=$(pa_cmd $pt 211 madv pageout 0 1024)
+	nd1=$($FW nodes $pt $pa 0 1024) sw1=$(pa_swap_kb)
+	w=$(pa_cmd $pt 211 write 0 1024)
+	nd2=$($FW nodes $pt $pa 0 1024)
+	c=$($FW check $pt $pa 0 1024 211)
+	check paths-swap-placement "[$a] $nd1 swap_used_kb ${sw0}->${sw1}; [$w] $nd2 $c" \
+		eval '[ "$(kv absent "$nd1")" -ge 512 ] && [ "$(kv written "$c")" = 1024 ] &&
+		[ "$(kv n$n "$nd2")" = 1024 ]'
+	stop_hogs
+	swapoff $SWAP_DEV 2>/dev/null
+	expect_wr ok:paths-placement-offline-again $C/state offline OK
 	expect_wr ok:paths-mode-back $C/mode "$mode0" OK
 }
 
