@@ -196,6 +196,22 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	siglongjmp(fault_jmp, 1);
 }
 
+/*
+ * Write pages *@touched .. @n - 1 of @p in turn until one gets SIGBUS (its
+ * node is full; on_sigbus() must be the handler) or all are written; with
+ * *@touched the pages written. Whether SIGBUS came, its si_code in
+ * sigbus_code.
+ */
+static int fault_until_sigbus(char *p, volatile unsigned long *touched, unsigned long n)
+{
+	sigbus_code = 0;
+	if (!sigsetjmp(fault_jmp, 1)) {
+		for (; *touched < n; (*touched)++)
+			p[*touched * pagesz] = 1;
+	}
+	return sigbus_code != 0;
+}
+
 /* Node @node's MemFree in kB, from its meminfo; -1 when unreadable. */
 static long node_free_kb(int node)
 {
@@ -217,11 +233,11 @@ static long node_free_kb(int node)
 static int cmd_fill(int node, unsigned long mb)
 {
 	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent;
-	volatile unsigned long touched = 0;
+	volatile unsigned long touched = 0, one;
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
-	volatile int again = 0;
-	volatile unsigned long refill = 0;
-	volatile int round;
+	int again = 0;
+	unsigned long refill = 0;
+	int round;
 	int st = 0, dst = node;
 	char *p, *q;
 	void *pg;
@@ -241,10 +257,7 @@ static int cmd_fill(int node, unsigned long mb)
 	if (bind_range(p, n * pagesz, node))
 		return die("mbind");
 	sigaction(SIGBUS, &sa, NULL);
-	if (!sigsetjmp(fault_jmp, 1)) {
-		for (; touched < n; touched++)
-			p[touched * pagesz] = 1;
-	}
+	fault_until_sigbus(p, &touched, n);
 	/* how far the node was filled: the allocator's floor, seen at once */
 	printf("free_at_sigbus_kB=%ld\n", node_free_kb(node));
 	printf("pages=%lu touched=%lu sigbus=%d code=%s\n", n, touched,
@@ -273,11 +286,7 @@ static int cmd_fill(int node, unsigned long mb)
 		unsigned long before = touched;
 
 		sleep(1);
-		sigbus_code = 0;
-		if (!sigsetjmp(fault_jmp, 1)) {
-			for (; touched < n; touched++)
-				p[touched * pagesz] = 1;
-		}
+		fault_until_sigbus(p, &touched, n);
 		refill += touched - before;
 		if (touched == before)
 			break;
@@ -287,10 +296,8 @@ static int cmd_fill(int node, unsigned long mb)
 	print_census("fill", counts, absent);
 	/* the node is full: one more fault naming it fails the same way */
 	if (touched < n) {
-		sigbus_code = 0;
-		if (!sigsetjmp(fault_jmp, 1))
-			p[touched * pagesz] = 1;
-		again = sigbus_code != 0;
+		one = touched;
+		again = fault_until_sigbus(p, &one, touched + 1);
 	}
 	/* and so does a move of a DRAM page onto it */
 	q = mmap(NULL, pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
