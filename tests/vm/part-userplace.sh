@@ -285,18 +285,20 @@ test_placement_migfill() {
 }
 
 # MADV_COLLAPSE of 2 MiB bound to the placement node, faulted as order-0
-# pages (0012: the huge page comes from the node with __GFP_THISNODE, and
-# a range bound to the node collapses there wherever its pages are). With
-# room, the huge page is on the node. With half of the pages moved to
-# DRAM (a tie, which the lowest node id won) or three quarters, it is on
-# the node too; unfixed (image 449b5748dd391dfc) both went to node 0
-# (after_N0=512). With the node filled by order-0 faults, in a child, to
-# 1 MiB above the low watermark (kswapd stays asleep until the collapse),
-# MemFree is in the window where only the allocator's slow path can give
-# a huge page (the low watermark + 2 MiB down to the min one + 2 MiB):
-# the huge page is on the node or the call fails, and no page is
-# anywhere else. Filled to below the low watermark instead, MemFree rose
-# past it again before the call (5360 kB for a target of 1408 kB, image
+# pages (0012: the huge page comes from the node with __GFP_THISNODE,
+# and a range bound to the node collapses there wherever its pages are).
+# With room, the huge page is on the node. With half of the pages moved
+# to DRAM (a tie, which the lowest node id won) or three quarters, it is
+# on the node too; unfixed (image 449b5748dd391dfc) both went to node 0
+# (after_N0=512). With the node filled by order-0 faults, in children,
+# towards 1.5 MiB above the low watermark, MemFree is in the window
+# where only the allocator's slow path can give a huge page (below the
+# low watermark + 2 MiB, above the min one): the huge page is on the
+# node or the call fails, and no page is anywhere else. The fill ends
+# 2-3.6 MiB below its target (4024 and 2428 kB for a target of 6060 in
+# two runs; likely the per-cpu lists' free pages, which MemFree does not
+# count). Filled in one round to below the low watermark instead,
+# MemFree was 5360 kB for a target of 1408 kB at the call (image
 # 61a2754022f74930). Run after the node's other fills: the huge page
 # allocations wake kcompactd there, which the full-node fill of
 # test_placement_ownership does not want near it.
@@ -328,8 +330,8 @@ test_placement_collapse() {
 	collapse_check place:collapse-room 0 ok
 	collapse_check place:collapse-tie-bound 256 ok
 	collapse_check place:collapse-most-off-bound 384 ok
-	collapse_check place:collapse-slow-path 0 any $((low + 1024)) \
-		$((min + 2048)) $((low + 2048))
+	collapse_check place:collapse-slow-path 0 any $((low + 1536)) \
+		"$min" $((low + 2048))
 	thp_restore
 }
 
