@@ -74,9 +74,12 @@ node_kb() { # NODE FIELD -> kB from nodeN/meminfo
 vmstat_fold() {
 	echo 1 >/proc/sys/vm/stat_refresh
 }
+zone_wmark_kb() { # NODE min|low|high -> the sum of its zones' watermarks, in kB
+	awk -v n="$1," -v w="$2" '$1 == "Node" { on = ($2 == n) }
+		on && $1 == w { s += $2 } END { print s * 4 }' /proc/zoneinfo
+}
 zone_low_kb() { # NODE -> the sum of its zones' low watermarks, in kB
-	awk -v n="$1," '$1 == "Node" { on = ($2 == n) }
-		on && $1 == "low" { s += $2 } END { print s * 4 }' /proc/zoneinfo
+	zone_wmark_kb "$1" low
 }
 
 # ---- setup: CXL pmem region -> devdax namespace -> daxX.Y -----------------

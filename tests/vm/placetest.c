@@ -50,6 +50,14 @@
  *                                      where each page is afterwards; with
  *                                      "interleave" the pages of the two
  *                                      halves alternate in the request
+ *   placetest collapse NODE DST OFF [FREE_KB]
+ *                                      fault 2 MiB bound to NODE as order-0
+ *                                      pages, move the first OFF of them to
+ *                                      DST, fill NODE in a child to about
+ *                                      FREE_KB free (if given), then
+ *                                      MADV_COLLAPSE: its result, NODE's
+ *                                      MemFree, AnonHugePages and where the
+ *                                      pages are before and after
  *
  * Nodes are counted with move_pages(2) given no target (the query form).
  */
@@ -80,6 +88,9 @@
 #define MPOL_F_RELATIVE_NODES	(1 << 14)
 #define MPOL_MF_MOVE		(1 << 1)
 #define MAX_NODES		64
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE		25
+#endif
 
 _Static_assert(MAX_NODES == CENSUS_NODES, "census counts are MAX_NODES long");
 
@@ -100,6 +111,7 @@ static const char *ename(int e)
 	case EBUSY: return "EBUSY";
 	case EIO: return "EIO";
 	case EXDEV: return "EXDEV";
+	case EAGAIN: return "EAGAIN";
 	default: return "OTHER";
 	}
 }
@@ -196,6 +208,22 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	siglongjmp(fault_jmp, 1);
 }
 
+/*
+ * Write pages *@touched .. @n - 1 of @p in turn until one gets SIGBUS (its
+ * node is full; on_sigbus() must be the handler) or all are written; with
+ * *@touched the pages written. Whether SIGBUS came, its si_code in
+ * sigbus_code.
+ */
+static int fault_until_sigbus(char *p, volatile unsigned long *touched, unsigned long n)
+{
+	sigbus_code = 0;
+	if (!sigsetjmp(fault_jmp, 1)) {
+		for (; *touched < n; (*touched)++)
+			p[*touched * pagesz] = 1;
+	}
+	return sigbus_code != 0;
+}
+
 /* Node @node's MemFree in kB, from its meminfo; -1 when unreadable. */
 static long node_free_kb(int node)
 {
@@ -217,11 +245,11 @@ static long node_free_kb(int node)
 static int cmd_fill(int node, unsigned long mb)
 {
 	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent;
-	volatile unsigned long touched = 0;
+	volatile unsigned long touched = 0, one;
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
-	volatile int again = 0;
-	volatile unsigned long refill = 0;
-	volatile int round;
+	int again = 0;
+	unsigned long refill = 0;
+	int round;
 	int st = 0, dst = node;
 	char *p, *q;
 	void *pg;
@@ -241,10 +269,7 @@ static int cmd_fill(int node, unsigned long mb)
 	if (bind_range(p, n * pagesz, node))
 		return die("mbind");
 	sigaction(SIGBUS, &sa, NULL);
-	if (!sigsetjmp(fault_jmp, 1)) {
-		for (; touched < n; touched++)
-			p[touched * pagesz] = 1;
-	}
+	fault_until_sigbus(p, &touched, n);
 	/* how far the node was filled: the allocator's floor, seen at once */
 	printf("free_at_sigbus_kB=%ld\n", node_free_kb(node));
 	printf("pages=%lu touched=%lu sigbus=%d code=%s\n", n, touched,
@@ -273,11 +298,7 @@ static int cmd_fill(int node, unsigned long mb)
 		unsigned long before = touched;
 
 		sleep(1);
-		sigbus_code = 0;
-		if (!sigsetjmp(fault_jmp, 1)) {
-			for (; touched < n; touched++)
-				p[touched * pagesz] = 1;
-		}
+		fault_until_sigbus(p, &touched, n);
 		refill += touched - before;
 		if (touched == before)
 			break;
@@ -287,10 +308,8 @@ static int cmd_fill(int node, unsigned long mb)
 	print_census("fill", counts, absent);
 	/* the node is full: one more fault naming it fails the same way */
 	if (touched < n) {
-		sigbus_code = 0;
-		if (!sigsetjmp(fault_jmp, 1))
-			p[touched * pagesz] = 1;
-		again = sigbus_code != 0;
+		one = touched;
+		again = fault_until_sigbus(p, &one, touched + 1);
 	}
 	/* and so does a move of a DRAM page onto it */
 	q = mmap(NULL, pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -829,6 +848,161 @@ static int cmd_thpmove(int node, unsigned long mb, int interleave)
 	return 0;
 }
 
+/*
+ * MADV_COLLAPSE of a 2 MiB range bound to the placement node @node, faulted
+ * as order-0 pages (MADV_NOHUGEPAGE while faulting); first @off of them are
+ * moved to @dst with move_pages(), and with @free_kb > 0 a child fills
+ * @node with order-0 pages until about @free_kb is free. Where the pages
+ * are before and after, the node's MemFree, the call's result and the
+ * process's AnonHugePages.
+ */
+#define FILL_ROUNDS	4
+
+/* Fold every CPU's pending vmstat deltas into the node counters (root) */
+static void fold_vmstat(void)
+{
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+
+	ssize_t r;
+
+	if (fd < 0)
+		return;
+	/* best effort: without it the reads are only less exact */
+	r = write(fd, "1", 1);
+	(void)r;
+	close(fd);
+}
+
+/* The /proc/vmstat counters cmd_collapse() prints, as deltas */
+static const char *const collapse_events[] = {
+	"thp_collapse_alloc", "thp_collapse_alloc_failed", "compact_stall",
+	"compact_success", "compact_fail", "pgmigrate_success",
+};
+#define COLLAPSE_EVENTS (sizeof(collapse_events) / sizeof(collapse_events[0]))
+
+static void read_collapse_events(long *v)
+{
+	char name[64];
+	long val;
+	size_t i;
+	FILE *f = fopen("/proc/vmstat", "re");
+
+	for (i = 0; i < COLLAPSE_EVENTS; i++)
+		v[i] = -1;
+	if (!f)
+		return;
+	while (fscanf(f, "%63s %ld", name, &val) == 2)
+		for (i = 0; i < COLLAPSE_EVENTS; i++)
+			if (!strcmp(name, collapse_events[i]))
+				v[i] = val;
+	fclose(f);
+}
+
+static int cmd_collapse(int node, int dst, unsigned long off, long free_kb)
+{
+	unsigned long n = (2UL << 20) / pagesz, i, counts[MAX_NODES], absent;
+	unsigned long touched = 0, moved = 0, t;
+	long kb, rc, thp0, thp1, ev0[COLLAPSE_EVENTS], ev1[COLLAPSE_EVENTS];
+	int hold[FILL_ROUNDS], err = 0, st, k, tries;
+	size_t j;
+	pid_t pid[FILL_ROUNDS] = { 0 };
+	char *m, *p;
+	void *pg;
+
+	m = mmap(NULL, 2 * n * pagesz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return die("mmap");
+	p = (char *)(((uintptr_t)m + n * pagesz - 1) & ~(n * pagesz - 1));
+	/*
+	 * Not in the fillers: shared after fork() its PTEs would be read-only
+	 * here, and MADV_COLLAPSE refuses a range with no writable PTE
+	 * (EINVAL, in two guest runs before this).
+	 */
+	if (madvise(p, n * pagesz, MADV_DONTFORK))
+		return die("madvise(MADV_DONTFORK)");
+	if (madvise(p, n * pagesz, MADV_NOHUGEPAGE))
+		return die("madvise(MADV_NOHUGEPAGE)");
+	if (bind_range(p, n * pagesz, node))
+		return die("mbind");
+	for (i = 0; i < n; i++)
+		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	for (i = 0; i < off && i < n; i++) {
+		pg = p + i * pagesz;
+		if (move_pages(1, &pg, &dst, &st) == 0 && st == dst)
+			moved++;
+	}
+	census(p, n, counts, &absent);
+	printf("pages=%lu off=%lu moved_off=%lu ", n, off, moved);
+	print_census("before", counts, absent);
+	kb = node_free_kb(node);
+	/*
+	 * Fill in rounds, each in a child of its own, to 8 MiB above
+	 * @free_kb and then to it: MemFree moves by more or less than the
+	 * pages faulted (per-cpu lists and counters; 4024 and 8488 kB for
+	 * 6060 after two rounds in two guest runs), and the later rounds
+	 * top it up, each read after the counters are folded.
+	 */
+	for (k = 0; free_kb > 0 && k < FILL_ROUNDS; k++) {
+		long now, to = k ? free_kb : free_kb + 8192;
+
+		fold_vmstat();
+		now = node_free_kb(node);
+		if (now <= to + 256)
+			continue;
+		if (order0_only())
+			return 1;
+		pid[k] = spawn_filler(node, (unsigned long)(now - to) * 1024 / pagesz,
+				      &hold[k], &t);
+		if (pid[k] < 0)
+			return die("filler");
+		touched += t;
+		if (prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0))
+			return die("prctl(PR_SET_THP_DISABLE, 0)");
+		sleep(1);
+	}
+	/*
+	 * Small pages until here (VM_NOHUGEPAGE). MADV_HUGEPAGE registers
+	 * the range with khugepaged, which may collapse it first: the same
+	 * choice of node, and MADV_COLLAPSE then finds a huge page.
+	 */
+	thp0 = thp_kb();
+	if (madvise(p, n * pagesz, MADV_HUGEPAGE))
+		return die("madvise(MADV_HUGEPAGE)");
+	fold_vmstat();
+	printf("free_start_kB=%ld filled_pages=%lu free_before_kB=%ld thp_before_kB=%ld\n",
+	       kb, touched, node_free_kb(node), thp0);
+	/* EAGAIN is transient: three tries, each result printed */
+	read_collapse_events(ev0);
+	printf("tries=");
+	for (tries = 0; tries < 3; tries++) {
+		rc = madvise(p, n * pagesz, MADV_COLLAPSE);
+		err = rc ? errno : 0;
+		printf("%s%s", tries ? "," : "", ename(err));
+		if (!rc)
+			break;
+	}
+	read_collapse_events(ev1);
+	for (j = 0; j < COLLAPSE_EVENTS; j++)
+		printf(" d_%s=%ld", collapse_events[j], ev1[j] - ev0[j]);
+	printf(" ");
+	fold_vmstat();
+	kb = node_free_kb(node);
+	thp1 = thp_kb();
+	census(p, n, counts, &absent);
+	printf("collapse=%s free_after_kB=%ld thp_after_kB=%ld data_bad=%lu ",
+	       rc ? ename(err) : "OK", kb, thp1, bad_pages(p, n, 0));
+	print_census("after", counts, absent);
+	/*
+	 * Last filler first: a later one inherited the earlier ones' ends of
+	 * their pipes, and they see the end of theirs only once it is gone.
+	 */
+	for (k = FILL_ROUNDS - 1; k >= 0; k--)
+		if (pid[k] > 0)
+			release_filler(pid[k], hold[k]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	pagesz = sysconf(_SC_PAGESIZE);
@@ -856,6 +1030,9 @@ int main(int argc, char **argv)
 				   argc > 4 && !strcmp(argv[4], "interleave"));
 	if (argc >= 4 && !strcmp(argv[1], "fault"))
 		return cmd_fault(atoi(argv[2]), strtoul(argv[3], NULL, 10));
+	if (argc >= 5 && !strcmp(argv[1], "collapse"))
+		return cmd_collapse(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10),
+				    argc > 5 ? strtol(argv[5], NULL, 10) : 0);
 	if (argc >= 4 && !strcmp(argv[1], "uffdcopy"))
 		return cmd_uffdcopy(atoi(argv[2]), strtoul(argv[3], NULL, 10));
 	fprintf(stderr, "usage: see the comment at the top of placetest.c\n");
