@@ -108,7 +108,8 @@ if [ "${1:-}" = --inner ]; then
 	cram_wait_for 10 grep -qx online $dev/dax1.0/cram/state
 	cram_fk_ctl "freeze dax0.0"
 	echo "1 2 3" >$dev/dax0.0/cram/stat
-	cram_wait_for 10 grep -q 'dax0.0: degraded' "$CRAMD_LOG"
+	# at the device's next pass: up to max_sleep_ms (10 s) away
+	cram_wait_for 15 grep -q 'dax0.0: degraded' "$CRAMD_LOG"
 	cram_wait_for 5 grep -qx 1 $dev/dax0.0/cram/no_alloc
 	$CRAMCTL status >"$out" 2>"$out.err" && cram_fail "unreadable telemetry gave exit status 0"
 	cram_assert_grep '^dax0\.0  *region0  *1  *degraded  *compressed  *-  *-  *-  *closed  *telemetry invalid: cannot read cram/stat: ' "$out"

@@ -122,9 +122,11 @@ if [ "${1:-}" = --inner ]; then
 	wait_shows '^dax0\.0  region0  node 1  online  compressed  managed$'
 	wait_shows '^dax1\.0  region1  node 2  online  placement  managed$'
 	wait_shows '^  last [0-9:]*Z [a-z-]*: .'
-	# garbage telemetry: cramd degrades the device
+	# garbage telemetry: cramd degrades the device at its next pass, which
+	# the wakeup schedule may leave max_sleep_ms (10 s) away for a full one
 	cram_fk_ctl "freeze dax0.0"
 	echo "12 junk" >$dev/dax0.0/cram/stat
+	cram_wait_for 15 grep -q 'dax0.0: degraded' "$CRAMD_LOG"
 	wait_shows '^dax0\.0  region0  node 1  online  compressed  managed  DEGRADED$'
 	wait_shows '^  phys: telemetry unreadable (cram/stat)$'
 	echo "thaw dax0.0" >>"$CRAM_TESTBED/fake-kernel.ctl"
