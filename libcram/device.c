@@ -444,13 +444,11 @@ int cram_device_request_evict(struct cram_device *dev, uint64_t bytes)
 
 /*
  * The kernel keeps low <= high at every write, so the order of the two
- * writes depends on where the current low threshold is.
- */
-/*
- * High first, which keeps low <= high unless the low in force is above
- * the new high: the kernel refuses that with EINVAL, and only then is the
- * low read, to tell it from a high beyond the capacity, and written
- * first. A caller that re-arms every pass reads nothing.
+ * writes depends on where the current low threshold is. High first, which
+ * keeps it unless the low in force is above the new high: the kernel
+ * refuses that with EINVAL, and only then is the low read, to tell it
+ * from a high beyond the capacity, and written first. A caller that
+ * re-arms every pass reads nothing.
  */
 int cram_device_set_thresholds(struct cram_device *dev, uint64_t high, uint64_t low)
 {
