@@ -86,15 +86,17 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 		 * what is left of the room fits at 1:1, and only what leaves
 		 * the device lets more in, at most as fast as it leaves
 		 */
+		double out_in = st->est.out_bps;	/* what leaves lets as much in */
+
 		bound = room < p->page || (t->total_pages && st->capacity_pages >= t->total_pages);
-		high = used + room * st->est.size_in * 3 / 4;
 		if (bound) {
-			high = p->limit - st->est.out_bps * p->react_s;
-			if (st->est.out_bps > 0 &&
-			    (p->budget - room) / st->est.out_bps - p->react_s < sleep)
-				sleep = (p->budget - room) / st->est.out_bps - p->react_s;
-		} else if (in > 0 && room * 3 / 4 / in < sleep) {
-			sleep = room * 3 / 4 / in;
+			high = p->limit - out_in * p->react_s;
+			if (out_in > 0 && (p->budget - room) / out_in - p->react_s < sleep)
+				sleep = (p->budget - room) / out_in - p->react_s;
+		} else {
+			high = used + room * st->est.size_in * 3 / 4;
+			if (in > 0 && room * 3 / 4 / in < sleep)
+				sleep = room * 3 / 4 / in;
 		}
 	} else if (inflow > 0) {
 		sleep = p->budget / inflow - p->react_s;
