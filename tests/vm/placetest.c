@@ -848,21 +848,13 @@ static int cmd_thpmove(int node, unsigned long mb, int interleave)
 	return 0;
 }
 
-/*
- * MADV_COLLAPSE of a 2 MiB range bound to the placement node @node, faulted
- * as order-0 pages (MADV_NOHUGEPAGE while faulting); first @off of them are
- * moved to @dst with move_pages(), and with @free_kb > 0 a child fills
- * @node with order-0 pages until about @free_kb is free. Where the pages
- * are before and after, the node's MemFree, the call's result and the
- * process's AnonHugePages.
- */
+/* cmd_collapse() fills the node in at most this many children */
 #define FILL_ROUNDS	4
 
 /* Fold every CPU's pending vmstat deltas into the node counters (root) */
 static void fold_vmstat(void)
 {
 	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
-
 	ssize_t r;
 
 	if (fd < 0)
@@ -898,6 +890,14 @@ static void read_collapse_events(long *v)
 	fclose(f);
 }
 
+/*
+ * MADV_COLLAPSE of a 2 MiB range bound to the placement node @node, faulted
+ * as order-0 pages (MADV_NOHUGEPAGE while faulting); first @off of them are
+ * moved to @dst with move_pages(), and with @free_kb > 0 a child fills
+ * @node with order-0 pages until about @free_kb is free. Where the pages
+ * are before and after, the node's MemFree, the call's result and the
+ * process's AnonHugePages.
+ */
 static int cmd_collapse(int node, int dst, unsigned long off, long free_kb)
 {
 	unsigned long n = (2UL << 20) / pagesz, i, counts[MAX_NODES], absent;
