@@ -74,6 +74,21 @@ node_kb() { # NODE FIELD -> kB from nodeN/meminfo
 vmstat_fold() {
 	echo 1 >/proc/sys/vm/stat_refresh
 }
+# THP MODE for every process while a test needs it (the first call keeps
+# the guest's mode), and the guest's mode back
+THP_ENABLED=/sys/kernel/mm/transparent_hugepage/enabled
+thp_saved=
+thp_set() { # MODE
+	[ -n "$thp_saved" ] || thp_saved=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP_ENABLED 2>/dev/null)
+	echo "$1" >$THP_ENABLED
+}
+thp_restore() {
+	[ -z "$thp_saved" ] || echo "$thp_saved" >$THP_ENABLED
+	thp_saved=
+}
+pid_thp_kb() { # PID -> the process's AnonHugePages, in kB
+	awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$1/smaps
+}
 zone_wmark_kb() { # NODE min|low|high -> the sum of its zones' watermarks, in kB
 	awk -v n="$1," -v w="$2" '$1 == "Node" { on = ($2 == n) }
 		on && $1 == w { s += $2 } END { print s * 4 }' /proc/zoneinfo

@@ -141,8 +141,7 @@ test_paths() {
 	# huge page appears on the node, and a write after it does not stay
 	# there.
 	thp=/sys/kernel/mm/transparent_hugepage
-	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp/enabled)
-	echo never >$thp/enabled
+	thp_set never
 	pa_start 4 rw 202
 	r=$(reclaim 8M)
 	h=$(pa_cmd $pt 202 madv hugepage 0 1024)
@@ -161,7 +160,7 @@ test_paths() {
 	a=$(pa_cmd $pt 202 madv collapse 512 512)
 	settle
 	on2=$(pa_on 512 512) p2=$(rd $C/promoted_pages) hp2=$(node_kb $n AnonHugePages)
-	tthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$pt/smaps)
+	tthp=$(pid_thp_kb $pt)
 	c=$($FW check $pt $pa 512 512 202)
 	w2=$(pa_cmd $pt 202 write 512 512)
 	on3=$(pa_on 512 512) p3=$(rd $C/promoted_pages)
@@ -178,7 +177,7 @@ test_paths() {
 	# kinds of range: it leaves the read-only one on the node and
 	# collapses the mixed one into a huge page on a node with normal
 	# memory
-	echo always >$thp/enabled
+	thp_set always
 	ks0=$(rd $thp/khugepaged/scan_sleep_millisecs)
 	pa_start 4 rw 205
 	r=$(reclaim 8M)
@@ -194,13 +193,13 @@ test_paths() {
 	done
 	settle
 	on2=$(pa_on 0 512) on3=$(pa_on 512 512) hp3=$(node_kb $n AnonHugePages)
-	tthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$pt/smaps)
+	tthp=$(pid_thp_kb $pt)
 	c=$($FW check $pt $pa 0 1024 205)
 	check paths-khugepaged "reclaim=$r full_scans ${fs0}->$(rd $thp/khugepaged/full_scans) read-only range: pages_on_node$n ${on0}->${on2} of 512; mixed range [$w]: pages_on_node$n ${on1}->${on3} of 512 node${n}_AnonHugePages ${hp0}->${hp3}kB target_AnonHugePages=${tthp}kB $c" \
 		eval '[ "$on0" = 512 ] && [ "$on2" = 512 ] && [ "$hp3" = "$hp0" ] &&
 		[ "$(kv written "$c")" = 16 ] && [ "$(kv intact "$c")" = 1008 ]'
 	echo "$ks0" >$thp/khugepaged/scan_sleep_millisecs
-	echo "$thp0" >$thp/enabled
+	thp_restore
 	stop_hogs
 	settle
 
@@ -371,14 +370,13 @@ test_paths() {
 	# --membind, THP "never" so that they fault in as small pages): the
 	# huge pages are made on the node itself, or the collapse fails; no
 	# page leaves the node, the data stays
-	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp/enabled)
-	echo never >$thp/enabled
+	thp_set never
 	pa_start 4 rw 208 208 numactl --membind=$n
 	on0=$(pa_on 0 1024) hp0=$(node_kb $n AnonHugePages)
 	h=$(pa_cmd $pt 208 madv hugepage 0 1024)
 	a=$(pa_cmd $pt 208 madv collapse 0 1024)
 	nd=$($FW nodes $pt $pa 0 1024) on1=$(pa_on 0 1024) hp1=$(node_kb $n AnonHugePages)
-	tthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$pt/smaps)
+	tthp=$(pid_thp_kb $pt)
 	c=$($FW check $pt $pa 0 1024 208)
 	check paths-collapse-placement "[$h] [$a] pages_on_node$n ${on0}->${on1} of 1024 ($nd) node${n}_AnonHugePages ${hp0}->${hp1}kB target_AnonHugePages=${tthp}kB $c" \
 		eval '[ "$on0" = 1024 ] && [ "$on1" = 1024 ] && [ "$(kv intact "$c")" = 1024 ] &&
@@ -387,16 +385,16 @@ test_paths() {
 
 	# a THP fault under the bind (THP "always", MADV_HUGEPAGE): the huge
 	# pages are allocated on the node, every page is there
-	echo always >$thp/enabled
+	thp_set always
 	hp0=$(node_kb $n AnonHugePages)
 	pa_start 8 thp 209 209 numactl --membind=$n
 	nd=$($FW nodes $pt $pa 0 2048) hp1=$(node_kb $n AnonHugePages)
-	tthp=$(awk '/AnonHugePages/ { s += $2 } END { print s + 0 }' /proc/$pt/smaps)
+	tthp=$(pid_thp_kb $pt)
 	c=$($FW check $pt $pa 0 2048 209)
 	check paths-thp-placement "THP=always pages: $nd of 2048 node${n}_AnonHugePages ${hp0}->${hp1}kB target_AnonHugePages=${tthp}kB $c" \
 		eval '[ "$(kv n$n "$nd")" = 2048 ] && [ "$(kv intact "$c")" = 2048 ] &&
 		[ "$tthp" -ge 2048 ] && [ $((hp1 - hp0)) -ge "$tthp" ]'
-	echo "$thp0" >$thp/enabled
+	thp_restore
 	stop_hogs
 
 	# offline while a task bound to the node has its pages there: they

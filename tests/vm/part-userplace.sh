@@ -352,15 +352,6 @@ test_placement_offline() {
 # (the node, charged once), each refused page must stay off the node, and
 # migrated_pages must agree. Before, the page after the head was charged
 # again, got -ENOSPC, and moved with its folio anyway.
-# THP MODE for every process while a test needs it, and the guest's mode back
-THP=/sys/kernel/mm/transparent_hugepage/enabled
-thp_set() { # MODE
-	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)
-	echo "$1" >$THP
-}
-thp_restore() {
-	[ -z "$thp0" ] || echo "$thp0" >$THP
-}
 
 test_user_migrate_thp() {
 	thp_set always
