@@ -25,7 +25,10 @@
 #    and its VmRSS against the floor's (both map libsystemd and libc, so
 #    the ratio is steadier across runs than the kB);
 #  - what the telemetry histories take of that RSS: HISTORY_BYTES per
-#    device (600 points as sampled, 360 of 10 s), resident from the start.
+#    device (600 points as sampled, 360 of 10 s), resident from the start;
+#    and the ring of the last 256 decision records (RECORDS_BYTES), also
+#    resident from the start, so that records arriving later do not grow
+#    the RSS measured.
 # Targets (issue 13): RSS <= 4 MiB; CPU <= 0.2x the floor with idle
 # devices, <= 1.0x with filling ones.
 #
@@ -46,6 +49,9 @@ WARMUP_S=${WARMUP_S:-0}
 # sizeof(struct cramd_telemetry_history) on 64-bit, as cramd(8) states it
 # (tests/unit/test-telemetry-history.c checks the number)
 HISTORY_BYTES=22200
+# sizeof(struct cramd_history), the ring of decision records, written at
+# start (tests/unit/test-history.c checks the number)
+RECORDS_BYTES=81936
 
 # cpu_ns PID: on-CPU time in ns, the first field of /proc/PID/schedstat
 cpu_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }
@@ -108,6 +114,9 @@ if [ "${1:-}" = --inner ]; then
 	awk -v c="$(status VmRSS)" -v b="$HISTORY_BYTES" -v n="$DEVICES" 'BEGIN {
 		printf "telemetry histories: %d B per device, %.0f kB for %d devices:" \
 			" %.1f%% of VmRSS\n", b, b * n / 1024, n, (c > 0 ? 100 * b * n / 1024 / c : 0) }'
+	awk -v c="$(status VmRSS)" -v b="$RECORDS_BYTES" 'BEGIN {
+		printf "decision records: %.0f kB, resident from the start: %.1f%% of VmRSS\n",
+			b / 1024, (c > 0 ? 100 * b / 1024 / c : 0) }'
 	echo "Pss $(awk '$1 == "Pss:" { print $2 }' /proc/$pid/smaps_rollup) kB" \
 		"(shared library pages divided among the processes mapping them)"
 	# what a cramd without the testbed would hold: umockdev's preload

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cramd's recent decision records; see history.h. */
+#include <string.h>
+
 #include "history.h"
+
+void cramd_history_init(struct cramd_history *h)
+{
+	memset(h, 0, sizeof(*h));
+}
 
 void cramd_history_add(struct cramd_history *h, const struct cramd_record *r)
 {

@@ -20,6 +20,12 @@ struct cramd_history {
 	size_t count;			/* records held, <= CRAMD_HISTORY_MAX */
 };
 
+/*
+ * Empties @h and writes every page of it, so that the ring is resident
+ * from the start: cramd's memory does not grow as records arrive.
+ */
+void cramd_history_init(struct cramd_history *h);
+
 /* Appends a copy of @r, dropping the oldest when full. */
 void cramd_history_add(struct cramd_history *h, const struct cramd_record *r);
 

@@ -286,6 +286,7 @@ static int run(const struct cramd_config *cfg, const struct options *o)
 	lock_fd = lock_instance(o->socket);
 	if (lock_fd < 0)
 		return 1;
+	cramd_history_init(&history);
 	rc = sd_event_default(&ev);
 	if (rc >= 0)
 		rc = setup_signals(ev, sig, &st);

@@ -48,11 +48,14 @@ enum cramd_record_kind {
  * @device, @node: the device ("" and -1 for none)
  * @kind: what the record is, and which of the fields below it uses
  * @action: the journal's CRAM_ACTION (a literal), e.g. "gate-close"
- * @actions: the policy's decision (DECISION, DRY_RUN, GATE)
  * @cause, @num: the policy's cause and numbers (DECISION .. RECOVERED)
  * @knob, @value, @intended, @error: the knob, what the kernel said, what
  *	cramd meant, -errno of a failed write
+ * @actions: the policy's decision (DECISION, DRY_RUN, GATE)
  * @text: the words of an EVENT; for DEGRADED, the attribute it names
+ *
+ * No kind uses both @actions and @text, so they share their bytes: the
+ * records cramd keeps for `cramctl dump` take that much less.
  */
 struct cramd_record {
 	uint64_t realtime_usec;
@@ -60,13 +63,15 @@ struct cramd_record {
 	int node;
 	enum cramd_record_kind kind;
 	const char *action;
-	struct cramd_actions actions;
 	enum cramd_cause cause;
 	double num[3];
 	const char *knob;
 	uint64_t value, intended;
 	int error;
-	char text[CRAMD_RECORD_TEXT_MAX];
+	union {
+		struct cramd_actions actions;
+		char text[CRAMD_RECORD_TEXT_MAX];
+	};
 };
 
 /** cramd_record_message - the record in words, e.g. "dax0.0: gate closed: ...". */
