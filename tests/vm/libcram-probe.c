@@ -91,14 +91,21 @@ static long count_maps(void)
 	return n;
 }
 
-static int parse_int(const char *s, int max, int *v)
+/* A decimal number, whole, without a sign: strtoull() takes "-1" too. */
+static int parse_ull(const char *s, unsigned long long *v)
 {
 	char *end;
-	long x;
 
 	errno = 0;
-	x = strtol(s, &end, 10);
-	if (errno || end == s || *end || x < 0 || x > max)
+	*v = strtoull(s, &end, 10);
+	return errno || end == s || *end || strchr(s, '-') ? -1 : 0;
+}
+
+static int parse_int(const char *s, int max, int *v)
+{
+	unsigned long long x;
+
+	if (parse_ull(s, &x) || x > (unsigned long long)max)
 		return -1;
 	*v = (int)x;
 	return 0;
@@ -239,15 +246,6 @@ static int thresholds(const char *name, unsigned long long high, unsigned long l
 	       (unsigned long long)h, (unsigned long long)l);
 	cram_unref(ctx);
 	return 0;
-}
-
-static int parse_ull(const char *s, unsigned long long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return errno || end == s || *end || *s == '-' ? -1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -36,9 +36,7 @@ test_evict() {
 	n=$tnode
 	# 4 KiB folios only: the rate bound allows one folio past the budget,
 	# and a transparent huge page is 512 pages
-	thp=/sys/kernel/mm/transparent_hugepage/enabled
-	thp0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $thp 2>/dev/null)
-	[ -n "$thp0" ] && echo never >$thp
+	thp_set never
 	expect_wr ok:evict-online $C/state online OK
 	stop_hogs
 
@@ -169,7 +167,7 @@ test_evict() {
 	expect_wr enodev:rate-offline $C/demote_rate_limit_bytes 0 ENODEV
 	check evict-offline-counters "evicted_pages=$(rd $C/evicted_pages) (was $e1) evict_bytes=$(rd $C/evict_bytes) stat6=$(rd $C/stat | cut -d' ' -f6)" \
 		eval '[ "$(rd $C/evicted_pages)" = "$e1" ] && [ "$(rd $C/evict_bytes)" = 0 ]'
-	[ -n "$thp0" ] && echo "$thp0" >$thp
+	thp_restore
 }
 
 test_evict
