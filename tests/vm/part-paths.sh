@@ -2,7 +2,8 @@
 # with the options that open them (kernel-abi/guest.config): a write by
 # process_vm_writev(2) or by read(2) from a pipe, writes of 16 fork()ed
 # children at once, madvise(2) (MADV_COLLAPSE, MADV_COLD, MADV_PAGEOUT,
-# MADV_DONTNEED), KSM, userfaultfd (UFFDIO_WRITEPROTECT on demoted pages;
+# MADV_DONTNEED), KSM (both ways: a node page offered for merging, a KSM
+# page demoted later), userfaultfd (UFFDIO_WRITEPROTECT on demoted pages;
 # UFFDIO_COPY into a range bound to the node), MGLRU (demotion and
 # evict_bytes with lru_gen on and off), and on a placement node
 # MADV_COLLAPSE, THP faults, offline under a bind, online again, and a
@@ -63,6 +64,17 @@ pa_state() { # the last target's state letter; Z once it has exited
 }
 pa_swap_kb() {
 	awk '/^SwapTotal:/ { t = $2 } /^SwapFree:/ { f = $2 } END { print t - f }' /proc/meminfo
+}
+ksm_scans() { # N: until ksmd has made N more full scans (up to 60 s)
+	f0=$(rd $KSM/full_scans) i=0
+	echo 4096 >$KSM/pages_to_scan
+	echo 10 >$KSM/sleep_millisecs
+	echo 1 >$KSM/run
+	while [ $(($(rd $KSM/full_scans) - f0)) -lt $1 ] && [ $i -lt 240 ]; do
+		sleep 0.25
+		i=$((i + 1))
+	done
+	echo 0 >$KSM/run
 }
 pa_nums() {
 	echo "demoted_pages=$(rd $C/demoted_pages) promoted_pages=$(rd $C/promoted_pages)" \
@@ -261,16 +273,7 @@ test_paths() {
 	ka0=$(pa_on_of $ta $aa 0 2048) kb0=$(pa_on_of $tb $ab 0 2048) s0="$(pa_nums)"
 	m1=$(pa_cmd $ta ksma madv mergeable 0 2048)
 	m2=$(pa_cmd $tb ksmb madv mergeable 0 2048)
-	f0=$(rd $KSM/full_scans)
-	echo 4096 >$KSM/pages_to_scan
-	echo 10 >$KSM/sleep_millisecs
-	echo 1 >$KSM/run
-	i=0
-	while [ $(($(rd $KSM/full_scans) - f0)) -lt 3 ] && [ $i -lt 240 ]; do
-		sleep 0.25
-		i=$((i + 1))
-	done
-	echo 0 >$KSM/run
+	ksm_scans 3
 	settle
 	k="pages_shared=$(rd $KSM/pages_shared) pages_sharing=$(rd $KSM/pages_sharing) full_scans=$(rd $KSM/full_scans)"
 	ka1=$(pa_on_of $ta $aa 0 2048) kb1=$(pa_on_of $tb $ab 0 2048) s1="$(pa_nums)"
@@ -295,6 +298,51 @@ test_paths() {
 	echo 2 >$KSM/run	# unmerge what is left, so that the knob can change back
 	echo 0 >$KSM/run
 	echo "$mps0" >$KSM/max_page_sharing
+	settle
+
+	# KSM the other way round (upstream's cram_exclusion): A's and B's
+	# 2048 copies of one page merged in DRAM, then the KSM pages demoted
+	# with the gate open; then C's 2048 copies, MADV_MERGEABLE, with the
+	# gate closed. Joining a KSM page on the node would map C's data
+	# there: none of C's pages may be on the node afterwards and no page
+	# arrives. A write by B copies, and A's data stays.
+	pa_start 8 same 302 ksmA
+	ta=$pt aa=$pa
+	pa_start 8 same 302 ksmB
+	tb=$pt ab=$pa
+	m1=$(pa_cmd $ta ksmA madv mergeable 0 2048)
+	m2=$(pa_cmd $tb ksmB madv mergeable 0 2048)
+	ksm_scans 3
+	k="pages_shared=$(rd $KSM/pages_shared) pages_sharing=$(rd $KSM/pages_sharing)"
+	s0="$(pa_nums)"
+	r=$(reclaim 16M)
+	ka1=$(pa_on_of $ta $aa 0 2048) kb1=$(pa_on_of $tb $ab 0 2048) s1="$(pa_nums)"
+	check paths-ksm-demoted "[$m1] [$m2] merged in DRAM: $k; reclaim=$r A_on_node$n $ka1 B_on_node$n $kb1 of 2048 pages_sharing=$(rd $KSM/pages_sharing) before: $s0 after: $s1" \
+		eval '[ "$(kv pages_sharing "$k")" -gt 1024 ] && [ "$ka1" -gt 0 ] && [ "$kb1" -gt 0 ] &&
+		[ "$(kv demoted_pages "$s1")" -gt "$(kv demoted_pages "$s0")" ]'
+	expect_wr ok:paths-ksm-demoted-gate-close $C/no_alloc 1 OK
+	pa_start 8 same 302 ksmC
+	tc=$pt ac=$pa
+	kc0=$(pa_on_of $tc $ac 0 2048) s2="$(pa_nums)"
+	m3=$(pa_cmd $tc ksmC madv mergeable 0 2048)
+	ksm_scans 3
+	settle
+	kc1=$(pa_on_of $tc $ac 0 2048) s3="$(pa_nums)"
+	check paths-ksm-join-demoted "[$m3] C_on_node$n ${kc0}->${kc1} of 2048 pages_shared=$(rd $KSM/pages_shared) pages_sharing=$(rd $KSM/pages_sharing) no_alloc=1 before: $s2 after: $s3" \
+		eval '[ "$kc0" = 0 ] && [ "$kc1" = 0 ] &&
+		[ "$(kv demoted_pages "$s3")" = "$(kv demoted_pages "$s2")" ]'
+	wb=$(pa_cmd $tb ksmB write 0 2048)
+	kb2=$(pa_on_of $tb $ab 0 2048)
+	cb=$($FW check $tb $ab 0 2048 302 same)
+	ca=$($FW check $ta $aa 0 2048 302 same)
+	cc=$($FW check $tc $ac 0 2048 302 same)
+	check paths-ksm-demoted-write "[$wb] B_on_node$n ${kb1}->${kb2} B: $cb; A: $ca; C: $cc $(pa_nums)" \
+		eval '[ "$kb2" = 0 ] && [ "$(kv written "$cb")" = 2048 ] &&
+		[ "$(kv intact "$ca")" = 2048 ] && [ "$(kv intact "$cc")" = 2048 ]'
+	expect_wr ok:paths-ksm-demoted-gate-open $C/no_alloc 0 OK
+	stop_hogs
+	echo 2 >$KSM/run
+	echo 0 >$KSM/run
 	settle
 
 	# userfaultfd write protection on demoted pages: protect, then
