@@ -5,13 +5,16 @@
 # that way; the device is then offlined, given to device_dax, and its memory
 # read through /dev/daxX.Y (tests/vm/scrubscan.c), which must hold no page
 # of that hog. Each path has its own million of vmhog seeds, so a count
-# names the path that left it. A control first: pages written through
+# names the path that left it. Each path also checks that the device's
+# physical use follows the pages as they arrive and as they leave, with no
+# wait for its scan (scrub:arrive-PATH, scrub:trim-PATH). A control first: pages written through
 # device_dax where the node's memory lies are found.
 # Compaction is not among the paths: in this guest, compacting the node
 # (nodeN/compact) scans its pages but isolates none of the demoted ones.
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so.
 
 SCRUB_MB=8
+SCRUB_SLACK=16	# pages the device may not have accounted yet (in flight)
 SCAN=/vmtests/scrubscan
 
 # the device's memory through device_dax: the scan's line
@@ -60,6 +63,36 @@ scrub_do_offline() {
 	echo "offline=$(wr $C/state offline) hog_on_node_after=$(pages_on $h $n)"
 }
 
+# Trim at free: the hog's pages are random, so the simulated device stores
+# each one raw (PAGE bytes). A page that leaves the node is trimmed as the
+# node frees it, so phys_used_bytes falls by PAGE for each page that left,
+# read right after the move (u0 -> u1: the pages that $path moved off) and
+# right after the hog's exit (u1 -> u2: the $left pages it still had
+# there), not at the device's next scan: to the page, but for SCRUB_SLACK
+# pages still in flight.
+scrub_trim_check() {
+	moved=$((on - left))
+	case $1 in
+	free|balloon) moved=0 ;;	# balloon: the pages stayed on the node
+	esac
+	d1=$((u0 - u1)) d2=$((u1 - u2))
+	check scrub:trim-$1 "phys_used_bytes=$u0 -> $u1 after $1 (moved $moved pages off, -$d1 bytes) -> $u2 right after the exit ($left pages on the node, -$d2 bytes)" \
+		eval '[ $d1 -ge $(((moved - SCRUB_SLACK) * PAGE)) ] &&
+		[ $d2 -ge $(((left - SCRUB_SLACK) * PAGE)) ] &&
+		[ $((moved + left)) -gt 0 ]'
+}
+
+# Account on arrival: the simulated device stores each page demoted into
+# the node as it arrives, so phys_used_bytes read right after the
+# memory.reclaim write (a0 -> a1) has grown by PAGE for each of the $on
+# pages of the hog now on the node (less SCRUB_SLACK, as above). Before
+# the device stored pages on arrival, its scan was 74 to 243 pages of 2048
+# behind when the write returned (image 61a2754022f74930).
+scrub_arrive_check() {
+	check scrub:arrive-$1 "phys_used_bytes=$a0 -> $a1 right after memory.reclaim=$r (+$((a1 - a0)) bytes) for $on pages on the node" \
+		eval '[ "$on" -gt 0 ] && [ $((a1 - a0)) -ge $(((on - SCRUB_SLACK) * PAGE)) ]'
+}
+
 # scrub_path PATH SEED
 scrub_path() {
 	path=$1 seed=$2
@@ -67,10 +100,22 @@ scrub_path() {
 	expect_wr ok:scrub-online:$path $C/state online OK
 	start_hog $SCRUB_MB random $seed
 	h=$hog
-	r=$(reclaim ${SCRUB_MB}M)
+	# reclaim(), with phys_used_bytes read as soon as the write returns
+	a0=$(rd $C/phys_used_bytes)
+	r=$(wr $CG/memory.reclaim ${SCRUB_MB}M | sed 's/OTHER(.*unavailable.*)/EAGAIN/')
+	a1=$(rd $C/phys_used_bytes)
 	on=$(pages_on $h $n)
+	sleep 0.3
+	settle
+	scrub_arrive_check $path
+	u0=$(rd $C/phys_used_bytes)
 	act=$(scrub_do_$path)
+	u1=$(rd $C/phys_used_bytes)
+	left=$(pages_on $h $n)
 	stop_hogs
+	# read at once: the hog's exit freed its pages, each trimmed as it went
+	u2=$(rd $C/phys_used_bytes)
+	scrub_trim_check $path
 	[ "$path" = eviction ] && swapoff $SWAP_DEV 2>/dev/null
 	[ "$(rd $C/state)" = offline ] || wr $C/state offline >/dev/null
 	out=$(scrub_scan)
