@@ -301,11 +301,13 @@ test_paths() {
 	settle
 
 	# KSM the other way round (upstream's cram_exclusion): A's and B's
-	# 2048 copies of one page merged in DRAM, then the KSM pages demoted
-	# with the gate open; then C's 2048 copies, MADV_MERGEABLE, with the
-	# gate closed. Joining a KSM page on the node would map C's data
-	# there: none of C's pages may be on the node afterwards and no page
-	# arrives. A write by B copies, and A's data stays.
+	# 2048 copies of one page merged in DRAM into one KSM page
+	# (max_page_sharing past 6144, so that it has room for C's too), then
+	# demoted with the gate open; then C's 2048 copies, MADV_MERGEABLE,
+	# with the gate closed. Joining the KSM page on the node would map
+	# C's data there: none of C's pages may be on the node afterwards and
+	# no page arrives. A write by B copies, and A's data stays.
+	echo 8192 >$KSM/max_page_sharing
 	pa_start 8 same 302 ksmA
 	ta=$pt aa=$pa
 	pa_start 8 same 302 ksmB
@@ -318,7 +320,8 @@ test_paths() {
 	r=$(reclaim 16M)
 	ka1=$(pa_on_of $ta $aa 0 2048) kb1=$(pa_on_of $tb $ab 0 2048) s1="$(pa_nums)"
 	check paths-ksm-demoted "[$m1] [$m2] merged in DRAM: $k; reclaim=$r A_on_node$n $ka1 B_on_node$n $kb1 of 2048 pages_sharing=$(rd $KSM/pages_sharing) before: $s0 after: $s1" \
-		eval '[ "$(kv pages_sharing "$k")" -gt 1024 ] && [ "$ka1" -gt 0 ] && [ "$kb1" -gt 0 ] &&
+		eval '[ "$(kv pages_shared "$k")" = 1 ] && [ "$(kv pages_sharing "$k")" = 4095 ] &&
+		[ "$ka1" -gt 0 ] && [ "$kb1" -gt 0 ] &&
 		[ "$(kv demoted_pages "$s1")" -gt "$(kv demoted_pages "$s0")" ]'
 	expect_wr ok:paths-ksm-demoted-gate-close $C/no_alloc 1 OK
 	pa_start 8 same 302 ksmC
@@ -343,6 +346,7 @@ test_paths() {
 	stop_hogs
 	echo 2 >$KSM/run
 	echo 0 >$KSM/run
+	echo "$mps0" >$KSM/max_page_sharing
 	settle
 
 	# userfaultfd write protection on demoted pages: protect, then
