@@ -302,20 +302,21 @@ test_placement_migfill() {
 # 61a2754022f74930). Run after the node's other fills: the huge page
 # allocations wake kcompactd there, which the full-node fill of
 # test_placement_ownership does not want near it.
-# collapse_check LABEL OFF MUST [FREE_KB LO HI]: placetest collapse; MUST
-# ok when only a huge page on the node passes, any when a failure (EAGAIN,
-# ENOMEM) with all pages left on the node does too; with FREE_KB the
-# node's MemFree before the call must be in [LO, HI) kB
+# collapse_check LABEL OFF MUST [FREE_KB LO HI]: placetest $ccmd (collapse,
+# or ucollapse for a range without a policy) with the OFF pages moved to
+# node $cdst; MUST ok when only a huge page on the node passes, any when a
+# failure (EAGAIN, ENOMEM) with all pages left on the node does too; with
+# FREE_KB the node's MemFree before the call must be in [LO, HI) kB
 collapse_check() {
 	off=$2 lo=${5:-} hi=${6:-}
-	out=$($PT collapse $n 0 $off ${4:-} 2>&1)
+	out=$($PT $ccmd $n $cdst $off ${4:-} 2>&1)
 	case $(kv collapse "$out")/$(kv thp_after_kB "$out")/$3 in
 	OK/2048/*|EAGAIN/0/any|ENOMEM/0/any) ok=1 ;;
 	*) ok=0 ;;
 	esac
 	check $1 "$(echo $out) min=${min}kB low=${low}kB window=[${lo:-none},${hi:-none})kB" \
 		eval '[ $ok = 1 ] && [ "$(kv before_N$n "$out")" = $((512 - off)) ] &&
-		[ "$(kv moved_off "$out")" = $off ] && [ "$(kv thp_before_kB "$out")" = 0 ] &&
+		[ "$(kv moved_off "$out")" = $off ] && [ "$(kv before_N$cdst "$out")" = $off ] && [ "$(kv thp_before_kB "$out")" = 0 ] &&
 		[ "$(kv after_N$n "$out")" = 512 ] && [ "$(elsewhere "$out" after $n)" = 0 ] &&
 		[ "$(kv after_absent "$out")" = 0 ] && [ "$(kv data_bad "$out")" = 0 ] &&
 		{ [ -z "$lo" ] || { [ "$(kv free_before_kB "$out")" -ge "$lo" ] &&
@@ -327,12 +328,53 @@ test_placement_collapse() {
 	# THP never, which MADV_COLLAPSE ignores: khugepaged stops, and does
 	# not collapse the range first (it did once MADV_HUGEPAGE woke it)
 	thp_set never
+	ccmd=collapse cdst=0
 	collapse_check place:collapse-room 0 ok
 	collapse_check place:collapse-tie-bound 256 ok
 	collapse_check place:collapse-most-off-bound 384 ok
 	collapse_check place:collapse-slow-path 0 any $((low + 1536)) \
 		"$min" $((low + 2048))
 	thp_restore
+}
+
+# The collapses above with a DRAM node of a higher id than the placement
+# node: the second device's first dax device as system RAM (kmem, its
+# memory blocks online_movable), so its node is ordinary memory above N.
+# The pages moved off go there. N's own fallback zonelist holds the DRAM
+# nodes only (N is never in N_MEMORY), so the target's node mask alone
+# keeps a bound range's huge page off them; in a range without a policy
+# that has as many pages on N as on the higher node, the tie goes to N,
+# the mask holds both, and only __GFP_THISNODE keeps the huge page on N.
+# node_blocks is part-second-device.sh's.
+test_placement_collapse_dram_above() {
+	n=$tnode
+	second_setup || return
+	wr $DAXBUS/drivers/device_dax/unbind "$da" >/dev/null
+	k=$(wr $DAXBUS/drivers/kmem/new_id "$da")
+	bad=$(node_blocks $na online_movable)
+	hm=$(rd $NODES/has_memory)
+	vmstat_fold
+	check place:dram-above "kmem new_id=$k driver=$(basename "$(readlink $DAXBUS/devices/$da/driver)") online failures=$bad node=$na has_memory=[$hm] node${na}_MemFree=$(node_kb $na MemFree)kB placement_node=$n" \
+		eval '[ "$na" -gt $n ] && [ "$bad" = 0 ] && in_list "$hm" $na &&
+		[ "$(node_kb $na MemFree)" -gt 65536 ]'
+	min=$(zone_wmark_kb $n min) low=$(zone_wmark_kb $n low)
+	thp_set never
+	ccmd=collapse cdst=$na
+	collapse_check place:dram-above:collapse-room 0 ok
+	collapse_check place:dram-above:collapse-tie-bound 256 ok
+	collapse_check place:dram-above:collapse-most-off-bound 384 ok
+	collapse_check place:dram-above:collapse-slow-path 0 any $((low + 1536)) \
+		"$min" $((low + 2048))
+	ccmd=ucollapse
+	collapse_check place:dram-above:collapse-tie-unbound 256 ok
+	ccmd=collapse cdst=0
+	thp_restore
+	bad=$(node_blocks $na offline)
+	u=$(wr $DAXBUS/drivers/kmem/unbind "$da")
+	wr $DAXBUS/drivers/kmem/remove_id "$da" >/dev/null
+	hm=$(rd $NODES/has_memory)
+	check place:dram-above-removed "offline failures=$bad kmem unbind=$u has_memory=[$hm]" \
+		eval '[ "$bad" = 0 ] && [ "$u" = OK ] && ! in_list "$hm" $na'
 }
 
 test_placement_offline() {
@@ -533,5 +575,6 @@ test_placement_movefill
 test_placement_ownership
 test_placement_migfill
 test_placement_collapse
+test_placement_collapse_dram_above
 test_placement_offline
 test_user_migrate

@@ -58,6 +58,10 @@
  *                                      MADV_COLLAPSE: its result, NODE's
  *                                      MemFree, AnonHugePages and where the
  *                                      pages are before and after
+ *   placetest ucollapse NODE DST OFF   the same, but the range's policy is
+ *                                      dropped (MPOL_DEFAULT) once it is
+ *                                      faulted: a range not bound to NODE
+ *                                      that has pages there
  *
  * Nodes are counted with move_pages(2) given no target (the query form).
  */
@@ -81,6 +85,7 @@
 
 #include "node-census.h"
 
+#define MPOL_DEFAULT		0
 #define MPOL_PREFERRED		1
 #define MPOL_BIND		2
 #define MPOL_INTERLEAVE		3
@@ -898,7 +903,8 @@ static void read_collapse_events(long *v)
  * are before and after, the node's MemFree, the call's result and the
  * process's AnonHugePages.
  */
-static int cmd_collapse(int node, int dst, unsigned long off, long free_kb)
+static int cmd_collapse(int node, int dst, unsigned long off, long free_kb,
+			int unbound)
 {
 	unsigned long n = (2UL << 20) / pagesz, i, counts[MAX_NODES], absent;
 	unsigned long touched = 0, moved = 0, t;
@@ -927,6 +933,9 @@ static int cmd_collapse(int node, int dst, unsigned long off, long free_kb)
 		return die("mbind");
 	for (i = 0; i < n; i++)
 		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	/* the pages stay where they are; the collapse sees no policy */
+	if (unbound && syscall(SYS_mbind, p, n * pagesz, MPOL_DEFAULT, NULL, 0, 0))
+		return die("mbind(MPOL_DEFAULT)");
 	for (i = 0; i < off && i < n; i++) {
 		pg = p + i * pagesz;
 		if (move_pages(1, &pg, &dst, &st) == 0 && st == dst)
@@ -1032,7 +1041,10 @@ int main(int argc, char **argv)
 		return cmd_fault(atoi(argv[2]), strtoul(argv[3], NULL, 10));
 	if (argc >= 5 && !strcmp(argv[1], "collapse"))
 		return cmd_collapse(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10),
-				    argc > 5 ? strtol(argv[5], NULL, 10) : 0);
+				    argc > 5 ? strtol(argv[5], NULL, 10) : 0, 0);
+	if (argc >= 5 && !strcmp(argv[1], "ucollapse"))
+		return cmd_collapse(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10),
+				    0, 1);
 	if (argc >= 4 && !strcmp(argv[1], "uffdcopy"))
 		return cmd_uffdcopy(atoi(argv[2]), strtoul(argv[3], NULL, 10));
 	fprintf(stderr, "usage: see the comment at the top of placetest.c\n");
