@@ -176,8 +176,11 @@ start_hog() {
 	while ! grep -q ready /tmp/hog.$3 && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 	hog_lz4=$(sed -n 's/.*lz4_bytes=\([0-9]*\).*/\1/p' /tmp/hog.$3)
 }
-reclaim() { # write memory.reclaim; the result (EAGAIN when not all of it went)
+reclaim_write() { # BYTES: write memory.reclaim once; the result (EAGAIN when not all of it went)
 	wr $CG/memory.reclaim "$1" | sed 's/OTHER(.*unavailable.*)/EAGAIN/'
+}
+reclaim() { # BYTES: reclaim_write, then until the telemetry has settled
+	reclaim_write "$1"
 	sleep 0.3	# one telemetry refresh, more while it compresses arrivals
 	settle
 }

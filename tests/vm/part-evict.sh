@@ -20,7 +20,7 @@ ev_nums() { # the counters every line carries
 }
 ev_reclaim() { # BYTES: memory.reclaim of the test group, timed; sets ev_r ev_el (cs)
 	t0=$(ev_cs)
-	ev_r=$(wr $CG/memory.reclaim "$1" | sed 's/OTHER(.*unavailable.*)/EAGAIN/')
+	ev_r=$(reclaim_write "$1")
 	t1=$(ev_cs)
 	ev_el=$((t1 - t0))
 	sleep 0.3	# one telemetry refresh

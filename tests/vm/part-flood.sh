@@ -76,7 +76,7 @@ fl_run() {
 	k=0 refused=0 maxlag=0 maxlag_at=
 	end=$(awk -v t="$(fl_now)" -v d=$FL_FLOOD_S 'BEGIN { print t + d }')
 	while [ $refused -lt 3 ] && awk -v t="$(fl_now)" -v e="$end" 'BEGIN { exit !(t < e) }'; do
-		r=$(wr $CG/memory.reclaim $FL_CHUNK | sed 's/OTHER(.*unavailable.*)/EAGAIN/')
+		r=$(reclaim_write $FL_CHUNK)
 		k=$((k + 1))
 		# the hog's pages on the node that phys_used_bytes does not hold
 		# yet, right after the write (each page is stored raw: random)

@@ -102,7 +102,7 @@ scrub_path() {
 	h=$hog
 	# reclaim(), with phys_used_bytes read as soon as the write returns
 	a0=$(rd $C/phys_used_bytes)
-	r=$(wr $CG/memory.reclaim ${SCRUB_MB}M | sed 's/OTHER(.*unavailable.*)/EAGAIN/')
+	r=$(reclaim_write ${SCRUB_MB}M)
 	a1=$(rd $C/phys_used_bytes)
 	on=$(pages_on $h $n)
 	sleep 0.3

@@ -322,6 +322,15 @@ collapse_check() {
 		{ [ -z "$lo" ] || { [ "$(kv free_before_kB "$out")" -ge "$lo" ] &&
 		[ "$(kv free_before_kB "$out")" -lt "$hi" ]; }; }'
 }
+# collapse_cases PREFIX: the four collapses of a bound range (room, a tie,
+# most pages off the node, the slow path), as PREFIX:collapse-*
+collapse_cases() {
+	collapse_check $1:collapse-room 0 ok
+	collapse_check $1:collapse-tie-bound 256 ok
+	collapse_check $1:collapse-most-off-bound 384 ok
+	collapse_check $1:collapse-slow-path 0 any $((low + 1536)) \
+		"$min" $((low + 2048))
+}
 test_placement_collapse() {
 	n=$tnode
 	min=$(zone_wmark_kb $n min) low=$(zone_wmark_kb $n low)
@@ -329,11 +338,7 @@ test_placement_collapse() {
 	# not collapse the range first (it did once MADV_HUGEPAGE woke it)
 	thp_set never
 	ccmd=collapse cdst=0
-	collapse_check place:collapse-room 0 ok
-	collapse_check place:collapse-tie-bound 256 ok
-	collapse_check place:collapse-most-off-bound 384 ok
-	collapse_check place:collapse-slow-path 0 any $((low + 1536)) \
-		"$min" $((low + 2048))
+	collapse_cases place
 	thp_restore
 }
 
@@ -360,11 +365,7 @@ test_placement_collapse_dram_above() {
 	min=$(zone_wmark_kb $n min) low=$(zone_wmark_kb $n low)
 	thp_set never
 	ccmd=collapse cdst=$na
-	collapse_check place:dram-above:collapse-room 0 ok
-	collapse_check place:dram-above:collapse-tie-bound 256 ok
-	collapse_check place:dram-above:collapse-most-off-bound 384 ok
-	collapse_check place:dram-above:collapse-slow-path 0 any $((low + 1536)) \
-		"$min" $((low + 2048))
+	collapse_cases place:dram-above
 	ccmd=ucollapse
 	collapse_check place:dram-above:collapse-tie-unbound 256 ok
 	ccmd=collapse cdst=0
