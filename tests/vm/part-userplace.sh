@@ -563,6 +563,32 @@ test_user_migrate() {
 		eval '[ "$(rd $C/user_migrate)" = 0 ] && [ "$(rd $C/migrated_pages)" = "$m4" ]'
 }
 
+# Huge page faults under the bind (the upstream private_node_pressure's
+# third case): with THP for the range (madvise), a fault on the node with
+# room gets huge pages there; on a node filled by order-0 faults to the
+# slow path's window (as the collapse above), faults get what the node
+# still has, huge or small, and then SIGBUS: no page of the range is on
+# another node, none is missing.
+thpfault_check() { # LABEL FREE_KB MB
+	out=$($PT thpfault $n $2 $3 2>&1)
+	check $1 "$(echo $out) min=${min}kB low=${low}kB" \
+		eval '[ "$(kv written "$out")" -gt 0 ] &&
+		[ "$(kv fault_N$n "$out")" = "$(kv written "$out")" ] &&
+		[ "$(elsewhere "$out" fault $n)" = 0 ] && [ "$(kv fault_absent "$out")" = 0 ] &&
+		'"$4"
+}
+test_placement_thpfault() {
+	n=$tnode
+	min=$(zone_wmark_kb $n min) low=$(zone_wmark_kb $n low)
+	thp_set madvise
+	thpfault_check place:thp-fault-room 0 4 \
+		'[ "$(kv written "$out")" = 1024 ] && [ "$(kv sigbus "$out")" = 0 ] &&
+		[ "$(kv thp_kB "$out")" -ge 2048 ]'
+	thpfault_check place:thp-fault-full $((low + 1536)) 16 \
+		'[ "$(kv sigbus "$out")" = 1 ] && [ "$(kv code "$out")" = BUS_ADRERR ]'
+	thp_restore
+}
+
 test_placement_abi
 expect_wr place:mode $C/mode placement OK
 test_placement_online
@@ -577,5 +603,6 @@ test_placement_ownership
 test_placement_migfill
 test_placement_collapse
 test_placement_collapse_dram_above
+test_placement_thpfault
 test_placement_offline
 test_user_migrate

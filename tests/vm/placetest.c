@@ -62,6 +62,10 @@
  *                                      dropped (MPOL_DEFAULT) once it is
  *                                      faulted: a range not bound to NODE
  *                                      that has pages there
+ *   placetest thpfault NODE FREE_KB MB fill NODE to about FREE_KB free (0:
+ *                                      not), then write MB bound to NODE
+ *                                      with MADV_HUGEPAGE until SIGBUS:
+ *                                      where the pages are, AnonHugePages
  *
  * Nodes are counted with move_pages(2) given no target (the query form).
  */
@@ -901,6 +905,100 @@ static void read_collapse_events(long *v)
 }
 
 /*
+ * Fill @node with order-0 pages bound to it, in rounds, each in a child of
+ * its own (@pid, @hold: FILL_ROUNDS each, 0 where none ran), to 8 MiB above
+ * @free_kb and then to it: MemFree moves by more or less than the pages
+ * faulted (per-cpu lists and counters; 4024 and 8488 kB for 6060 after two
+ * rounds in two guest runs), and the later rounds top it up, each read
+ * after the counters are folded. The pages faulted are added to @touched.
+ * 0, or 1 after printing the error.
+ */
+static int fill_node(int node, long free_kb, pid_t *pid, int *hold, unsigned long *touched)
+{
+	unsigned long t;
+	int k;
+
+	for (k = 0; k < FILL_ROUNDS; k++) {
+		long now, to = k ? free_kb : free_kb + 8192;
+
+		fold_vmstat();
+		now = node_free_kb(node);
+		if (now <= to + 256)
+			continue;
+		if (order0_only())
+			return 1;
+		pid[k] = spawn_filler(node, (unsigned long)(now - to) * 1024 / pagesz,
+				      &hold[k], &t);
+		if (pid[k] < 0)
+			return die("filler");
+		*touched += t;
+		if (prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0))
+			return die("prctl(PR_SET_THP_DISABLE, 0)");
+		sleep(1);
+	}
+	return 0;
+}
+
+/*
+ * Last filler first: a later one inherited the earlier ones' ends of
+ * their pipes, and they see the end of theirs only once it is gone.
+ */
+static void release_fillers(pid_t *pid, int *hold)
+{
+	int k;
+
+	for (k = FILL_ROUNDS - 1; k >= 0; k--)
+		if (pid[k] > 0)
+			release_filler(pid[k], hold[k]);
+}
+
+/*
+ * Huge page faults under a bind to the placement node @node, with the
+ * node filled to about @free_kb free first (when > 0): @mb of a 2 MiB
+ * aligned range with MADV_HUGEPAGE, written page by page until SIGBUS or
+ * the end. Where the written pages are, the process's AnonHugePages, and
+ * whether SIGBUS came: a fault the node cannot serve as a huge page gets
+ * a small page there, and when none is left SIGBUS, never a page of
+ * another node.
+ */
+static int cmd_thpfault(int node, long free_kb, unsigned long mb)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, huge = 2UL << 20, counts[MAX_NODES];
+	unsigned long touched = 0, absent;
+	volatile unsigned long written = 0;
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	pid_t pid[FILL_ROUNDS] = { 0 };
+	int hold[FILL_ROUNDS];
+	long kb;
+	char *m, *p;
+
+	m = mmap(NULL, n * pagesz + huge, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return die("mmap");
+	p = (char *)(((uintptr_t)m + huge - 1) & ~(huge - 1));
+	if (madvise(p, n * pagesz, MADV_DONTFORK))
+		return die("madvise(MADV_DONTFORK)");
+	if (bind_range(p, n * pagesz, node))
+		return die("mbind");
+	if (free_kb > 0 && fill_node(node, free_kb, pid, hold, &touched))
+		return 1;
+	if (madvise(p, n * pagesz, MADV_HUGEPAGE))
+		return die("madvise(MADV_HUGEPAGE)");
+	fold_vmstat();
+	kb = node_free_kb(node);
+	sigaction(SIGBUS, &sa, NULL);
+	fault_until_sigbus(p, &written, n);
+	census(p, written, counts, &absent);
+	printf("pages=%lu filled_pages=%lu free_before_kB=%ld written=%lu sigbus=%d code=%s thp_kB=%ld ",
+	       n, touched, kb, written, sigbus_code != 0,
+	       sigbus_code == BUS_ADRERR ? "BUS_ADRERR" : "none", thp_kb());
+	print_census("fault", counts, absent);
+	release_fillers(pid, hold);
+	return 0;
+}
+
+/*
  * MADV_COLLAPSE of a 2 MiB range bound to the placement node @node, faulted
  * as order-0 pages (MADV_NOHUGEPAGE while faulting); first @off of them are
  * moved to @dst with move_pages(), and with @free_kb > 0 a child fills
@@ -912,9 +1010,9 @@ static int cmd_collapse(int node, int dst, unsigned long off, long free_kb,
 			int unbound)
 {
 	unsigned long n = (2UL << 20) / pagesz, i, counts[MAX_NODES], absent;
-	unsigned long touched = 0, moved = 0, t;
+	unsigned long touched = 0, moved = 0;
 	long kb, rc, thp0, thp1, ev0[COLLAPSE_EVENTS], ev1[COLLAPSE_EVENTS];
-	int hold[FILL_ROUNDS], err = 0, st, k, tries;
+	int hold[FILL_ROUNDS], err = 0, st, tries;
 	size_t j;
 	pid_t pid[FILL_ROUNDS] = { 0 };
 	char *m, *p;
@@ -950,31 +1048,8 @@ static int cmd_collapse(int node, int dst, unsigned long off, long free_kb,
 	printf("pages=%lu off=%lu moved_off=%lu ", n, off, moved);
 	print_census("before", counts, absent);
 	kb = node_free_kb(node);
-	/*
-	 * Fill in rounds, each in a child of its own, to 8 MiB above
-	 * @free_kb and then to it: MemFree moves by more or less than the
-	 * pages faulted (per-cpu lists and counters; 4024 and 8488 kB for
-	 * 6060 after two rounds in two guest runs), and the later rounds
-	 * top it up, each read after the counters are folded.
-	 */
-	for (k = 0; free_kb > 0 && k < FILL_ROUNDS; k++) {
-		long now, to = k ? free_kb : free_kb + 8192;
-
-		fold_vmstat();
-		now = node_free_kb(node);
-		if (now <= to + 256)
-			continue;
-		if (order0_only())
-			return 1;
-		pid[k] = spawn_filler(node, (unsigned long)(now - to) * 1024 / pagesz,
-				      &hold[k], &t);
-		if (pid[k] < 0)
-			return die("filler");
-		touched += t;
-		if (prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0))
-			return die("prctl(PR_SET_THP_DISABLE, 0)");
-		sleep(1);
-	}
+	if (free_kb > 0 && fill_node(node, free_kb, pid, hold, &touched))
+		return 1;
 	/*
 	 * Small pages until here (VM_NOHUGEPAGE). MADV_HUGEPAGE registers
 	 * the range with khugepaged, which may collapse it first: the same
@@ -1007,13 +1082,7 @@ static int cmd_collapse(int node, int dst, unsigned long off, long free_kb,
 	printf("collapse=%s free_after_kB=%ld thp_after_kB=%ld data_bad=%lu ",
 	       rc ? ename(err) : "OK", kb, thp1, bad_pages(p, n, 0));
 	print_census("after", counts, absent);
-	/*
-	 * Last filler first: a later one inherited the earlier ones' ends of
-	 * their pipes, and they see the end of theirs only once it is gone.
-	 */
-	for (k = FILL_ROUNDS - 1; k >= 0; k--)
-		if (pid[k] > 0)
-			release_filler(pid[k], hold[k]);
+	release_fillers(pid, hold);
 	return 0;
 }
 
@@ -1050,6 +1119,9 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "ucollapse"))
 		return cmd_collapse(atoi(argv[2]), atoi(argv[3]), strtoul(argv[4], NULL, 10),
 				    0, 1);
+	if (argc >= 5 && !strcmp(argv[1], "thpfault"))
+		return cmd_thpfault(atoi(argv[2]), strtol(argv[3], NULL, 10),
+				    strtoul(argv[4], NULL, 10));
 	if (argc >= 4 && !strcmp(argv[1], "uffdcopy"))
 		return cmd_uffdcopy(atoi(argv[2]), strtoul(argv[3], NULL, 10));
 	fprintf(stderr, "usage: see the comment at the top of placetest.c\n");
