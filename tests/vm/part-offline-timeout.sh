@@ -7,7 +7,9 @@
 # stays online with its pages and cramd keeps answering; SIGTERM with
 # offline_on_stop = yes gives up after offline_retries + 1 bounded
 # attempts and exits 1, the device left online. With the pipe closed,
-# `cramctl offline` through a new cramd moves every page out.
+# `cramctl offline` through a new cramd moves every page out, under a
+# memory.reclaim load, and cramd logs no knob-write error meanwhile
+# (0024 fails a knob write during an offline with EBUSY).
 # Sourced by guest-tests.sh with $dax bound and offline; leaves it so.
 
 TO_MS=${TO_MS:-1500}		# offline_timeout_ms of the guest's cramd
@@ -145,15 +147,36 @@ test_offline_timeout() {
 	sed -i -e 's/^offline_on_stop = yes/offline_on_stop = no/' \
 		-e "s/^offline_timeout_ms = .*/offline_timeout_ms = $UNPIN_TO_MS/" /tmp/cramd-to.conf
 	to_cramd /tmp/cramd-to.conf /tmp/cramd-to2.log
+	# under load: a second hog that memory.reclaim keeps pushing towards
+	# the node while cramd manages it and through the offline
+	start_hog 4 random 72
+	h2=$hog
+	( while [ ! -e /tmp/to-load.stop ]; do reclaim_write 1M >/dev/null; sleep 0.2; done ) &
+	load=$!
+	sleep 1
+	l2=$(pages_on $h2 $n)
+	k0=$(grep -c "$dax: cannot write" /tmp/cramd-to2.log)
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	out=$(cramctl offline $dax 2>&1)
 	orc=$?
 	t1=$(cut -d' ' -f1 /proc/uptime)
+	: >/tmp/to-load.stop
+	wait $load
+	rm -f /tmp/to-load.stop
 	on3=$(pages_on $h $n) dram=$(($(pages_on $h 0) + $(pages_on $h 1)))
+	sleep 1	# cramd's passes after the offline, too
+	k1=$(grep -c "$dax: cannot write" /tmp/cramd-to2.log)
+	kb=$(grep -ci "busy" /tmp/cramd-to2.log)
+	nl=$(awk -v a="$t0" -v b="$t1" '$1 >= a && $1 <= b' /tmp/cramd-to2.log.t | wc -l)
+	grep "$dax: cannot write" /tmp/cramd-to2.log | head -n 5 | sed 's/^/VMINFO cramd-timeout knob error: /'
 	kill -USR1 $h
 	v=$(hog_wait /tmp/hog.71 '^verify#1 ')
 	kill -TERM $cramd_pid
 	to_wait_exit
+	# 0024 fails a knob write during an offline with EBUSY; cramd holds
+	# its passes back during its own offline, so it never writes one then
+	check cramd-offline-no-knob-error "cramctl offline rc=$orc in $(to_ms $t0 $t1)ms state=$(rd $C/state) under load (hog2 on node$n before: $l2, a memory.reclaim loop): knob-error lines 'cannot write' $k0 before, $k1 after (+$((k1 - k0))), lines with 'busy' $kb, cramd log lines during the offline $nl" \
+		eval '[ $orc = 0 ] && [ "$(rd $C/state)" = offline ] && [ "$k1" = 0 ] && [ "$kb" = 0 ]'
 	check cramd-offline-unpinned "$u rc=$orc reply='$out' in $(to_ms $t0 $t1)ms state=$(rd $C/state) node$n: $(to_node $n) hog_pages_on_node$n ${on2}->${on3} hog_pages_on_dram=$dram (mapping $hp) $v cramd exit=$rc" \
 		eval '[ $orc = 0 ] && [ "$(rd $C/state)" = offline ] && [ "$on3" = 0 ] &&
 		[ "$dram" -ge "$hp" ] && echo "$v" | grep -q " bad=0$" && [ $rc = 0 ]'

@@ -50,6 +50,14 @@
  *                                      where each page is afterwards; with
  *                                      "interleave" the pages of the two
  *                                      halves alternate in the request
+ *   placetest resident NODE MB fault|move FILE
+ *                                      MB of order-0 anonymous pages put on
+ *                                      NODE by faults under an mbind() to it
+ *                                      (placement mode) or faulted on DRAM
+ *                                      and moved with move_pages(): FILE
+ *                                      (logical_bytes) read before, at once
+ *                                      after, and at once after munmap(),
+ *                                      with where the pages were
  *   placetest collapse NODE DST OFF [FREE_KB]
  *                                      fault 2 MiB bound to NODE as order-0
  *                                      pages, move the first OFF of them to
@@ -697,6 +705,67 @@ static int cmd_fault(int node, unsigned long mb)
 	return 0;
 }
 
+/* The number in FILE (a sysfs attribute), or -1. */
+static long long read_num(const char *file)
+{
+	char buf[32];
+	int fd = open(file, O_RDONLY);
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	return strtoll(buf, NULL, 10);
+}
+
+static int cmd_resident(int node, unsigned long mb, const char *how, const char *file)
+{
+	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i;
+	int fault = !strcmp(how, "fault");
+	long long l0, l1, l2;
+	char *p;
+	long rc = 0;
+
+	if (order0_only())
+		return 1;
+	p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return die("mmap");
+	if (fault && bind_range(p, n * pagesz, node))
+		return die("mbind");
+	l0 = read_num(file);
+	for (i = 0; i < n; i++)
+		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	if (!fault) {
+		void **pages = calloc(n, sizeof(*pages));
+		int *nodes = calloc(n, sizeof(*nodes)), *status = calloc(n, sizeof(*status));
+
+		if (!pages || !nodes || !status)
+			return die("alloc");
+		/* DRAM's reading: the file must not have changed yet */
+		l0 = read_num(file);
+		for (i = 0; i < n; i++) {
+			pages[i] = p + i * pagesz;
+			nodes[i] = node;
+		}
+		rc = move_pages(n, pages, nodes, status);
+	}
+	l1 = read_num(file);
+	census(p, n, counts, &absent);
+	if (munmap(p, n * pagesz))
+		return die("munmap");
+	l2 = read_num(file);
+	printf("how=%s rc=%ld pages=%lu on_node=%lu before=%lld after=%lld after_munmap=%lld ",
+	       how, rc, n, counts[node], l0, l1, l2);
+	print_census("where", counts, absent);
+	return 0;
+}
+
 static int cmd_uffdcopy(int node, unsigned long mb)
 {
 	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i, copied = 0;
@@ -1122,6 +1191,9 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "thpfault"))
 		return cmd_thpfault(atoi(argv[2]), strtol(argv[3], NULL, 10),
 				    strtoul(argv[4], NULL, 10));
+	if (argc >= 6 && !strcmp(argv[1], "resident"))
+		return cmd_resident(atoi(argv[2]), strtoul(argv[3], NULL, 10), argv[4],
+				    argv[5]);
 	if (argc >= 4 && !strcmp(argv[1], "uffdcopy"))
 		return cmd_uffdcopy(atoi(argv[2]), strtoul(argv[3], NULL, 10));
 	fprintf(stderr, "usage: see the comment at the top of placetest.c\n");

@@ -34,6 +34,17 @@
  *            go (a child forked in between keeps its copy of the pipe):
  *              "pin#K pages=P" and "unpin#K pages=P"
  *
+ *   SIGWINCH frees every other page of the mapping (the odd ones, with
+ *            MADV_DONTNEED), so that the pages left are spread over the
+ *            pageblocks they were in: "drop#K pages=D" (a later verify
+ *            counts the dropped pages as bad: they read as zeros)
+ *   SIGURG   asks for every page of the mapping to be paged out
+ *            (MADV_PAGEOUT: written to swap and freed, where the kernel
+ *            can): "pageout#K rc=R"
+ *   SIGPWR   collapses the mapping into huge pages (MADV_COLLAPSE, which
+ *            copies the small pages into a new huge page and frees them):
+ *            "collapse#K rc=R"
+ *
  * The other signals keep their default action (SIGTERM ends it).
  *
  * "thp" fills with pseudo-random bytes like "random", but asks for
@@ -57,6 +68,9 @@
 #include "hog-pattern.h"
 
 #define HUGE_SIZE (2ul << 20)
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
 
 int LZ4_compress_default(const char *src, char *dst, int src_size, int dst_cap);
 
@@ -132,6 +146,7 @@ int main(int argc, char **argv)
 	long psize = sysconf(_SC_PAGESIZE);
 	unsigned long mb, seed, pages, i, lz4 = 0, write_mb, wpages;
 	unsigned long nverify = 0, nwrite = 0, nfork = 0, npin = 0, pinned = 0;
+	unsigned long ndrop = 0, npageout = 0, ncollapse = 0;
 	int pin_fd[2] = { -1, -1 };
 	const char *who = "";
 	pid_t child;
@@ -161,6 +176,9 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGUSR2);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGALRM);
+	sigaddset(&sigs, SIGWINCH);
+	sigaddset(&sigs, SIGURG);
+	sigaddset(&sigs, SIGPWR);
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL))
 		return 1;
 	dst = malloc(2 * psize);
@@ -223,6 +241,29 @@ int main(int argc, char **argv)
 				pin_fd[0] = pin_fd[1] = -1;
 				printf("%sunpin#%lu pages=%lu\n", who, npin, pinned);
 			}
+			fflush(stdout);
+			continue;
+		}
+		if (sig == SIGWINCH) {
+			unsigned long dropped = 0;
+
+			for (i = 1; i < pages; i += 2)
+				dropped += !madvise(mem + i * psize, psize, MADV_DONTNEED);
+			printf("%sdrop#%lu pages=%lu\n", who, ++ndrop, dropped);
+			fflush(stdout);
+			continue;
+		}
+		if (sig == SIGURG) {
+			int rc = madvise(mem, pages * psize, MADV_PAGEOUT) ? errno : 0;
+
+			printf("%spageout#%lu rc=%d\n", who, ++npageout, rc);
+			fflush(stdout);
+			continue;
+		}
+		if (sig == SIGPWR) {
+			int rc = madvise(mem, pages * psize, MADV_COLLAPSE) ? errno : 0;
+
+			printf("%scollapse#%lu rc=%d\n", who, ++ncollapse, rc);
 			fflush(stdout);
 			continue;
 		}
