@@ -51,7 +51,7 @@ copy_bin() {
 	fi
 }
 
-for t in cxl ndctl daxctl numactl; do
+for t in cxl ndctl daxctl numactl migratepages; do
 	copy_bin "$(command -v $t)" usr/bin
 done
 if [ -n "$debs" ]; then
