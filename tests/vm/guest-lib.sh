@@ -74,6 +74,9 @@ node_kb() { # NODE FIELD -> kB from nodeN/meminfo
 vmstat_fold() {
 	echo 1 >/proc/sys/vm/stat_refresh
 }
+vmstat_get() { # KEY -> its /proc/vmstat value
+	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat
+}
 # THP MODE for every process while a test needs it (the first call keeps
 # the guest's mode), and the guest's mode back
 THP_ENABLED=/sys/kernel/mm/transparent_hugepage/enabled

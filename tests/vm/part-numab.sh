@@ -16,9 +16,6 @@ NB_DBG=/sys/kernel/debug/sched/numa_balancing
 NB_S=15		# seconds of read passes
 
 nb_ms() { awk '{ print int($1 * 1000) }' /proc/uptime; }
-nb_vmstat() { # KEY -> its /proc/vmstat value
-	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat
-}
 # set the scanner's pace for the test (best effort: the knobs are in
 # debugfs); nb_pace restore puts the saved values back
 nb_pace() {
@@ -49,7 +46,7 @@ test_numab() {
 	hc=$hog
 	mp=$(migratepages $hc 0 1 2>&1; echo "rc=$?")
 	c0=$(pages_on $hc 1) on0=$(pages_on $h $n) p0=$(rd $C/promoted_pages)
-	f0=$(nb_vmstat numa_hint_faults) m0=$(nb_vmstat numa_pages_migrated) u0=$(nb_vmstat numa_pte_updates)
+	f0=$(vmstat_get numa_hint_faults) m0=$(vmstat_get numa_pages_migrated) u0=$(vmstat_get numa_pte_updates)
 	echo 1 >/proc/sys/kernel/numa_balancing
 	# read passes back to back for NB_S seconds: the scanner's period
 	# counts the task's CPU time, not the clock
@@ -63,7 +60,7 @@ test_numab() {
 	echo 0 >/proc/sys/kernel/numa_balancing
 	nb_pace restore
 	c1=$(pages_on $hc 1) c1d=$(pages_on $hc 0) on1=$(pages_on $h $n) p1=$(rd $C/promoted_pages)
-	f1=$(nb_vmstat numa_hint_faults) m1=$(nb_vmstat numa_pages_migrated) u1=$(nb_vmstat numa_pte_updates)
+	f1=$(vmstat_get numa_hint_faults) m1=$(vmstat_get numa_pages_migrated) u1=$(vmstat_get numa_pte_updates)
 	vc=$(grep "^verify#$k " /tmp/hog.7300000) v=$(grep "^verify#$k " /tmp/hog.7400000)
 	pace=$([ -w $NB_DBG/scan_delay_ms ] && echo "scan_period_min_ms=100" || echo "default pace")
 	check numab:control-moves "numa_balancing=1, $k read passes in ${NB_S}s ($pace): migratepages $mp; control hog on node1 $c0 -> $c1, on node0 $c1d; numa_pte_updates +$((u1 - u0)) numa_hint_faults +$((f1 - f0)) numa_pages_migrated +$((m1 - m0)); $vc" \

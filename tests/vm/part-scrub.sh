@@ -117,10 +117,10 @@ scrub_compaction_check() {
 scrub_do_pageout() {
 	mkswap $SWAP_DEV >/dev/null 2>&1
 	swapon $SWAP_DEV 2>/dev/null
-	s0=$(awk '$1 == "pswpout" { print $2 }' /proc/vmstat)
+	s0=$(vmstat_get pswpout)
 	kill -URG $h
 	po=$(hog_wait /tmp/hog.$seed "^pageout#1")
-	echo "$po pswpout=+$(($(awk '$1 == "pswpout" { print $2 }' /proc/vmstat) - s0)) hog_on_node_after=$(pages_on $h $n)"
+	echo "$po pswpout=+$(($(vmstat_get pswpout) - s0)) hog_on_node_after=$(pages_on $h $n)"
 }
 scrub_do_offline() {
 	echo "offline=$(wr $C/state offline) hog_on_node_after=$(pages_on $h $n)"

@@ -367,12 +367,20 @@ static int cmd_mbind(const char *mode, const char *nodes, const char *flags)
 	return 0;
 }
 
+/* Page i of the @n at @p all (i * 7 + 1): the pattern bad_pages() checks. */
+static void fill_pattern(char *p, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+}
+
 static char *make_range(unsigned long n, const char *kind)
 {
 	int shm = !strcmp(kind, "shmem");
 	char *p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
 		       (shm ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
-	unsigned long i;
 
 	if (p == MAP_FAILED)
 		return NULL;
@@ -385,8 +393,7 @@ static char *make_range(unsigned long n, const char *kind)
 	 */
 	if (order0_only())
 		return NULL;
-	for (i = 0; i < n; i++)
-		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	fill_pattern(p, n);
 	return p;
 }
 
@@ -688,7 +695,7 @@ static int cmd_mpages(int node, unsigned long mb, const char *kind, const char *
 
 static int cmd_fault(int node, unsigned long mb)
 {
-	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent, i;
+	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent;
 	char *p = mmap(NULL, n * pagesz, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -696,8 +703,7 @@ static int cmd_fault(int node, unsigned long mb)
 		return die("mmap");
 	if (bind_range(p, n * pagesz, node))
 		return die("mbind");
-	for (i = 0; i < n; i++)
-		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	fill_pattern(p, n);
 	census(p, n, counts, &absent);
 	printf("pages=%lu data_bad=%lu ", n, bad_pages(p, n, 0));
 	print_census("fault", counts, absent);
@@ -738,16 +744,16 @@ static int cmd_resident(int node, unsigned long mb, const char *how, const char 
 		return die("mmap");
 	if (fault && bind_range(p, n * pagesz, node))
 		return die("mbind");
-	l0 = read_num(file);
-	for (i = 0; i < n; i++)
-		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	/* before the faults; moved, before the move (faulted on DRAM) */
+	if (fault)
+		l0 = read_num(file);
+	fill_pattern(p, n);
 	if (!fault) {
 		void **pages = calloc(n, sizeof(*pages));
 		int *nodes = calloc(n, sizeof(*nodes)), *status = calloc(n, sizeof(*status));
 
 		if (!pages || !nodes || !status)
 			return die("alloc");
-		/* DRAM's reading: the file must not have changed yet */
 		l0 = read_num(file);
 		for (i = 0; i < n; i++) {
 			pages[i] = p + i * pagesz;
@@ -828,8 +834,7 @@ static int cmd_off(int node, int dst, unsigned long mb)
 		return die("alloc");
 	if (bind_range(p, n * pagesz, node))
 		return die("mbind");
-	for (i = 0; i < n; i++)
-		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	fill_pattern(p, n);
 	census(p, n, counts, &absent);
 	print_census("before", counts, absent);
 	/* the policy would refault onto NODE: the moves name DST explicitly */
@@ -890,8 +895,7 @@ static int cmd_thpmove(int node, unsigned long mb, int interleave)
 	if (m == MAP_FAILED || !pages || !nodes || !status || !where)
 		return die("alloc");
 	p = (char *)(((uintptr_t)m + huge - 1) & ~(huge - 1));
-	for (i = 0; i < n; i++)
-		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	fill_pattern(p, n);
 	thp = thp_kb();
 	for (i = 0; i < n; i++) {
 		pages[i] = p + (interleave ? (i % 2) * (n / 2) + i / 2 : i) * pagesz;
@@ -1103,8 +1107,7 @@ static int cmd_collapse(int node, int dst, unsigned long off, long free_kb,
 		return die("madvise(MADV_NOHUGEPAGE)");
 	if (bind_range(p, n * pagesz, node))
 		return die("mbind");
-	for (i = 0; i < n; i++)
-		memset(p + i * pagesz, (int)(i * 7 + 1), (size_t)pagesz);
+	fill_pattern(p, n);
 	/* the pages stay where they are; the collapse sees no policy */
 	if (unbound && syscall(SYS_mbind, p, n * pagesz, MPOL_DEFAULT, NULL, 0, 0))
 		return die("mbind(MPOL_DEFAULT)");
