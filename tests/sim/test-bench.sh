@@ -39,4 +39,9 @@ sh "$reseed" "$bench" "3" >"$d/reseed" || fail "reseed.sh failed"
 	fail "reseed.sh: not every trace reseeded: $(cat "$d/reseed")"
 grep -q '^steady ' "$d/reseed" && fail "reseed.sh ran the shipped traces too"
 sh "$reseed" "$bench" "1 x" >/dev/null 2>&1 && fail "reseed.sh took a seed 'x'"
+# --summary: one line per trace and policy, over every seed
+sh "$reseed" "$bench" "4 5" --summary >"$d/summary" || fail "reseed.sh --summary failed"
+[ "$(grep -c '^[a-z0-9-]*  *adaptive  *runs 2 overflowed 0 ' "$d/summary")" = \
+  "$(ls "$top_srcdir"/tests/sim/traces/*.trace | wc -l)" ] ||
+	fail "reseed.sh --summary: $(cat "$d/summary")"
 exit 0
