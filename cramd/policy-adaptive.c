@@ -8,9 +8,11 @@
  *  - bounds the demotion rate so that one reaction time (poll interval +
  *    actuation lag, or the dead time measured when longer) fills a share
  *    of the budget at the measured size of incoming data, and never more
- *    than that share plus a quarter of the reserve if the data stopped
- *    compressing at once; what leaves the device (promotion, eviction) is
- *    added, so that steady promotions do not waste capacity;
+ *    than twice that share plus a quarter of the reserve if the data
+ *    stopped compressing at once, over the reaction time or over the
+ *    longer time noisy readings need to show that it did; what leaves the
+ *    device (promotion, eviction) is added, so that steady promotions do
+ *    not waste capacity;
  *  - has the capacity target (policy.c, for both policies) computed on the
  *    filtered use: logical + budget (pages), a bound that stays safe even
  *    when it takes effect late;
@@ -38,17 +40,34 @@ static bool flaps_allow(const struct cramd_policy_state *st, uint64_t now)
 	       now - st->changes_ns[st->change_pos] >= FLAP_WINDOW_S * NS_PER_S;
 }
 
-/* Cube root, without libm: from the fourth root, Newton's steps. */
+/*
+ * Cube root, without libm: a guess from the exponent's bits (a third of
+ * it), then Newton's steps.
+ */
 static double cube_root(double x)
 {
-	double g = cramd_root(cramd_root(x));
+	union { double d; uint64_t u; } g = { .d = x };
 	int i;
 
 	if (!(x > 0))
 		return 0;
-	for (i = 0; i < 8; i++)
-		g = (2 * g + x / (g * g)) / 3;
-	return g;
+	g.u = g.u / 3 + 0x2aa0000000000000ULL;
+	for (i = 0; i < 6; i++)
+		g.d = (2 * g.d + x / (g.d * g.d)) / 3;
+	return g.d;
+}
+
+/*
+ * How long readings taken every @poll_s need to show an excess of use
+ * growing at @slope through noise of @seen (sigmas of one reading): after
+ * t, n = t / poll readings average the noise to seen / sqrt(n), and the
+ * excess is slope x t, so t^3 = seen^2 x poll / slope^2.
+ */
+static double resolve_time(double seen, double poll_s, double slope)
+{
+	if (!(slope > 0))
+		return 0;
+	return cube_root(seen * seen * poll_s / (slope * slope));
 }
 
 /*
@@ -62,9 +81,7 @@ static double cube_root(double x)
  *  - at least from now until a reading taken after the knobs acted (one
  *    reaction time and one poll);
  *  - with collapse_hidden_percent, that share of the time readings
- *    averaged every poll need to resolve the slope: after t, n = t / poll
- *    readings average the noise to seen / sqrt(n), and the excess is
- *    slope x t, so t^3 = seen^2 x poll / slope^2.
+ *    averaged every poll need to resolve the slope (resolve_time()).
  * It is never more than the noise can hide, and nothing when the data
  * already takes its logical size or nothing may come in.
  */
@@ -78,10 +95,40 @@ static double hidden_excess(const struct cramd_policy_state *st,
 
 	if (!(slope > 0))
 		return 0;
-	t = cube_root(seen * seen * poll_s / (slope * slope)) * a->collapse_hidden_percent / 100;
+	t = resolve_time(seen, poll_s, slope) * a->collapse_hidden_percent / 100;
 	if (t < span_s)
 		t = span_s;
 	return slope * t < seen ? slope * t : seen;
+}
+
+/*
+ * The most inflow that, should it stop compressing now, adds no more than
+ * @excess physical bytes beyond what leaves (@out bytes/s) before noisy
+ * readings show it: the rate r with (r - out) x resolve_time(r) = excess,
+ * where the slope the readings must see is (1 - @size) x r. With u^3 = r
+ * that is u^3 - a u^2 - out = 0, a = excess / resolve_time at r = 1;
+ * Newton's steps from u = a + cbrt(out), where the cubic is positive and
+ * convex, fall to its largest root. Unbounded (RATE_MAX) when nothing
+ * can hide: no noise, or data that already takes its logical size.
+ */
+static double resolved_rate(double excess, double out, double size, double seen,
+			    double poll_s)
+{
+	double t1 = resolve_time(seen, poll_s, 1 - size), a, u, g, dg;
+	int i;
+
+	if (!(t1 > 0) || !(excess > 0))
+		return excess > 0 ? RATE_MAX : out;
+	a = excess / t1;
+	u = a + cube_root(out);
+	for (i = 0; i < 32; i++) {
+		g = u * u * u - a * u * u - out;
+		dg = 3 * u * u - 2 * a * u;
+		if (!(g > 0) || !(dg > 0) || g < dg * u * 1e-12)
+			break;
+		u -= g / dg;
+	}
+	return u * u * u;
 }
 
 static void make_plan(const struct cramd_policy_params *prm,
@@ -126,15 +173,23 @@ static void make_plan(const struct cramd_policy_params *prm,
 	 * starve it); over the limit, less than what leaves. Admitted at the
 	 * size incoming data takes (its upper bound), but never more than
 	 * would eat twice that share and a quarter of the reserve if the data
-	 * stopped compressing at once.
+	 * stopped compressing at once: within one reaction time, or within
+	 * the time the readings need to show the collapse when their noise
+	 * hides it longer (at +-10% readings, seconds; then the knobs would
+	 * act on it only after that).
 	 */
 	room = p->budget * share / p->react_s + out;
 	if (room <= 0) {
 		p->rate = 0;
 	} else if (p->budget > 0) {
+		double excess = p->budget * 2 * share + p->reserve / 4, resolved;
+
 		p->rate = room / size_up;
-		worst = (p->budget * 2 * share + p->reserve / 4) / p->react_s + out;
+		worst = excess / p->react_s + out;
 		p->rate = p->rate < worst ? p->rate : worst;
+		resolved = resolved_rate(excess, out, e->size_in, sigmas(a) * cramd_root(p->noise_var),
+					 prm->poll_interval_ms / 1000.0);
+		p->rate = p->rate < resolved ? p->rate : resolved;
 	} else {
 		p->rate = room;
 	}
