@@ -108,17 +108,25 @@ static double hidden_excess(const struct cramd_policy_state *st,
  * where the slope the readings must see is (1 - @size) x r. With u^3 = r
  * that is u^3 - a u^2 - out = 0, a = excess / resolve_time at r = 1;
  * Newton's steps from u = a + cbrt(out), where the cubic is positive and
- * convex, fall to its largest root. Unbounded (RATE_MAX) when nothing
- * can hide: no noise, or data that already takes its logical size.
+ * convex, fall to its largest root.
+ *
+ * The inflow counts only while the @budget lasts at the expected size:
+ * the filter follows that fill, and the passes meanwhile lower the rate
+ * as the budget shrinks, so that no more than budget / size comes in,
+ * (1 - out / r) of it net. A rate for which that is within @excess is
+ * allowed however long a collapse would hide; so is any rate when nothing
+ * can hide (no noise, or data that already takes its logical size).
  */
-static double resolved_rate(double excess, double out, double size, double seen,
-			    double poll_s)
+static double resolved_rate(double excess, double budget, double out, double size,
+			    double seen, double poll_s)
 {
-	double t1 = resolve_time(seen, poll_s, 1 - size), a, u, g, dg;
+	double t1 = resolve_time(seen, poll_s, 1 - size), fill, least, a, u, g, dg;
 	int i;
 
-	if (!(t1 > 0) || !(excess > 0))
-		return excess > 0 ? RATE_MAX : out;
+	fill = size > 0 ? budget / size : RATE_MAX;
+	if (!(t1 > 0) || !(excess > 0) || fill <= excess)
+		return RATE_MAX;
+	least = out / (1 - excess / fill);
 	a = excess / t1;
 	u = a + cube_root(out);
 	for (i = 0; i < 32; i++) {
@@ -128,7 +136,7 @@ static double resolved_rate(double excess, double out, double size, double seen,
 			break;
 		u -= g / dg;
 	}
-	return u * u * u;
+	return u * u * u > least ? u * u * u : least;
 }
 
 static void make_plan(const struct cramd_policy_params *prm,
@@ -187,7 +195,8 @@ static void make_plan(const struct cramd_policy_params *prm,
 		p->rate = room / size_up;
 		worst = excess / p->react_s + out;
 		p->rate = p->rate < worst ? p->rate : worst;
-		resolved = resolved_rate(excess, out, e->size_in, sigmas(a) * cramd_root(p->noise_var),
+		resolved = resolved_rate(excess, p->budget, out, e->size_in,
+					 sigmas(a) * cramd_root(p->noise_var),
 					 prm->poll_interval_ms / 1000.0);
 		p->rate = p->rate < resolved ? p->rate : resolved;
 	} else {

@@ -1050,6 +1050,39 @@ static void test_adaptive_hidden_collapse(void **state)
 }
 
 /*
+ * Data that hardly compresses (1.0001:1) on a device said to read +-1%
+ * (noise_floor_permille): a collapse would add next to nothing, so the
+ * bound over the time one hides must not throttle it. (Counting the whole
+ * fill over that time, which grows without end as the incoming size nears
+ * 1:1, closed cramd's gate at 10 KiB/s with 109 MiB of budget under
+ * valgrind in test-adversary-sigstop.)
+ */
+static void test_adaptive_incompressible_noisy(void **state)
+{
+	struct rig r;
+	uint64_t used = 0, rate = UINT64_MAX;
+	int i;
+
+	rig_init(&r);
+	r.cfg.adaptive.noise_floor_permille = 10;
+	for (i = 0; i < 60; i++) {
+		uint64_t in = 10 * MIB;
+
+		if (rate / 10 < in)
+			in = rate / 10 / PAGE * PAGE;
+		used += (uint64_t)((double)in / 1.0001);
+		r.s.snap.phys_used_bytes = used;
+		rig_tick(&r, in, 1e300);
+		if (d.set_rate)
+			rate = d.rate_limit ? d.rate_limit : UINT64_MAX;
+		if (used < GIB / 2)
+			assert_false(d.gate_closed);
+	}
+	/* 100 MiB/s wanted for 6 s: most of it came in */
+	assert_true(used >= 400 * MIB);
+}
+
+/*
  * Open and near the limit with noisy readings (+-2%): one reading says
  * little, so the filter gets one every poll; no long sleep there (a
  * sleep on one reading closed gates and evicted on noise in cram-bench).
@@ -1200,6 +1233,7 @@ int main(void)
 		cmocka_unit_test(test_schedule_learns_noise_first),
 		cmocka_unit_test(test_schedule_watch_close),
 		cmocka_unit_test(test_adaptive_hidden_collapse),
+		cmocka_unit_test(test_adaptive_incompressible_noisy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
