@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "../../cramd/config.h"
 #include "run.h"
 #include "trace.h"
 
@@ -29,18 +30,22 @@ struct options {
 	bool json;
 	bool shipped;
 	bool check;
+	struct cramd_policy_params policy;	/* --config's, when sim.policy */
 	struct sim_options sim;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [--json] [--trace FILE]... [--no-shipped] [--check]\n"
+		"usage: " PROG " [--json] [--trace FILE]... [--no-shipped] [--config FILE] [--check]\n"
 		"Run every trace against the static and adaptive policies of cramd and\n"
 		"an oracle, in virtual time, and print what each achieved.\n"
 		"  --trace FILE   run this trace file too (repeatable)\n"
 		"  --no-shipped   only the --trace files, not those in %s\n"
 		"  --json         one JSON object instead of the table\n"
+		"  --config FILE  run cramd's policies with the [policy] section of this\n"
+		"                 cramd.conf (and FILE.d/*.conf), as cramd reads it; the\n"
+		"                 trace sets the poll interval, and both policies run\n"
 		"  --max-sleep-ms N  run cramd's policies with [policy] max_sleep_ms = N\n"
 		"  --check        exit 1 unless adaptive meets its targets: no overflow,\n"
 		"                 >= 95%% of the oracle's capacity on compressible traces,\n"
@@ -106,6 +111,33 @@ static int parse_ms(const char *s, long *out)
 	return 0;
 }
 
+/*
+ * The [policy] of a cramd configuration, read and checked by cramd's own
+ * parser, so that a file cramd would refuse is refused here too, with
+ * its message.
+ */
+static int load_config(const char *path, struct options *o)
+{
+	struct cramd_config *cfg = malloc(sizeof(*cfg));
+	char err[CRAMD_CONFIG_ERR_MAX];
+	int rc;
+
+	if (!cfg) {
+		fprintf(stderr, PROG ": %s\n", strerror(ENOMEM));
+		return -1;
+	}
+	rc = cramd_config_load(cfg, path, 0, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, PROG ": --config: %s\n", err);
+	else
+		cramd_config_policy_params(cfg, NULL, &o->policy);
+	free(cfg);
+	if (rc < 0)
+		return -1;
+	o->sim.policy = &o->policy;
+	return 0;
+}
+
 /* Returns 0, 1 after --help, or -1 on a usage error. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -115,6 +147,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "max-sleep-ms", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -133,6 +166,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'c': o->check = true; break;
 		case 's':
 			if (parse_ms(optarg, &o->sim.max_sleep_ms) < 0)
+				return -1;
+			break;
+		case 'f':
+			if (load_config(optarg, o) < 0)
 				return -1;
 			break;
 		case 'h': usage(stdout); return 1;

@@ -20,11 +20,17 @@ const char *sim_policy_name(enum sim_policy p)
 	return "unknown";
 }
 
-/* cramd's configuration for the run: the defaults, polling as the trace. */
+/*
+ * cramd's configuration for the run: the defaults or the file's [policy],
+ * the policy under test, polling as the trace.
+ */
 static void run_config(const struct sim_trace *t, enum sim_policy p,
 		       const struct sim_options *o, struct cramd_policy_params *cfg)
 {
-	cramd_config_default_params(cfg);
+	if (o && o->policy)
+		*cfg = *o->policy;
+	else
+		cramd_config_default_params(cfg);
 	if (o && o->max_sleep_ms >= 0)
 		cfg->adaptive.max_sleep_ms = (unsigned int)o->max_sleep_ms;
 	cfg->kind = p == SIM_STATIC ? CRAMD_POLICY_STATIC : CRAMD_POLICY_ADAPTIVE;

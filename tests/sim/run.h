@@ -43,9 +43,13 @@ struct sim_result {
 	double passes_per_s;
 };
 
+struct cramd_policy_params;
+
 /* What the command line changes of cramd's defaults; NULL: nothing. */
 struct sim_options {
-	long max_sleep_ms;	/* [policy] max_sleep_ms, -1: the default */
+	/* [policy] of a configuration file; NULL: cramd's defaults */
+	const struct cramd_policy_params *policy;
+	long max_sleep_ms;	/* [policy] max_sleep_ms, -1: as above */
 };
 
 const char *sim_policy_name(enum sim_policy p);

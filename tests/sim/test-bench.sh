@@ -29,6 +29,19 @@ grep -q "bad.trace:1: ratio" "$d/err" || fail "bad trace error: $(cat "$d/err")"
 	fail "a missing trace was accepted"
 "$bench" --bogus >/dev/null 2>&1 && fail "a bad option was accepted"
 
+# --config: the [policy] of a cramd.conf, read by cramd's parser
+printf '[policy]\nreserve_permille = 500\n' >"$d/wide.conf"
+"$bench" --no-shipped --trace "$trace" --config "$d/wide.conf" >"$d/wide" ||
+	fail "--config failed"
+grep -q '^smoke  *adaptive ' "$d/wide" || fail "--config: no adaptive row: $(cat "$d/wide")"
+[ "$(grep '^smoke  *adaptive ' "$d/wide")" != "$(grep '^smoke  *adaptive ' "$d/out")" ] ||
+	fail "--config: a reserve of half the device changed nothing"
+printf '[policy]\nsafety_percent = 200\n' >"$d/bad.conf"
+"$bench" --no-shipped --trace "$trace" --config "$d/bad.conf" >/dev/null 2>"$d/err" &&
+	fail "a bad configuration was accepted"
+grep -q "bad.conf:2: \[policy\] safety_percent" "$d/err" ||
+	fail "bad configuration error: $(cat "$d/err")"
+
 "$bench" --check >"$d/all" || fail "adaptive misses its targets: $(cat "$d/all")"
 
 # reseed.sh: every shipped trace again with another noise sequence
