@@ -171,7 +171,7 @@ test_placement_ownership() {
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	vmstat_fold
 	ab1=$(node_kb $nb AnonPages)
-	touched=$(kv touched "$out")
+	touched=$(kv filled "$out")
 	check place:fill-sigbus "$(echo $out) node${n}_MemFree_before=${mf}kB t=${t0}..${t1}" \
 		eval '[ "$(kv sigbus "$out")" = 1 ] && [ "$(kv code "$out")" = BUS_ADRERR ] &&
 		[ "$touched" -gt $((mf / 4 * 9 / 10)) ] && [ "$(kv fill_N$n "$out")" = "$touched" ] &&
