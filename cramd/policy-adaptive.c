@@ -76,8 +76,8 @@ static double resolve_time(double seen, double poll_s, double slope)
  * the inflow the knobs allow (the rate limit, or what is measured when
  * more) takes (1 - size) more physical bytes per logical byte than the
  * filter assumes: an excess growing at that slope, which nothing in the
- * readings tells from noise while it is within their noise (sigmas of one
- * reading). It counts
+ * readings tells from noise while it is within their noise (@seen, sigmas
+ * of one reading). It counts
  *  - at least from now until a reading taken after the knobs acted (one
  *    reaction time and one poll);
  *  - with collapse_hidden_percent, that share of the time readings
@@ -86,12 +86,12 @@ static double resolve_time(double seen, double poll_s, double slope)
  * already takes its logical size or nothing may come in.
  */
 static double hidden_excess(const struct cramd_policy_state *st,
-			    const struct cramd_adaptive *a, double noise_var,
+			    const struct cramd_adaptive *a, double seen,
 			    double span_s, double poll_s)
 {
 	const struct cramd_estimator *e = &st->est;
 	double in = e->in_bps > (double)st->rate_limit ? e->in_bps : (double)st->rate_limit;
-	double slope = (1 - e->size_in) * in, seen = sigmas(a) * cramd_root(noise_var), t;
+	double slope = (1 - e->size_in) * in, t;
 
 	if (!(slope > 0))
 		return 0;
@@ -157,11 +157,11 @@ static void make_plan(const struct cramd_policy_params *prm,
 		size_up = 1;
 	if ((double)e->dead_ns / NS_PER_S > lag)
 		lag = (double)e->dead_ns / NS_PER_S;
-	p->noise_var = cramd_estimator_noise_sd(e, &(struct cramd_est_params){
+	p->noise_sd = cramd_estimator_noise_sd(e, &(struct cramd_est_params){
 		.noise_floor_permille = a->noise_floor_permille, .page_size = page_size(t) });
-	p->noise_var *= p->noise_var;
+	p->seen = sigmas(a) * p->noise_sd;
 	p->react_s = prm->poll_interval_ms / 1000.0 + lag;
-	p->hidden = hidden_excess(st, a, p->noise_var, p->react_s + prm->poll_interval_ms / 1000.0,
+	p->hidden = hidden_excess(st, a, p->seen, p->react_s + prm->poll_interval_ms / 1000.0,
 				  prm->poll_interval_ms / 1000.0);
 	p->cap = (double)cap;
 	p->used = e->used + sigmas(a) * sd + p->hidden;
@@ -195,8 +195,7 @@ static void make_plan(const struct cramd_policy_params *prm,
 		p->rate = room / size_up;
 		worst = excess / p->react_s + out;
 		p->rate = p->rate < worst ? p->rate : worst;
-		resolved = resolved_rate(excess, p->budget, out, e->size_in,
-					 sigmas(a) * cramd_root(p->noise_var),
+		resolved = resolved_rate(excess, p->budget, out, e->size_in, p->seen,
 					 prm->poll_interval_ms / 1000.0);
 		p->rate = p->rate < resolved ? p->rate : resolved;
 	} else {

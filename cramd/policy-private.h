@@ -33,7 +33,8 @@ struct plan {
 	double reserve;
 	double limit;
 	double idle_rate;	/* an idle device's rate limit, 0: busy */
-	double noise_var;	/* of one reading of the use */
+	double noise_sd;	/* of one reading of the use */
+	double seen;		/* what one reading's noise may hide: sigmas x noise_sd */
 	double hidden;		/* use a ratio collapse may hide in the noise */
 };
 

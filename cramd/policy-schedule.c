@@ -45,8 +45,7 @@ static double closed_sleep(const struct cramd_policy_params *prm,
 			   double sleep, uint64_t *arm_low)
 {
 	double poll = prm->poll_interval_ms / 1000.0, low = p->limit - p->reopen;
-	double doubt = sigmas(&prm->adaptive) *
-		       (cramd_estimator_used_sd(&st->est) + cramd_root(p->noise_var));
+	double doubt = sigmas(&prm->adaptive) * cramd_estimator_used_sd(&st->est) + p->seen;
 	double freed = p->out;	/* physical bytes/s leaving the device */
 
 	*arm_low = (uint64_t)low;
@@ -69,7 +68,7 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	double room = st->capacity_pages ? (double)st->capacity_pages * p->page - p->logical : -1;
 	double used = st->est.used, high = p->limit, in = st->est.in_bps;
 	/* never armed where a reading's noise or the estimate's doubt already is */
-	double floor = p->used + sigmas(&prm->adaptive) * cramd_root(p->noise_var) + p->page;
+	double floor = p->used + p->seen + p->page;
 	bool bound = false;
 
 	if (st->rate_limit == 0 || st->rate_limit == UINT64_MAX)
@@ -140,7 +139,7 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 	 */
 	if ((!out->gate_closed || p->budget > 0) &&
 	    p->budget - (out->gate_closed ? p->reopen : 0) <
-	    NOISE_POLL * sigmas(&prm->adaptive) * cramd_root(p->noise_var))
+	    NOISE_POLL * p->seen)
 		sleep = poll;
 	if (sleep > most)
 		sleep = most;
