@@ -259,6 +259,23 @@ static long node_free_kb(int node)
 	return kb;
 }
 
+/*
+ * The census of a fill. A page under migration (kcompactd compacting the
+ * full node) has no node for move_pages(2) until the move ends: count
+ * those again once, a second later, and say how many there were as
+ * @label. A page that fell back or is gone stays counted where it is.
+ */
+static void settled_census(char *p, unsigned long n, unsigned long *counts,
+			   unsigned long *absent, const char *label)
+{
+	census(p, n, counts, absent);
+	if (!*absent)
+		return;
+	printf("%s=%lu\n", label, *absent);
+	sleep(1);
+	census(p, n, counts, absent);
+}
+
 static int cmd_fill(int node, unsigned long mb)
 {
 	unsigned long n = mb * 1024 * 1024 / pagesz, counts[MAX_NODES], absent;
@@ -291,18 +308,7 @@ static int cmd_fill(int node, unsigned long mb)
 	printf("free_at_sigbus_kB=%ld\n", node_free_kb(node));
 	printf("pages=%lu touched=%lu sigbus=%d code=%s\n", n, touched,
 	       sigbus_code != 0, sigbus_code == BUS_ADRERR ? "BUS_ADRERR" : "none");
-	census(p, touched, counts, &absent);
-	/*
-	 * A page under migration (kcompactd compacting the full node) has no
-	 * node for move_pages(2) until the move ends: count those again once,
-	 * a second later, and say so. A page that fell back or is gone stays
-	 * counted where it is.
-	 */
-	if (absent) {
-		printf("fill_absent_first=%lu\n", absent);
-		sleep(1);
-		census(p, touched, counts, &absent);
-	}
+	settled_census(p, touched, counts, &absent, "fill_absent_first");
 	/*
 	 * While kcompactd works on the node it holds free pages of it aside
 	 * for its moves (the absent pages above), and gives back those it
@@ -321,13 +327,8 @@ static int cmd_fill(int node, unsigned long mb)
 			break;
 	}
 	printf("refill=%lu refill_rounds=%d\n", refill, round);
-	census(p, touched, counts, &absent);
-	/* the refill may have woken kcompactd again: as above, once */
-	if (absent) {
-		printf("fill_absent_refill=%lu\n", absent);
-		sleep(1);
-		census(p, touched, counts, &absent);
-	}
+	/* the refill may have woken kcompactd again */
+	settled_census(p, touched, counts, &absent, "fill_absent_refill");
 	/* touched= above is the first fill's; this is all of it */
 	printf("filled=%lu\n", touched);
 	print_census("fill", counts, absent);
