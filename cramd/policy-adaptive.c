@@ -214,7 +214,7 @@ static void make_plan(const struct cramd_policy_params *prm,
 	p->idle_rate = 0;
 	if (a->max_sleep_ms > prm->poll_interval_ms && p->budget > 0 && !st->gate_closed &&
 	    e->samples > 1 && now - st->gate_since_ns >= 2 * prm->poll_interval_ms * NS_PER_MS) {
-		double idle = p->budget / (a->max_sleep_ms / 1000.0 + p->react_s);
+		double idle = p->budget / (a->max_sleep_ms / 1000.0 + p->react_s + RATE_BURST_S);
 
 		if (e->in_bps < idle / 2 && e->out_bps < idle / 2)
 			p->idle_rate = idle;

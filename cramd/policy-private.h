@@ -46,6 +46,12 @@ struct plan {
  * room that collects meanwhile.
  */
 #define FLAP_WINDOW_S 100.0
+/*
+ * The kernel meters the rate limit with a token bucket that holds a tenth
+ * of a second of it (demote_rate_limit_bytes, sysfs-bus-dax-cram): in t
+ * seconds at most rate x (t + RATE_BURST_S) comes in.
+ */
+#define RATE_BURST_S 0.1
 #define DEFAULT_PAGE 4096ULL
 
 static inline uint64_t permille_of(uint64_t capacity, unsigned int permille)

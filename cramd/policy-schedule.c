@@ -2,10 +2,11 @@
 /*
  * The adaptive policy's wakeup schedule: the next pass is due before the
  * device could get from its use (the estimate's upper bound) to the limit
- * at the highest inflow the knobs allow (the rate limit, at 1:1, none
- * with the gate closed; none either when the capacity target leaves less
- * room than that), less one reaction time, and at most max_sleep_ms
- * later. The high threshold is armed one reaction time of that inflow
+ * at the highest inflow the knobs allow (the rate limit, at 1:1, and the
+ * tenth of a second of it the kernel's bucket lets in at once; none with
+ * the gate closed; none either when the capacity target leaves less room
+ * than that), less one reaction time, and at most max_sleep_ms later. The
+ * high threshold is armed one reaction time of that inflow and the bucket
  * below the limit, so that a faster fill wakes cramd in time, and above
  * the use of an idle device by twice what it fills until the next pass
  * (at least 1/64 of the budget), so that it wakes when the device gets
@@ -98,8 +99,8 @@ void cramd_policy_schedule(const struct cramd_policy_params *prm,
 				sleep = room * 3 / 4 / in;
 		}
 	} else if (inflow > 0) {
-		sleep = p->budget / inflow - p->react_s;
-		high = p->limit - inflow * p->react_s;
+		sleep = p->budget / inflow - p->react_s - RATE_BURST_S;
+		high = p->limit - inflow * (p->react_s + RATE_BURST_S);
 	}
 	if (most <= poll)
 		return;		/* a pass every poll interval, the watermarks armed */

@@ -762,12 +762,15 @@ static void test_adaptive_large_values(void **state)
 /*
  * Whatever the use and the rate limit, a device is never left longer than
  * it takes to get from its use to the limit at the highest inflow the
- * knobs allow (the rate limit in force, at 1:1), less a reaction time;
- * the high threshold armed leaves a reaction time of that inflow too.
+ * knobs allow (the rate limit in force, at 1:1, and the kernel's bucket
+ * of a tenth of a second of it on top), less a reaction time; the high
+ * threshold armed leaves a reaction time of that inflow, and the bucket,
+ * too.
  */
-static void test_schedule_never_past_danger(void **state)
+static void check_never_past_danger(unsigned int poll_ms, unsigned int lag_ms)
 {
 	uint64_t limit = GIB - GIB / 1000 * 20, used;
+	double poll = poll_ms / 1000.0;
 	unsigned int checked = 0, slept = 0;
 	int i;
 
@@ -775,13 +778,15 @@ static void test_schedule_never_past_danger(void **state)
 		struct rig r;
 
 		rig_init(&r);
+		r.cfg.poll_interval_ms = poll_ms;
+		r.cfg.adaptive.actuation_lag_ms = lag_ms;
 		r.cfg.adaptive.max_sleep_ms = 60000;
 		r.s.snap.logical_bytes = 2 * used;
 		/* a busy device polls until the noise is learned: learned idle first */
 		for (i = 0; i < 64; i++)
 			rig_set_used(&r, used);
 		for (i = 0; i < 30 && !d.gate_closed; i++) {
-			double react = 0.1 + 0.2, rate = (double)r.st.rate_limit;
+			double react = poll + lag_ms / 1000.0, rate = (double)r.st.rate_limit;
 			double sleep = (double)d.sleep_ns / 1e9;
 
 			rig_tick(&r, 4 * MIB, 2);
@@ -790,12 +795,12 @@ static void test_schedule_never_past_danger(void **state)
 			if (d.gate_closed)
 				break;
 			checked++;
-			assert_true(sleep >= 0.1 && sleep <= 60);
-			if (sleep > 0.1) {
+			assert_true(sleep >= poll && sleep <= 60);
+			if (sleep > poll) {
 				/* the knobs: the rate limit, and the capacity target's room */
 				double room = (double)r.st.capacity_pages * PAGE -
 					      (double)r.s.snap.logical_bytes;
-				double in = rate * (sleep + react);
+				double in = rate * (sleep + react + 0.1);
 
 				slept++;
 				assert_true((double)r.s.snap.phys_used_bytes + (in < room ? in : room) <=
@@ -803,14 +808,28 @@ static void test_schedule_never_past_danger(void **state)
 			}
 			assert_true(d.arm_high > r.s.snap.phys_used_bytes);
 			/* armed a reaction time below the limit, unless the room guards it */
-			assert_true((double)d.arm_high <= (double)limit - rate * react + 1 ||
+			assert_true((double)d.arm_high <= (double)limit - rate * (react + 0.1) + 1 ||
 				    (double)r.st.capacity_pages * PAGE - (double)r.s.snap.logical_bytes +
 				    (double)r.s.snap.phys_used_bytes <= (double)limit ||
-				    sleep <= 0.1);
+				    sleep <= poll);
 		}
 	}
 	assert_true(checked > 100);
 	assert_true(slept > 10);
+}
+
+static void test_schedule_never_past_danger(void **state)
+{
+	check_never_past_danger(100, 200);
+}
+
+/*
+ * A reaction time shorter than the kernel's bucket (a tenth of a second
+ * of the rate): the bucket is what a sleep must leave room for.
+ */
+static void test_schedule_never_past_danger_fast(void **state)
+{
+	check_never_past_danger(10, 0);
 }
 
 /* An idle device: a rate limit it cannot get into danger with, a long sleep, armed just above. */
@@ -1222,6 +1241,7 @@ int main(void)
 		cmocka_unit_test(test_clock_jumps),
 		cmocka_unit_test(test_adaptive_large_values),
 		cmocka_unit_test(test_schedule_never_past_danger),
+		cmocka_unit_test(test_schedule_never_past_danger_fast),
 		cmocka_unit_test(test_schedule_idle),
 		cmocka_unit_test(test_schedule_idle_filling),
 		cmocka_unit_test(test_schedule_logically_full),
