@@ -132,19 +132,51 @@ static uint64_t demote_room(const struct sim_device *d)
 	return cap > d->logical_pages ? cap - d->logical_pages : 0;
 }
 
+/*
+ * The rate limit as the kernel meters it (sysfs-bus-dax-cram,
+ * demote_rate_limit_bytes): a token bucket that fills at the rate, all
+ * the time, and holds a tenth of a second of it. A page passes while the
+ * bucket is not empty, and may overdraw it. A write of the limit: see
+ * apply().
+ */
+static void rate_refill(struct sim_device *d, double dt_s)
+{
+	double burst = (double)d->rate_limit / 10, add = (double)d->rate_limit * dt_s;
+
+	if (d->tokens >= 0 && add >= burst - d->tokens)
+		d->tokens = burst;
+	else
+		d->tokens = d->tokens + add < burst ? d->tokens + add : burst;
+}
+
+/* How many of @pages pass the rate limit; they are taken from the bucket. */
+static uint64_t rate_admit(struct sim_device *d, uint64_t pages)
+{
+	uint64_t n;
+
+	if (d->perfect || !d->rate_limit)
+		return pages;
+	if (!(d->tokens > 0))
+		return 0;
+	n = (uint64_t)((d->tokens + PAGE - 1) / PAGE);
+	n = n < pages ? n : pages;
+	d->tokens -= (double)n * PAGE;
+	return n;
+}
+
 static void step_demote(struct sim_device *d, const struct sim_phase *ph,
 			double ratio, double dt_s)
 {
-	double rate = (double)ph->demand, phys = 0, size;
+	double phys = 0, size;
 	uint64_t pages, n = 0, room = demote_room(d);
 
-	if (!d->perfect && d->rate_limit && (double)d->rate_limit < rate)
-		rate = (double)d->rate_limit;
-	pages = take_pages(rate, dt_s, &d->demote_carry);
+	rate_refill(d, dt_s);
+	pages = take_pages((double)ph->demand, dt_s, &d->demote_carry);
 	if ((d->gate_closed && !d->perfect) || !room) {
 		d->demote_carry = 0;
 		return;
 	}
+	pages = rate_admit(d, pages);
 	if (pages > room)
 		pages = room;
 	for (n = 0; n < pages; n++) {
@@ -203,6 +235,13 @@ static void apply(struct sim_device *d, const struct sim_write *w)
 		d->gate_closed = w->value != 0;
 		break;
 	case SIM_RATE:
+		/*
+		 * The first limit after none starts with a full bucket; a new
+		 * one keeps what the bucket holds, up to a full one at the
+		 * new rate (rewriting the limit lets nothing more through)
+		 */
+		if (!d->rate_limit || d->tokens > (double)w->value / 10)
+			d->tokens = (double)w->value / 10;
 		d->rate_limit = w->value;
 		break;
 	case SIM_CAPACITY:

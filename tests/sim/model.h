@@ -47,6 +47,7 @@ struct sim_device {
 	/* knobs in effect */
 	bool gate_closed;
 	uint64_t rate_limit;
+	double tokens;		/* the rate limit's bucket, bytes (< 0: overdrawn) */
 	uint64_t capacity_pages;
 	uint64_t evict_pending;
 	/* writes in flight */
