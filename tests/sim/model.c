@@ -139,14 +139,18 @@ static uint64_t demote_room(const struct sim_device *d)
  * bucket is not empty, and may overdraw it. A write of the limit: see
  * apply().
  */
+static double rate_burst(uint64_t rate)
+{
+	return (double)rate / 10;
+}
+
 static void rate_refill(struct sim_device *d, double dt_s)
 {
-	double burst = (double)d->rate_limit / 10, add = (double)d->rate_limit * dt_s;
+	double burst = rate_burst(d->rate_limit);
 
-	if (d->tokens >= 0 && add >= burst - d->tokens)
+	d->tokens += (double)d->rate_limit * dt_s;
+	if (d->tokens > burst)
 		d->tokens = burst;
-	else
-		d->tokens = d->tokens + add < burst ? d->tokens + add : burst;
 }
 
 /* How many of @pages pass the rate limit; they are taken from the bucket. */
@@ -240,8 +244,8 @@ static void apply(struct sim_device *d, const struct sim_write *w)
 		 * one keeps what the bucket holds, up to a full one at the
 		 * new rate (rewriting the limit lets nothing more through)
 		 */
-		if (!d->rate_limit || d->tokens > (double)w->value / 10)
-			d->tokens = (double)w->value / 10;
+		if (!d->rate_limit || d->tokens > rate_burst(w->value))
+			d->tokens = rate_burst(w->value);
 		d->rate_limit = w->value;
 		break;
 	case SIM_CAPACITY:
