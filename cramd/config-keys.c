@@ -346,10 +346,24 @@ int cramd_config_set_key(struct cramd_config_parse *ps, int line, enum cramd_key
 	return set_number(&s, value);
 }
 
+/*
+ * The adaptive policy fills up to the reserve: eviction that starts above
+ * it (critical_permille at or over reserve_permille) would push out data
+ * the plan put there, on every pass that finds the device full. 0 leaves
+ * eviction to the growth over the reaction time.
+ */
+static bool evicts_plan(enum cramd_policy_kind kind, unsigned int critical,
+			unsigned int reserve)
+{
+	return kind == CRAMD_POLICY_ADAPTIVE && critical && critical >= reserve;
+}
+
 bool cramd_config_consistent(const struct cramd_policy_params *p)
 {
 	return p->low_watermark_percent < p->high_watermark_percent &&
-	       p->adaptive.critical_permille < p->adaptive.evict_target_permille;
+	       p->adaptive.critical_permille < p->adaptive.evict_target_permille &&
+	       !evicts_plan(p->kind, p->adaptive.critical_permille,
+			    p->adaptive.reserve_permille);
 }
 
 /* A value in a scope: the number, where it was set, in which section. */
@@ -403,7 +417,11 @@ static int check_pair(struct cramd_config_parse *ps, const struct cramd_config_s
 int cramd_config_check_scope(struct cramd_config_parse *ps,
 			     const struct cramd_config_scope *sc)
 {
-	if (check_pair(ps, sc, KEY_LOW, KEY_HIGH) < 0)
+	if (check_pair(ps, sc, KEY_LOW, KEY_HIGH) < 0 ||
+	    check_pair(ps, sc, KEY_CRITICAL, KEY_EVICT_TARGET) < 0)
 		return -EINVAL;
-	return check_pair(ps, sc, KEY_CRITICAL, KEY_EVICT_TARGET);
+	if (!evicts_plan(lookup(sc, KEY_POLICY).value, lookup(sc, KEY_CRITICAL).value,
+			 lookup(sc, KEY_RESERVE).value))
+		return 0;
+	return check_pair(ps, sc, KEY_CRITICAL, KEY_RESERVE);
 }

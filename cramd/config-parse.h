@@ -128,11 +128,14 @@ struct cramd_config_scope {
 	const char *dev_label;
 };
 
-/* Low below high, critical below the eviction target. Returns 0 or -EINVAL. */
+/*
+ * Low below high, critical below the eviction target and, under the adaptive
+ * policy, below the reserve unless 0. Returns 0 or -EINVAL.
+ */
 int cramd_config_check_scope(struct cramd_config_parse *ps,
 			     const struct cramd_config_scope *sc);
 
-/* True when @p keeps both rules of cramd_config_check_scope(). */
+/* True when @p keeps the rules of cramd_config_check_scope(). */
 bool cramd_config_consistent(const struct cramd_policy_params *p);
 
 /* A [device NAME] header (@name, @len: NAME). Returns 0 or -EINVAL. */

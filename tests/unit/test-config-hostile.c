@@ -159,9 +159,9 @@ static void test_conflict_names_origin(void **state)
 		"[global]\n[policy]\nhigh_watermark_percent = 84\n",
 	};
 	const char *three[] = {
-		"[policy]\ncritical_permille = 30\n",
+		"[policy]\ncritical_permille = 15\n",
 		"[global]\ndry_run = yes\n",
-		"[policy]\nevict_target_permille = 20\n",
+		"[policy]\nevict_target_permille = 12\n",
 	};
 	struct cramd_config cfg;
 
@@ -173,8 +173,8 @@ static void test_conflict_names_origin(void **state)
 	assert_string_equal(err, "b.conf:3: [policy] high_watermark_percent: value 84 must be "
 			    "above low_watermark_percent 85 (set in a.conf:2 [device dax0.0])");
 	assert_int_equal(parse_n(three, NULL, 3, &cfg), -EINVAL);
-	assert_string_equal(err, "c.conf:2: [policy] evict_target_permille: value 20 must be "
-			    "above critical_permille 30 (set in a.conf:2 [policy])");
+	assert_string_equal(err, "c.conf:2: [policy] evict_target_permille: value 12 must be "
+			    "above critical_permille 15 (set in a.conf:2 [policy])");
 	/* Only a default is called the default. */
 	expect_error("[policy]\nlow_watermark_percent = 95\n",
 		     "a.conf:2: [policy] low_watermark_percent: value 95 must be below "

@@ -275,9 +275,10 @@ static void test_adaptive_keys(void **state)
 {
 	struct cramd_config cfg;
 
-	expect_ok("[policy]\nreserve_permille = 0\nhysteresis_permille = 500\n"
+	expect_ok("[policy]\nreserve_permille = 0\ncritical_permille = 0\nhysteresis_permille = 500\n"
 		  "actuation_lag_ms = 0\nmin_rate_kib = 16777216\n", &cfg);
 	assert_int_equal(cfg.policy.adaptive.reserve_permille, 0);
+	assert_int_equal(cfg.policy.adaptive.critical_permille, 0);
 	assert_int_equal(cfg.policy.adaptive.hysteresis_permille, 500);
 	assert_int_equal(cfg.policy.adaptive.min_rate_kib, 16777216);
 	expect_error("[policy]\nreserve_permille = 501\n",
@@ -298,6 +299,39 @@ static void test_adaptive_keys(void **state)
 		     "critical_permille 5");
 	expect_error("[policy]\nactuation_lag_ms = 1\nactuation_lag_ms = 2\n",
 		     "t.conf:3: [policy] actuation_lag_ms: duplicate key");
+}
+
+/*
+ * The adaptive policy fills up to the reserve: eviction must start below
+ * it, or the device evicts what the plan put there. In the simulator a
+ * reserve of 10 with the default critical level of 10 evicted 97 MB of
+ * noise-2 and 225 MB of oscillate that the oracle kept.
+ */
+static void test_critical_below_reserve(void **state)
+{
+	struct cramd_config cfg;
+
+	expect_error("[policy]\nreserve_permille = 10\n",
+		     "t.conf:2: [policy] reserve_permille: value 10 must be above "
+		     "critical_permille 10 (the default)");
+	expect_error("[policy]\nreserve_permille = 15\ncritical_permille = 15\n",
+		     "t.conf:3: [policy] critical_permille: value 15 must be below "
+		     "reserve_permille 15 (set in t.conf:2 [policy])");
+	expect_ok("[policy]\nreserve_permille = 10\ncritical_permille = 9\n", &cfg);
+	assert_int_equal(cfg.policy.adaptive.critical_permille, 9);
+	/* 0: eviction only by the growth over the reaction time */
+	expect_ok("[policy]\nreserve_permille = 5\ncritical_permille = 0\n", &cfg);
+	/* the static policy does not evict at the critical level */
+	expect_ok("[policy]\npolicy = static\nreserve_permille = 5\n", &cfg);
+	assert_int_equal(cfg.policy.adaptive.reserve_permille, 5);
+	/* per device, with the policy the device gets */
+	expect_error("[policy]\npolicy = static\nreserve_permille = 5\n"
+		     "[device dax0.0]\npolicy = adaptive\n",
+		     "t.conf:3: [policy] reserve_permille: value 5 must be above "
+		     "critical_permille 10 (the default)");
+	expect_error("[device dax0.0]\nreserve_permille = 8\n",
+		     "t.conf:2: [device dax0.0] reserve_permille: value 8 must be above "
+		     "critical_permille 10 (the default)");
 }
 
 static void test_devices(void **state)
@@ -474,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_low_not_below_high),
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_adaptive_keys),
+		cmocka_unit_test(test_critical_below_reserve),
 		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_wants_device),
 		cmocka_unit_test(test_valid_names),
